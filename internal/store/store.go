@@ -1,0 +1,151 @@
+// Package store defines the store of record's interface, its sentinel
+// errors, filters, pages and the import batch. Backends live in
+// sub-packages (postgres, memory) and all pass the conformance suite in
+// storetest. Every read takes the caller's credit.Visibility and returns only
+// the rows the disclosure policy (package credit) lets that caller see; a
+// backend asks the policy and never re-implements it. This package must not
+// know about GraphQL, HTTP or caching.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+)
+
+// Sentinel errors every backend maps its driver errors to.
+var (
+	ErrNotFound      = errors.New("store: not found")
+	ErrBadCursor     = errors.New("store: invalid or stale cursor")
+	ErrAlreadyExists = errors.New("store: already exists")
+	ErrUnavailable   = errors.New("store: unavailable")
+)
+
+// Store is the store of record.
+type Store interface {
+	Reader
+	// Apply writes a batch of import records idempotently (upsert by natural
+	// key) and returns the records it rejected. A record whose enterprise or
+	// listing is neither stored nor in the batch is rejected with
+	// CodeUnknownReference, so a caller may retry it later; one that breaks a
+	// disclosure rule is rejected with the rule's code. The good records of a
+	// batch are written even when others are rejected.
+	Apply(ctx context.Context, b *Batch) ([]Rejection, error)
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+	Close()
+}
+
+// Reader is the read side; every method filters by the caller's visibility.
+type Reader interface {
+	// Enterprise returns one enterprise or ErrNotFound.
+	Enterprise(ctx context.Context, v credit.Visibility, uscc string) (credit.Enterprise, error)
+	// EnterprisesByUSCC returns enterprises in key order, nil where unknown.
+	EnterprisesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([]*credit.Enterprise, error)
+	// Enterprises pages through enterprises ordered by USCC.
+	Enterprises(ctx context.Context, v credit.Visibility, f EnterpriseFilter, p Page) (Connection[credit.Enterprise], error)
+	CountEnterprises(ctx context.Context, v credit.Visibility, f EnterpriseFilter) (int, error)
+
+	// The *ByUSCC loaders return, in key order, every visible record of each
+	// enterprise, newest first. One call is a constant number of statements.
+	LicensesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.License, error)
+	PenaltiesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Penalty, error)
+	InspectionsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Inspection, error)
+	ListingsByUSCC(ctx context.Context, v credit.Visibility, list credit.ListKind, usccs []string) ([][]credit.Listing, error)
+	CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Commitment, error)
+
+	// Listings pages through one list, newest listing first.
+	Listings(ctx context.Context, v credit.Visibility, list credit.ListKind, f ListingFilter, p Page) (Connection[credit.Listing], error)
+	CountListings(ctx context.Context, v credit.Visibility, list credit.ListKind, f ListingFilter) (int, error)
+
+	// TypicalCases pages through typical cases, newest first.
+	TypicalCases(ctx context.Context, v credit.Visibility, f CaseFilter, p Page) (Connection[credit.TypicalCase], error)
+	CountTypicalCases(ctx context.Context, v credit.Visibility, f CaseFilter) (int, error)
+}
+
+// Page asks for First items after the opaque cursor After ("" = start).
+type Page struct {
+	First int
+	After string
+}
+
+// Connection is one page of a keyset-paginated list.
+type Connection[T any] struct {
+	Items   []T
+	Cursors []string // Cursors[i] is the opaque cursor of Items[i]
+	HasNext bool
+}
+
+// EnterpriseFilter narrows Enterprises. Zero values do not filter.
+type EnterpriseFilter struct {
+	RegionPrefix   string // administrative division code or its prefix ("35", "3501", "350102")
+	KeyArea        credit.KeyArea
+	Status         credit.EnterpriseStatus
+	OnSeriousList  *bool // on the serious list as the caller may see it
+	OnAbnormalList *bool // on the abnormal operations list as the caller may see it
+	Name           string // exact current name
+	NamePrefix     string // current name starts with
+}
+
+// ListingFilter narrows Listings. Zero values do not filter.
+type ListingFilter struct {
+	RegionPrefix   string
+	KeyArea        credit.KeyArea
+	ListedFrom     *time.Time // inclusive
+	ListedTo       *time.Time // inclusive
+	IncludeRemoved bool       // also listings that were removed (as far as the caller may see them)
+}
+
+// CaseFilter narrows TypicalCases. Zero values do not filter.
+type CaseFilter struct {
+	RegionPrefix  string
+	KeyArea       credit.KeyArea
+	PublishedFrom *time.Time
+	PublishedTo   *time.Time
+}
+
+// Line is one import record with its line number in the source.
+type Line[T any] struct {
+	N int
+	V T
+}
+
+// ListingRemoval removes a listing, named by its decision number.
+type ListingRemoval struct {
+	List                  credit.ListKind
+	ListingDecisionNumber string
+	Removal               credit.Removal
+}
+
+// Batch is a set of import records to apply together. Order within and
+// between slices does not matter.
+type Batch struct {
+	Enterprises  []Line[credit.Enterprise]
+	Licenses     []Line[credit.License]
+	Penalties    []Line[credit.Penalty]
+	Inspections  []Line[credit.Inspection]
+	Listings     []Line[credit.Listing]
+	Removals     []Line[ListingRemoval]
+	Commitments  []Line[credit.Commitment]
+	Repairs      []Line[credit.CreditRepair]
+	TypicalCases []Line[credit.TypicalCase]
+}
+
+// Len is the number of records in the batch.
+func (b *Batch) Len() int {
+	return len(b.Enterprises) + len(b.Licenses) + len(b.Penalties) + len(b.Inspections) + len(b.Listings) +
+		len(b.Removals) + len(b.Commitments) + len(b.Repairs) + len(b.TypicalCases)
+}
+
+// Rejection is one record the store would not write.
+type Rejection struct {
+	Line    int    `json:"line"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// CodeUnknownReference rejects a record naming an enterprise or listing that
+// does not exist.
+const CodeUnknownReference = "UNKNOWN_REFERENCE"
