@@ -3,6 +3,7 @@ package credit
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -13,20 +14,33 @@ type Period struct {
 	Years, Months, Days int
 }
 
-// After returns the date the period ends when it starts on d.
+// After returns the date the period ends when it starts on d, by
+// time.AddDate: a month end or 29 February overflows into the next month
+// (2024-02-29 + 3 years = 2027-03-01), so a period is never shorter than
+// its calendar length. Listing periods should be set in years or days:
+// month arithmetic is not monotonic across month ends.
 func (p Period) After(d time.Time) time.Time { return d.AddDate(p.Years, p.Months, p.Days) }
 
 // Before returns the date p before d.
 func (p Period) Before(d time.Time) time.Time { return d.AddDate(-p.Years, -p.Months, -p.Days) }
 
 func (p Period) String() string {
-	switch {
-	case p.Months == 0 && p.Days == 0:
-		return fmt.Sprintf("%d years", p.Years)
-	case p.Years == 0 && p.Days == 0:
-		return fmt.Sprintf("%d months", p.Months)
+	var parts []string
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{p.Years, "year"}, {p.Months, "month"}, {p.Days, "day"}} {
+		switch {
+		case u.n == 1:
+			parts = append(parts, "1 "+u.unit)
+		case u.n != 0:
+			parts = append(parts, fmt.Sprintf("%d %ss", u.n, u.unit))
+		}
 	}
-	return fmt.Sprintf("%dy%dm%dd", p.Years, p.Months, p.Days)
+	if len(parts) == 0 {
+		return "0 days"
+	}
+	return strings.Join(parts, " ")
 }
 
 // Settings are the periods and thresholds of disclosure-rules.md. Every one
@@ -157,11 +171,11 @@ func (p Policy) Penalty(pen Penalty, asOf time.Time) Disclosure {
 		return Disclosure{State: NotDisclosed}
 	}
 	end := p.PenaltyEndsOn(pen)
-	if pen.RepairedOn != nil && pen.RepairedOn.Before(end) {
-		if onOrBefore(*pen.RepairedOn, asOf) {
-			return Disclosure{State: Repaired, EndsOn: datePtr(*pen.RepairedOn)}
-		}
+	if pen.RepairedOn != nil && onOrBefore(*pen.RepairedOn, end) {
 		end = pen.RepairedOn.AddDate(0, 0, -1)
+		if onOrBefore(*pen.RepairedOn, asOf) {
+			return Disclosure{State: Repaired, EndsOn: datePtr(end)}
+		}
 	}
 	switch {
 	case asOf.Before(pen.PublishedOn):
@@ -172,32 +186,29 @@ func (p Policy) Penalty(pen Penalty, asOf time.Time) Disclosure {
 	return Disclosure{State: Disclosed, EndsOn: datePtr(end), ChangesOn: datePtr(end.AddDate(0, 0, 1))}
 }
 
-// SeriousListing returns a serious-list entry's disclosure as of asOf.
+// SeriousListing returns a serious-list entry's disclosure as of asOf. A
+// removal or repair on or before the last day ends the display early; one
+// after it changes nothing, for the listing has expired by then.
 func (p Policy) SeriousListing(l Listing, asOf time.Time) Disclosure {
 	end := p.S.SeriousListingPeriod.After(l.ListedOn).AddDate(0, 0, -1)
-	if r := l.RepairedOn; r != nil && onOrBefore(*r, asOf) {
-		return Disclosure{State: Repaired, EndsOn: datePtr(*r)}
+	if rm := l.Removal; rm != nil && RemovalReason(rm.Reason) == RemovalRevoked && onOrBefore(rm.RemovedOn, asOf) {
+		return Disclosure{State: Withdrawn}
 	}
-	if rm := l.Removal; rm != nil && onOrBefore(rm.RemovedOn, asOf) {
-		switch RemovalReason(rm.Reason) {
-		case RemovalRevoked:
-			return Disclosure{State: Withdrawn}
-		case RemovalCreditRepair:
-			return Disclosure{State: Repaired, EndsOn: datePtr(rm.RemovedOn)}
+	stopped := Expired
+	if rm := l.Removal; rm != nil && onOrBefore(rm.RemovedOn, end) {
+		end, stopped = rm.RemovedOn.AddDate(0, 0, -1), Expired
+		if RemovalReason(rm.Reason) == RemovalCreditRepair {
+			stopped = Repaired
 		}
-		return Disclosure{State: Expired, EndsOn: datePtr(rm.RemovedOn.AddDate(0, 0, -1))}
 	}
-	if rm := l.Removal; rm != nil && rm.RemovedOn.Before(end) {
-		end = rm.RemovedOn.AddDate(0, 0, -1)
-	}
-	if r := l.RepairedOn; r != nil && r.Before(end) {
-		end = r.AddDate(0, 0, -1)
+	if r := l.RepairedOn; r != nil && onOrBefore(*r, end) {
+		end, stopped = r.AddDate(0, 0, -1), Repaired
 	}
 	switch {
+	case asOf.After(end):
+		return Disclosure{State: stopped, EndsOn: datePtr(end)}
 	case asOf.Before(l.ListedOn):
 		return Disclosure{State: NotDisclosed, EndsOn: datePtr(end), ChangesOn: datePtr(l.ListedOn)}
-	case asOf.After(end):
-		return Disclosure{State: Expired, EndsOn: datePtr(end)}
 	}
 	return Disclosure{State: Disclosed, EndsOn: datePtr(end), ChangesOn: datePtr(end.AddDate(0, 0, 1))}
 }
@@ -220,9 +231,34 @@ func (p Policy) Listing(l Listing, asOf time.Time) Disclosure {
 }
 
 // SeriousListedAfter is the earliest ListedOn a serious listing may have and
-// still be within its period on asOf: the store-side form of the rule.
+// still be within its period on asOf: the store-side form of the rule. It is
+// found by stepping forward, because "period before, plus a day" is not the
+// inverse of "period after" around month ends and 29 February.
 func (p Policy) SeriousListedAfter(asOf time.Time) time.Time {
-	return p.S.SeriousListingPeriod.Before(asOf).AddDate(0, 0, 1)
+	d := p.S.SeriousListingPeriod.Before(asOf).AddDate(0, 0, -3)
+	for !p.S.SeriousListingPeriod.After(d).After(asOf) { // After(d) never decreases as d grows
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+// InForce reports whether l puts its enterprise on its list on day: listed
+// on or before it, not removed or repaired by then, and (serious list)
+// within its period.
+func (p Policy) InForce(l Listing, day time.Time) bool {
+	if p.Listing(l, day).State != Disclosed {
+		return false
+	}
+	if l.Removal != nil && onOrBefore(l.Removal.RemovedOn, day) {
+		return false
+	}
+	return l.RepairedOn == nil || l.RepairedOn.After(day)
+}
+
+// IsHeavierPenalty reports whether a penalty counts as a heavier penalty
+// (较重行政处罚) for serious-list repair: disclosed, and not short-period.
+func (p Policy) IsHeavierPenalty(pen Penalty) bool {
+	return !pen.Revoked && pen.Procedure == ProcedureOrdinary && !IsWarningOnly(pen) && !p.IsShortPeriod(pen)
 }
 
 // DueForSeriousList reports whether an abnormal listing still in place on
@@ -313,6 +349,7 @@ const (
 	CodeRepairHeavierPenalty  = "REPAIR_NEW_HEAVIER_PENALTY"
 	CodeRemovalBeforeExpiry   = "REMOVAL_BEFORE_EXPIRY"
 	CodeDateBeforeRecord      = "DATE_BEFORE_RECORD"
+	CodeRemovalUnknownReason  = "REMOVAL_UNKNOWN_REASON"
 )
 
 func ruleErr(code, format string, a ...any) error {
@@ -350,10 +387,10 @@ func (p Policy) CheckPenaltyRepair(pen Penalty, on time.Time, f PenaltyRepairFac
 			pen.DecisionNumber, pen.PublishedOn.Format(time.DateOnly), earliest.Format(time.DateOnly), wait)
 	}
 	if f.RepeatViolation {
-		return ruleErr(CodeRepairRepeatViolation, "enterprise was penalised again for %q after penalty %s", pen.ViolationType, pen.DecisionNumber)
+		return ruleErr(CodeRepairRepeatViolation, "enterprise was penalised again for %q after penalty %s of %s; repair on %s refused", pen.ViolationType, pen.DecisionNumber, pen.DecidedOn.Format(time.DateOnly), on.Format(time.DateOnly))
 	}
 	if f.Listed {
-		return ruleErr(CodeRepairWhileListed, "enterprise is on the abnormal operations or serious dishonesty list on %s", on.Format(time.DateOnly))
+		return ruleErr(CodeRepairWhileListed, "penalty %s cannot be repaired on %s: the enterprise is on the abnormal operations or serious dishonesty list that day", pen.DecisionNumber, on.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -374,7 +411,7 @@ func (p Policy) CheckSeriousRepair(l Listing, on time.Time, f SeriousRepairFacts
 			l.DecisionNumber, l.ListedOn.Format(time.DateOnly), earliest.Format(time.DateOnly), p.S.SeriousRepairWait)
 	}
 	if f.HeavierPenaltySince {
-		return ruleErr(CodeRepairHeavierPenalty, "enterprise received a new heavier penalty after listing %s", l.DecisionNumber)
+		return ruleErr(CodeRepairHeavierPenalty, "enterprise received a new heavier penalty after listing %s on %s; repair on %s refused", l.DecisionNumber, l.ListedOn.Format(time.DateOnly), on.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -395,6 +432,9 @@ func (p Policy) CheckRemoval(l Listing, rm Removal, f SeriousRepairFacts) error 
 		}
 	case RemovalCreditRepair:
 		return p.CheckSeriousRepair(l, rm.RemovedOn, f)
+	case RemovalRevoked:
+	default:
+		return ruleErr(CodeRemovalUnknownReason, "removal reason %q for listing %s is not one of expired, credit_repair, revoked", rm.Reason, l.DecisionNumber)
 	}
 	return nil
 }

@@ -31,14 +31,9 @@ func ParseUSCC(s string) (string, error) {
 	if n := len([]rune(s)); n != 18 {
 		return "", &USCCError{Input: in, Check: "length", Detail: fmt.Sprintf("want 18 characters, got %d", n)}
 	}
-	sum := 0
-	for i := 0; i < 18; i++ {
-		v := strings.IndexByte(usccAlphabet, s[i])
-		if v < 0 {
-			return "", &USCCError{Input: in, Check: "alphabet", Detail: fmt.Sprintf("character %d %q is not in %s", i+1, s[i], usccAlphabet)}
-		}
-		if i < 17 {
-			sum += v * usccWeights[i]
+	for i, r := range []rune(s) {
+		if !strings.ContainsRune(usccAlphabet, r) {
+			return "", &USCCError{Input: in, Check: "alphabet", Detail: fmt.Sprintf("character %d %q is not in %s", i+1, r, usccAlphabet)}
 		}
 	}
 	for i := 2; i < 8; i++ {

@@ -83,8 +83,8 @@ type EnterpriseFilter struct {
 	RegionPrefix   string // administrative division code or its prefix ("35", "3501", "350102")
 	KeyArea        credit.KeyArea
 	Status         credit.EnterpriseStatus
-	OnSeriousList  *bool // on the serious list as the caller may see it
-	OnAbnormalList *bool // on the abnormal operations list as the caller may see it
+	OnSeriousList  *bool  // on the serious list as the caller may see it
+	OnAbnormalList *bool  // on the abnormal operations list as the caller may see it
 	Name           string // exact current name
 	NamePrefix     string // current name starts with
 }
@@ -145,6 +145,11 @@ type Rejection struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
+
+// AbnormalRepairReason is the removal reason recorded when a credit repair
+// ends an abnormal listing. Public tiers see it; it deliberately does not say
+// "repair" (that a repair happened is REGULATOR-only).
+const AbnormalRepairReason = "经营异常情形已消除"
 
 // CodeUnknownReference rejects a record naming an enterprise or listing that
 // does not exist.
