@@ -1,0 +1,90 @@
+// Package dataloader batches the per-enterprise reads of one GraphQL request
+// so that a page of N enterprises with nested records costs a constant
+// number of store calls, whatever N is. Loaders are made per request by
+// Middleware (they capture that request's visibility and cache only for its
+// lifetime) and reached with For(ctx). It must not decide visibility itself:
+// the store filters every row for the captured credit.Visibility.
+package dataloader
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// wait is how long a loader collects keys before it fetches. gqlgen starts
+// sibling resolvers at once, so a short window catches a whole page.
+const wait = 250 * time.Microsecond
+
+// Loaders are one request's batch loaders, all keyed by USCC.
+type Loaders struct {
+	V           credit.Visibility
+	Enterprise  *dataloadgen.Loader[string, *credit.Enterprise]
+	Licenses    *dataloadgen.Loader[string, []credit.License]
+	Penalties   *dataloadgen.Loader[string, []credit.Penalty]
+	Inspections *dataloadgen.Loader[string, []credit.Inspection]
+	Abnormal    *dataloadgen.Loader[string, []credit.Listing]
+	Serious     *dataloadgen.Loader[string, []credit.Listing]
+	Commitments *dataloadgen.Loader[string, []credit.Commitment]
+}
+
+// New makes the loaders of one request.
+func New(r store.Reader, v credit.Visibility) *Loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(500)}
+	return &Loaders{
+		V:           v,
+		Enterprise:  dataloadgen.NewLoader(fetch(v, r.EnterprisesByUSCC), opts...),
+		Licenses:    dataloadgen.NewLoader(fetch(v, r.LicensesByUSCC), opts...),
+		Penalties:   dataloadgen.NewLoader(fetch(v, r.PenaltiesByUSCC), opts...),
+		Inspections: dataloadgen.NewLoader(fetch(v, r.InspectionsByUSCC), opts...),
+		Abnormal:    dataloadgen.NewLoader(fetchList(v, credit.ListAbnormal, r.ListingsByUSCC), opts...),
+		Serious:     dataloadgen.NewLoader(fetchList(v, credit.ListSerious, r.ListingsByUSCC), opts...),
+		Commitments: dataloadgen.NewLoader(fetch(v, r.CommitmentsByUSCC), opts...),
+	}
+}
+
+// fetch adapts a store loader, which returns results in key order, to
+// dataloadgen's fetch signature.
+func fetch[T any](v credit.Visibility, load func(context.Context, credit.Visibility, []string) ([]T, error)) func(context.Context, []string) ([]T, []error) {
+	return func(ctx context.Context, keys []string) ([]T, []error) {
+		out, err := load(ctx, v, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		return out, nil
+	}
+}
+
+func fetchList(v credit.Visibility, list credit.ListKind, load func(context.Context, credit.Visibility, credit.ListKind, []string) ([][]credit.Listing, error)) func(context.Context, []string) ([][]credit.Listing, []error) {
+	return fetch(v, func(ctx context.Context, v credit.Visibility, keys []string) ([][]credit.Listing, error) {
+		return load(ctx, v, list, keys)
+	})
+}
+
+type ctxKey struct{}
+
+// Middleware gives each request fresh loaders for its caller's visibility,
+// as of the clock's date at the start of the request.
+func Middleware(r store.Reader, clock credit.Clock, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		c := auth.FromContext(req.Context())
+		l := New(r, credit.VisibilityAt(c.Tier, clock()))
+		next.ServeHTTP(w, req.WithContext(With(req.Context(), l)))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the request's loaders. It panics when Middleware did not run:
+// that is a wiring bug, not a runtime condition.
+func For(ctx context.Context) *Loaders {
+	return ctx.Value(ctxKey{}).(*Loaders)
+}

@@ -1,0 +1,213 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/creditgraph/creditgraph/dataloader"
+	"github.com/creditgraph/creditgraph/graph/model"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/shopspring/decimal"
+)
+
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
+// mustEnterprise loads an enterprise a record refers to; the store keeps
+// references whole, so a missing one is an internal error.
+func mustEnterprise(ctx context.Context, uscc string) (*credit.Enterprise, error) {
+	e, err := dataloader.For(ctx).Enterprise.Load(ctx, uscc)
+	if err == nil && e == nil {
+		err = fmt.Errorf("graph: enterprise %s referenced but not found", uscc)
+	}
+	return e, err
+}
+
+func (r *queryResolver) listings(ctx context.Context, list credit.ListKind, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error) {
+	f, err := listingFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	p, err := storePage(first, after)
+	if err != nil {
+		return nil, err
+	}
+	v := dataloader.For(ctx).V
+	conn, err := r.Store.Listings(ctx, v, list, f, p)
+	if err != nil {
+		return nil, err
+	}
+	primeListingEnterprises(ctx, conn.Items)
+	c := &model.ListingConnection{
+		PageInfo: pageInfo(conn.Cursors, conn.HasNext),
+		Count:    func(ctx context.Context) (int, error) { return r.Store.CountListings(ctx, v, list, f) },
+	}
+	for i := range conn.Items {
+		c.Nodes = append(c.Nodes, &conn.Items[i])
+		c.Edges = append(c.Edges, &model.ListingEdge{Cursor: conn.Cursors[i], Node: &conn.Items[i]})
+	}
+	return c, nil
+}
+
+func enterpriseFilter(in *model.EnterpriseFilter) (store.EnterpriseFilter, error) {
+	if in == nil {
+		return store.EnterpriseFilter{}, nil
+	}
+	region, err := regionPrefix(in.RegionCode)
+	return store.EnterpriseFilter{
+		RegionPrefix:   region,
+		KeyArea:        deref(in.KeyArea),
+		Status:         deref(in.Status),
+		OnSeriousList:  in.OnSeriousDishonestyList,
+		OnAbnormalList: in.OnAbnormalOperationList,
+		Name:           deref(in.Name),
+		NamePrefix:     deref(in.NamePrefix),
+	}, err
+}
+
+func listingFilter(in *model.ListingFilter) (store.ListingFilter, error) {
+	if in == nil {
+		return store.ListingFilter{}, nil
+	}
+	region, err := regionPrefix(in.RegionCode)
+	return store.ListingFilter{
+		RegionPrefix:   region,
+		KeyArea:        deref(in.KeyArea),
+		ListedFrom:     in.ListedFrom,
+		ListedTo:       in.ListedTo,
+		IncludeRemoved: deref(in.IncludeRemoved),
+	}, err
+}
+
+func caseFilter(in *model.CaseFilter) (store.CaseFilter, error) {
+	if in == nil {
+		return store.CaseFilter{}, nil
+	}
+	region, err := regionPrefix(in.RegionCode)
+	return store.CaseFilter{
+		RegionPrefix:  region,
+		KeyArea:       deref(in.KeyArea),
+		PublishedFrom: in.PublishedFrom,
+		PublishedTo:   in.PublishedTo,
+	}, err
+}
+
+// creditSummary counts exactly what the caller's loaders return, so the
+// summary can never disagree with the lists beside it.
+func creditSummary(ctx context.Context, uscc string) (*model.CreditSummary, error) {
+	l := dataloader.For(ctx)
+	lic, pen, ins := l.Licenses.LoadThunk(ctx, uscc), l.Penalties.LoadThunk(ctx, uscc), l.Inspections.LoadThunk(ctx, uscc)
+	abn, ser, com := l.Abnormal.LoadThunk(ctx, uscc), l.Serious.LoadThunk(ctx, uscc), l.Commitments.LoadThunk(ctx, uscc)
+	s := &model.CreditSummary{AsOf: l.V.AsOf, TotalFines: decimal.Zero}
+	licenses, err := lic()
+	if err != nil {
+		return nil, err
+	}
+	s.LicenseCount = len(licenses)
+	for _, x := range licenses {
+		if (x.ValidFrom == nil || !x.ValidFrom.After(s.AsOf)) && (x.ValidTo == nil || !x.ValidTo.Before(s.AsOf)) {
+			s.ValidLicenseCount++
+		}
+	}
+	penalties, err := pen()
+	if err != nil {
+		return nil, err
+	}
+	s.PenaltyCount = len(penalties)
+	for _, p := range penalties {
+		if p.FineAmount != nil {
+			s.TotalFines = s.TotalFines.Add(*p.FineAmount)
+		}
+		if s.LatestPenaltyOn == nil || p.DecidedOn.After(*s.LatestPenaltyOn) {
+			s.LatestPenaltyOn = &p.DecidedOn
+		}
+	}
+	inspections, err := ins()
+	if err != nil {
+		return nil, err
+	}
+	s.InspectionCount = len(inspections)
+	for _, x := range inspections {
+		if x.Result == credit.ResultNonCompliant {
+			s.NonCompliantInspectionCount++
+		}
+	}
+	if s.OnAbnormalOperationList, err = inForce(abn, s); err != nil {
+		return nil, err
+	}
+	if s.OnSeriousDishonestyList, err = inForce(ser, s); err != nil {
+		return nil, err
+	}
+	commitments, err := com()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range commitments {
+		if c.Status == credit.CommitmentUntrue {
+			s.UntrueCommitmentCount++
+		}
+	}
+	return s, nil
+}
+
+func inForce(load func() ([]credit.Listing, error), s *model.CreditSummary) (bool, error) {
+	ls, err := load()
+	for _, l := range ls {
+		if !l.ListedOn.After(s.AsOf) && (l.Removal == nil || l.Removal.RemovedOn.After(s.AsOf)) && l.RepairedOn == nil {
+			return true, err
+		}
+	}
+	return false, err
+}
+
+// primeListingEnterprises loads the enterprises of a page of listings in
+// one batch when the query asks for them.
+func primeListingEnterprises(ctx context.Context, items []credit.Listing) {
+	if !nodeFields(ctx, "Listing")["enterprise"] || len(items) == 0 {
+		return
+	}
+	usccs := make([]string, len(items))
+	for i, l := range items {
+		usccs[i] = l.USCC
+	}
+	dataloader.For(ctx).Enterprise.LoadAllThunk(ctx, usccs)
+}
+
+// alwaysDisclosed is the state of records the law makes public without a
+// period: licences, inspections, commitments, typical cases.
+func alwaysDisclosed() *credit.Disclosure { return &credit.Disclosure{State: credit.Disclosed} }
+
+func (r *queryResolver) auditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	if r.Audit == nil {
+		return nil, fmt.Errorf("graph: no audit log configured: %w", store.ErrUnavailable)
+	}
+	p, err := storePage(first, after)
+	if err != nil {
+		return nil, err
+	}
+	var f store.AuditFilter
+	if filter != nil {
+		f.KeyName = deref(filter.KeyName)
+		if filter.Uscc != nil {
+			if f.USCC, err = credit.ParseUSCC(*filter.Uscc); err != nil {
+				return nil, err
+			}
+		}
+	}
+	conn, err := r.Audit.Audit(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.AuditEntryConnection{PageInfo: pageInfo(conn.Cursors, conn.HasNext)}
+	for i := range conn.Items {
+		c.Nodes = append(c.Nodes, &conn.Items[i])
+		c.Edges = append(c.Edges, &model.AuditEntryEdge{Cursor: conn.Cursors[i], Node: &conn.Items[i]})
+	}
+	return c, nil
+}

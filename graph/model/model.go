@@ -1,0 +1,130 @@
+// Package model holds the GraphQL-only types: connections, edges, the
+// viewer and the credit summary. Domain records are bound directly from
+// package credit (see gqlgen.yml). Generated input types live in
+// models_gen.go.
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/shopspring/decimal"
+)
+
+// PageInfo is Relay's page information; pagination is forward only.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// Counter computes a connection's totalCount lazily: only when asked for.
+type Counter func(ctx context.Context) (int, error)
+
+// Viewer is the caller.
+type Viewer struct {
+	Tier    credit.Tier
+	KeyName *string
+	AsOf    time.Time
+}
+
+// CreditSummary is computed from what the caller may see.
+type CreditSummary struct {
+	LicenseCount                int
+	ValidLicenseCount           int
+	PenaltyCount                int
+	TotalFines                  decimal.Decimal
+	LatestPenaltyOn             *time.Time
+	InspectionCount             int
+	NonCompliantInspectionCount int
+	OnAbnormalOperationList     bool
+	OnSeriousDishonestyList     bool
+	UntrueCommitmentCount       int
+	AsOf                        time.Time
+}
+
+type EnterpriseConnection struct {
+	Edges    []*EnterpriseEdge
+	Nodes    []*credit.Enterprise
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+type EnterpriseEdge struct {
+	Cursor string
+	Node   *credit.Enterprise
+}
+
+type ListingConnection struct {
+	Edges    []*ListingEdge
+	Nodes    []*credit.Listing
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+type ListingEdge struct {
+	Cursor string
+	Node   *credit.Listing
+}
+
+type TypicalCaseConnection struct {
+	Edges    []*TypicalCaseEdge
+	Nodes    []*credit.TypicalCase
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+type TypicalCaseEdge struct {
+	Cursor string
+	Node   *credit.TypicalCase
+}
+
+type LicenseConnection struct {
+	Edges      []*LicenseEdge
+	Nodes      []*credit.License
+	PageInfo   *PageInfo
+	TotalCount int
+}
+
+type LicenseEdge struct {
+	Cursor string
+	Node   *credit.License
+}
+
+type PenaltyConnection struct {
+	Edges      []*PenaltyEdge
+	Nodes      []*credit.Penalty
+	PageInfo   *PageInfo
+	TotalCount int
+}
+
+type PenaltyEdge struct {
+	Cursor string
+	Node   *credit.Penalty
+}
+
+type InspectionConnection struct {
+	Edges      []*InspectionEdge
+	Nodes      []*credit.Inspection
+	PageInfo   *PageInfo
+	TotalCount int
+}
+
+type InspectionEdge struct {
+	Cursor string
+	Node   *credit.Inspection
+}
+
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge
+	Nodes    []*store.AuditEntry
+	PageInfo *PageInfo
+}
+
+type AuditEntryEdge struct {
+	Cursor string
+	Node   *store.AuditEntry
+}

@@ -1,0 +1,20 @@
+// Package graph is the GraphQL layer: the generated executor (generated.go,
+// never edited by hand) and thin resolvers that turn arguments into store
+// reads through the per-request dataloaders. Disclosure decisions are the
+// store's and package credit's; resolvers must not re-implement them.
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Resolver holds every dependency the resolvers need; built once in main.
+type Resolver struct {
+	Store  store.Reader
+	Audit  store.AuditLog // nil when the backend keeps none
+	Policy credit.Policy
+	Log    *slog.Logger
+}

@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// A schema per tier, as Hasura gives a schema per role: a caller's schema
+// holds only the fields its tier may read (by @disclosure) and the types
+// still reachable from them. Validation and introspection run against it,
+// so a field above the caller's tier is refused exactly as if it did not
+// exist and is absent from introspection.
+
+// TierSchemas returns the schema each tier sees.
+func TierSchemas() map[credit.Tier]*ast.Schema {
+	full := NewExecutableSchema(Config{}).Schema()
+	out := map[credit.Tier]*ast.Schema{}
+	for _, t := range credit.Tiers {
+		out[t] = TierSchema(full, t)
+	}
+	return out
+}
+
+// FieldTier is the least tier that may read a field: its @disclosure tier,
+// or PUBLIC when it has none.
+func FieldTier(f *ast.FieldDefinition) credit.Tier {
+	d := f.Directives.ForName("disclosure")
+	if d == nil {
+		return credit.TierPublic
+	}
+	arg := d.Arguments.ForName("tier")
+	if arg == nil || arg.Value == nil {
+		return credit.TierRegulator // malformed: fail closed
+	}
+	t, err := credit.ParseTier(arg.Value.Raw)
+	if err != nil {
+		return credit.TierRegulator
+	}
+	return t
+}
+
+// TierSchema copies full without the fields above tier, then prunes the
+// types that can no longer be reached from the root operation types.
+func TierSchema(full *ast.Schema, tier credit.Tier) *ast.Schema {
+	types := make(map[string]*ast.Definition, len(full.Types))
+	for name, def := range full.Types {
+		d := *def
+		d.Fields = nil
+		for _, f := range def.Fields {
+			if FieldTier(f) <= tier {
+				d.Fields = append(d.Fields, f)
+			}
+		}
+		types[name] = &d
+	}
+	keep := reachable(types, full)
+	s := &ast.Schema{
+		Types:            map[string]*ast.Definition{},
+		Directives:       full.Directives,
+		PossibleTypes:    map[string][]*ast.Definition{},
+		Implements:       map[string][]*ast.Definition{},
+		SchemaDirectives: full.SchemaDirectives,
+		Description:      full.Description,
+	}
+	for name := range keep {
+		s.Types[name] = types[name]
+	}
+	for _, root := range []struct {
+		dst **ast.Definition
+		src *ast.Definition
+	}{{&s.Query, full.Query}, {&s.Mutation, full.Mutation}, {&s.Subscription, full.Subscription}} {
+		if root.src != nil {
+			*root.dst = s.Types[root.src.Name]
+		}
+	}
+	for name, defs := range full.PossibleTypes {
+		for _, d := range defs {
+			if keep[d.Name] && keep[name] {
+				s.PossibleTypes[name] = append(s.PossibleTypes[name], s.Types[d.Name])
+			}
+		}
+	}
+	for name, defs := range full.Implements {
+		for _, d := range defs {
+			if keep[d.Name] && keep[name] {
+				s.Implements[name] = append(s.Implements[name], s.Types[d.Name])
+			}
+		}
+	}
+	return s
+}
+
+// reachable walks field, argument, input-field, union and interface edges
+// from the roots, the built-in scalars and the introspection types.
+func reachable(types map[string]*ast.Definition, full *ast.Schema) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		d := types[name]
+		if d == nil || seen[name] {
+			return
+		}
+		seen[name] = true
+		for _, f := range d.Fields {
+			visit(f.Type.Name())
+			for _, a := range f.Arguments {
+				visit(a.Type.Name())
+			}
+		}
+		for _, t := range d.Types {
+			visit(t)
+		}
+		for _, i := range d.Interfaces {
+			visit(i)
+		}
+		for _, p := range full.PossibleTypes[name] {
+			visit(p.Name)
+		}
+	}
+	for _, root := range []*ast.Definition{full.Query, full.Mutation, full.Subscription} {
+		if root != nil {
+			visit(root.Name)
+		}
+	}
+	for name, d := range types {
+		if d.BuiltIn || strings.HasPrefix(name, "__") {
+			visit(name)
+		}
+	}
+	for _, dir := range full.Directives {
+		for _, a := range dir.Arguments {
+			visit(a.Type.Name())
+		}
+	}
+	return seen
+}

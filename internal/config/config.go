@@ -1,0 +1,195 @@
+// Package config reads every setting from the environment once, at start-up,
+// validates them together and reports every problem in one error. It owns
+// the list of settings (name, default, meaning) that the README documents;
+// it must not be read from anywhere but the command's main.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/shopspring/decimal"
+)
+
+// Config is the validated configuration of one process.
+type Config struct {
+	ListenAddr      string
+	DatabaseURL     string
+	DatabaseReadURL string
+	RedisURL        string
+	KeysFile        string
+	LogLevel        slog.Level
+	LogFormat       string // "text" or "json"
+
+	Disclosure credit.Settings
+
+	MaxBodyBytes     int64
+	ParserTokenLimit int
+	QueryCacheSize   int
+	RequestTimeout   time.Duration
+	KeyCacheTTL      time.Duration
+	ShutdownTimeout  time.Duration
+	ImportBatchSize  int
+	ImportMaxErrors  int
+	IngestMaxBytes   int64
+	IngestTimeout    time.Duration
+	MaxLineBytes     int
+	DBMaxConns       int
+}
+
+// Setting describes one environment variable.
+type Setting struct {
+	Name    string
+	Default string
+	Meaning string
+	set     func(c *Config, v string) error
+}
+
+// Settings lists every environment variable, in README order.
+var Settings = []Setting{
+	{"LISTEN_ADDR", ":8080", "HTTP listen address", str(func(c *Config) *string { return &c.ListenAddr })},
+	{"DATABASE_URL", "", "PostgreSQL URL (pgx); unset → embedded in-memory store with the demo dataset", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"DATABASE_READ_URL", "", "optional read replica for queries; unset → DATABASE_URL", str(func(c *Config) *string { return &c.DatabaseReadURL })},
+	{"REDIS_URL", "", "Redis URL, or comma-separated addresses for Redis Cluster; unset → in-process", str(func(c *Config) *string { return &c.RedisURL })},
+	{"KEYS_FILE", "", "optional file of API keys (tier<TAB>name<TAB>scope<TAB>sha256-hex)", str(func(c *Config) *string { return &c.KeysFile })},
+	{"LOG_LEVEL", "info", "debug, info, warn or error", logLevel},
+	{"LOG_FORMAT", "text", "text or json", logFormat},
+	{"PENALTY_SHORT_PERIOD", "3m", "disclosure period of a penalty that is only a public reprimand and/or a lower-amount fine", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyShortPeriod })},
+	{"PENALTY_LONG_PERIOD", "3y", "disclosure period of any other disclosed penalty (longer if a restriction lasts longer)", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyLongPeriod })},
+	{"LOWER_FINE_INDIVIDUAL", "10000", "a fine below this many yuan on an individual business or natural person is a lower-amount fine", money(func(s *credit.Settings) *decimal.Decimal { return &s.LowerFineIndividual })},
+	{"LOWER_FINE_ORGANISATION", "100000", "a fine below this many yuan on any other organisation is a lower-amount fine", money(func(s *credit.Settings) *decimal.Decimal { return &s.LowerFineOrganisation })},
+	{"PENALTY_REPAIR_WAIT", "6m", "a penalty may be repaired this long after publication", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyRepairWait })},
+	{"PENALTY_REPAIR_WAIT_STRICT", "1y", "the same for food, drug and special-equipment penalties", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyRepairWaitStrict })},
+	{"SERIOUS_LISTING_PERIOD", "3y", "how long a serious-list entry lasts before automatic removal", period(func(s *credit.Settings) *credit.Period { return &s.SeriousListingPeriod })},
+	{"SERIOUS_REPAIR_WAIT", "1y", "early removal from the serious list by credit repair is possible after this", period(func(s *credit.Settings) *credit.Period { return &s.SeriousRepairWait })},
+	{"ABNORMAL_TO_SERIOUS_AFTER", "3y", "an abnormal listing this old and not removed is due for the serious list", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousAfter })},
+	{"ABNORMAL_TO_SERIOUS_REMINDER", "60d", "regulators are reminded this long before that date", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousReminder })},
+	{"MAX_BODY_BYTES", "1048576", "largest request body accepted", int64Set(func(c *Config) *int64 { return &c.MaxBodyBytes })},
+	{"PARSER_TOKEN_LIMIT", "5000", "most tokens a GraphQL document may have", intSet(func(c *Config) *int { return &c.ParserTokenLimit })},
+	{"QUERY_CACHE_SIZE", "1000", "parsed GraphQL documents kept in memory", intSet(func(c *Config) *int { return &c.QueryCacheSize })},
+	{"REQUEST_TIMEOUT", "10s", "longest a request may run", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+	{"KEY_CACHE_TTL", "10s", "how long a replica trusts a looked-up API key; a revocation reaches every replica within this", duration(func(c *Config) *time.Duration { return &c.KeyCacheTTL })},
+	{"SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests get on shutdown", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"IMPORT_BATCH_SIZE", "5000", "records written to the store per batch during import", intSet(func(c *Config) *int { return &c.ImportBatchSize })},
+	{"IMPORT_MAX_ERRORS", "1000", "rejected lines listed in an import summary (the counts stay exact)", intSet(func(c *Config) *int { return &c.ImportMaxErrors })},
+	{"IMPORT_MAX_LINE_BYTES", "1048576", "longest NDJSON line accepted", intSet(func(c *Config) *int { return &c.MaxLineBytes })},
+	{"INGEST_MAX_BODY_BYTES", "67108864", "largest NDJSON body POST /v1/ingest accepts", int64Set(func(c *Config) *int64 { return &c.IngestMaxBytes })},
+	{"INGEST_TIMEOUT", "5m", "longest a POST /v1/ingest request may run", duration(func(c *Config) *time.Duration { return &c.IngestTimeout })},
+	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
+}
+
+// FromEnv builds a Config from getenv (os.Getenv in main), reporting every
+// invalid setting at once.
+func FromEnv(getenv func(string) string) (Config, error) {
+	var c Config
+	var errs []error
+	for _, s := range Settings {
+		v := getenv(s.Name)
+		if v == "" {
+			v = s.Default
+		}
+		if err := s.set(&c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", s.Name, v, err))
+		}
+	}
+	if c.DatabaseReadURL != "" && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_READ_URL is set but DATABASE_URL is not"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+func str(f func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *f(c) = v; return nil }
+}
+
+func logLevel(c *Config, v string) error {
+	return c.LogLevel.UnmarshalText([]byte(v))
+}
+
+func logFormat(c *Config, v string) error {
+	if v != "text" && v != "json" {
+		return errors.New("want text or json")
+	}
+	c.LogFormat = v
+	return nil
+}
+
+func intSet(f func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return errors.New("want a whole number ≥ 0")
+		}
+		*f(c) = n
+		return nil
+	}
+}
+
+func int64Set(f func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return errors.New("want a whole number > 0")
+		}
+		*f(c) = n
+		return nil
+	}
+}
+
+func duration(f func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("want a positive duration such as 10s or 500ms")
+		}
+		*f(c) = d
+		return nil
+	}
+}
+
+func money(f func(*credit.Settings) *decimal.Decimal) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := decimal.NewFromString(v)
+		if err != nil || d.IsNegative() {
+			return errors.New("want an amount in yuan ≥ 0, such as 10000")
+		}
+		*f(&c.Disclosure) = d
+		return nil
+	}
+}
+
+var periodRE = regexp.MustCompile(`^(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)d)?$`)
+
+// ParsePeriod parses a period such as "3y", "6m", "60d" or "1y6m".
+func ParsePeriod(v string) (credit.Period, error) {
+	m := periodRE.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil || v == "" {
+		return credit.Period{}, errors.New("want a period such as 3y, 6m, 60d or 1y6m")
+	}
+	n := func(s string) int { i, _ := strconv.Atoi(s); return i }
+	p := credit.Period{Years: n(m[1]), Months: n(m[2]), Days: n(m[3])}
+	if p == (credit.Period{}) {
+		return p, errors.New("period must be longer than zero")
+	}
+	return p, nil
+}
+
+func period(f func(*credit.Settings) *credit.Period) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		p, err := ParsePeriod(v)
+		if err != nil {
+			return err
+		}
+		*f(&c.Disclosure) = p
+		return nil
+	}
+}

@@ -1,0 +1,194 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creditgraph/creditgraph/dataloader"
+	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/creditgraph/creditgraph/internal/store/memory"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
+)
+
+// backends runs f once per store backend, each loaded with the fixture.
+func backends(t *testing.T, f func(t *testing.T, h *harness)) {
+	t.Run("memory", func(t *testing.T) {
+		f(t, newHarness(t, memory.New(credit.NewPolicy(credit.DefaultSettings()))))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		f(t, newHarness(t, postgres.NewTestStore(t, credit.NewPolicy(credit.DefaultSettings()))))
+	})
+}
+
+// clock is the injectable clock tests move.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Set(day string) {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		panic(err)
+	}
+	c.mu.Lock()
+	c.now = t.Add(10 * time.Hour)
+	c.mu.Unlock()
+}
+
+type harness struct {
+	st    store.Store
+	srv   *httptest.Server
+	clock *clock
+	logs  *bytes.Buffer
+}
+
+// fixtureToday is the default "today" of the fixture's stories.
+const fixtureToday = "2026-06-15"
+
+func newHarness(t *testing.T, st store.Store) *harness {
+	t.Helper()
+	f, err := os.Open("testdata/fixture.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), f)
+	if err != nil || sum.Rejected != 0 {
+		t.Fatalf("load fixture: %v %+v", err, sum)
+	}
+	c := &clock{}
+	c.Set(fixtureToday)
+	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	al, _ := st.(store.AuditLog)
+	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now),
+		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
+		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second}})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &harness{st: st, srv: srv, clock: c, logs: logs}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	status int
+	raw    []byte
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// query POSTs a GraphQL request with optional headers (name, value pairs).
+func (h *harness) query(t *testing.T, q string, vars map[string]any, headers ...string) response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return h.do(t, req)
+}
+
+func (h *harness) do(t *testing.T, req *http.Request) response {
+	t.Helper()
+	res, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := response{status: res.StatusCode, raw: raw}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", res.StatusCode, raw)
+	}
+	return r
+}
+
+// data decodes the response's data into v, failing on any GraphQL error.
+func (r response) data(t *testing.T, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %s", r.raw)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode data: %v: %s", err, r.raw)
+	}
+}
+
+func memoryStore() store.Store { return memory.New(credit.NewPolicy(credit.DefaultSettings())) }
+
+// Test API keys, one per tier (and a write-scoped REGULATOR key). The
+// secrets are fixed so tests can present them.
+const (
+	publicKey    = "cg_publicpublicpublicpublicpublic23"
+	partnerKey   = "cg_partnerpartnerpartnerpartner2345"
+	regulatorKey = "cg_regulatorregulatorregulatorreg23"
+	writerKey    = "cg_writerwriterwriterwriterwriter23"
+)
+
+func testKeys() []store.Key {
+	k := func(secret, name string, tier credit.Tier, scope string) store.Key {
+		return store.Key{Name: name, Tier: tier, Scope: scope, Hash: auth.HashSecret(secret)}
+	}
+	return []store.Key{
+		k(publicKey, "media-app", credit.TierPublic, "read"),
+		k(partnerKey, "acme-bank", credit.TierPartner, "read"),
+		k(regulatorKey, "fj-amr", credit.TierRegulator, "read"),
+		k(writerKey, "fj-amr-ingest", credit.TierRegulator, "write"),
+	}
+}
+
+// bearer returns the header pair for a key.
+func bearer(secret string) []string { return []string{"Authorization", "Bearer " + secret} }
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// serveDirect runs one query through h with loaders but without the edge's
+// authentication: the caller is anonymous PUBLIC.
+func serveDirect(t *testing.T, h http.Handler, q string, d Deps) response {
+	t.Helper()
+	srv := httptest.NewServer(dataloader.Middleware(d.Store, d.Clock, h))
+	defer srv.Close()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return (&harness{srv: srv}).do(t, req)
+}

@@ -1,0 +1,147 @@
+// Package httpapi is the HTTP edge: it routes /graphql, the explorer,
+// health, readiness and metrics; builds the gqlgen handler with explicit
+// transports and limits; and wraps every request with body limits, a
+// timeout, the caller's identity, per-request dataloaders, logging and
+// metrics. It owns no domain rules: disclosure is package credit's and the
+// store's, resolution is package graph's.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/creditgraph/creditgraph/dataloader"
+	"github.com/creditgraph/creditgraph/graph"
+	"github.com/creditgraph/creditgraph/internal/apierr"
+	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Options are the settings of the HTTP edge.
+type Options struct {
+	MaxBodyBytes     int64
+	ParserTokenLimit int
+	QueryCacheSize   int
+	RequestTimeout   time.Duration
+	// DefaultQuery is the explorer's first query.
+	DefaultQuery string
+}
+
+// Deps are what the edge is built from; built once in main.
+type Deps struct {
+	Store    store.Store
+	Audit    store.AuditLog // nil: no audit trail kept (and auditLog is UNAVAILABLE)
+	Keys     Authenticator  // nil: no keys; every presented key is refused
+	Policy   credit.Policy
+	Clock    credit.Clock
+	Log      *slog.Logger
+	Registry *prometheus.Registry // nil → a fresh one
+	Options  Options
+	Ingest   IngestOptions
+}
+
+// New returns the complete HTTP handler.
+func New(d Deps) http.Handler {
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	m := newMetrics(d.Registry)
+	gql := auditReads(d.Audit, d.Clock, d.Log, GraphQL(d))
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", dataloader.Middleware(d.Store, d.Clock, gql))
+	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
+	mux.Handle("GET /{$}", ex)
+	mux.Handle("GET /explorer/", ex)
+	mux.Handle("POST /v1/ingest", ingestHandler(d))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.Store.Ping(ctx); err != nil {
+			d.Log.WarnContext(ctx, "not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{Registry: d.Registry}))
+
+	var h http.Handler = mux
+	h = limitBody(d.Options.MaxBodyBytes, "/v1/ingest", h)
+	h = timeout(d.Options.RequestTimeout, d.Ingest.Timeout, h)
+	h = authenticate(d.Keys, d.Log, h)
+	h = observe(d.Log, m, h)
+	return h
+}
+
+// GraphQL returns the GraphQL handler: one gqlgen server per tier, each
+// validating and introspecting against its tier's schema (graph.TierSchema),
+// chosen by the caller's tier.
+func GraphQL(d Deps) http.Handler {
+	byTier := map[credit.Tier]*handler.Server{}
+	for tier, schema := range graph.TierSchemas() {
+		byTier[tier] = gqlServer(d, schema)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		byTier[auth.FromContext(r.Context()).Tier].ServeHTTP(w, r)
+	})
+}
+
+// gqlServer builds one gqlgen handler with explicit transports (never
+// NewDefaultServer), a parsed-query cache and a parser token limit.
+func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Schema: schema,
+		Resolvers: &graph.Resolver{
+			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log,
+		},
+		Directives: graph.Directives(),
+	}))
+	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	size := d.Options.QueryCacheSize
+	if size <= 0 {
+		size = 1000
+	}
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](size))
+	if d.Options.ParserTokenLimit > 0 {
+		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
+	}
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
+	srv.SetRecoverFunc(graph.Recover(d.Log))
+	return srv
+}
+
+// writeError ends a request at the edge with a GraphQL-shaped error body.
+func writeError(w http.ResponseWriter, status int, e *apierr.Error) {
+	ext := map[string]any{"code": e.Code}
+	for k, v := range e.Extra {
+		ext[k] = v
+	}
+	writeJSON(w, status, map[string]any{
+		"errors": []map[string]any{{"message": e.Message, "extensions": ext}},
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

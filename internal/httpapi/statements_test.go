@@ -1,0 +1,96 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/gen"
+	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/jackc/pgx/v5"
+)
+
+// countingTracer counts the SQL statements a pool runs, keeping their
+// first words so a failure says which ran.
+type countingTracer struct {
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
+
+func (c *countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	c.mu.Lock()
+	c.sql = append(c.sql, strings.Join(strings.Fields(d.SQL), " ")[:min(120, len(strings.Join(strings.Fields(d.SQL), " ")))])
+	c.mu.Unlock()
+	return ctx
+}
+
+func (c *countingTracer) reset() {
+	c.n.Store(0)
+	c.mu.Lock()
+	c.sql = nil
+	c.mu.Unlock()
+}
+func (c *countingTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+const pageQuery = `query($n: Int) { enterprises(first: $n) { nodes {
+  uscc name
+  licenses(first: 100) { totalCount nodes { licenseNumber } }
+  penalties(first: 100) { totalCount nodes { decisionNumber disclosureEndsOn } }
+  inspections(first: 100) { totalCount nodes { inspectionId } }
+  abnormalOperations { decisionNumber enterprise { name } }
+  seriousDishonesty { decisionNumber enterprise { name } }
+  commitments { commitmentId }
+  creditSummary { penaltyCount onSeriousDishonestyList }
+} } }`
+
+// TestPageCostsConstantStatements proves the dataloaders: a page of 100
+// enterprises with every nested record kind runs as many SQL statements as
+// a page of 1, not 100 times as many.
+func TestPageCostsConstantStatements(t *testing.T) {
+	tr := &countingTracer{}
+	st := postgres.NewTestStoreConfig(t, postgres.Config{Policy: credit.NewPolicy(credit.DefaultSettings()), Tracer: tr})
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, gen.Options{Enterprises: 150, Seed: 3, Anchor: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), &buf); err != nil || sum.Rejected != 0 {
+		t.Fatalf("import: %v %+v", err, sum)
+	}
+	h := newHarness(t, st)
+	counts := map[int]int64{}
+	for _, n := range []int{1, 10, 100} {
+		tr.reset()
+		var out struct {
+			Enterprises struct{ Nodes []struct{ USCC string } }
+		}
+		h.query(t, pageQuery, map[string]any{"n": n}).data(t, &out)
+		if len(out.Enterprises.Nodes) != n {
+			t.Fatalf("page of %d returned %d", n, len(out.Enterprises.Nodes))
+		}
+		counts[n] = tr.n.Load()
+		if counts[n] > 7 {
+			t.Logf("page of %d ran:\n%s", n, strings.Join(tr.sql, "\n"))
+		}
+	}
+	t.Logf("statements per page size: %v", counts)
+	// One page query plus one statement per loader (enterprise, licences,
+	// penalties, inspections, two lists, commitments).
+	const most = 8
+	for n, c := range counts {
+		if c > most {
+			t.Errorf("page of %d ran %d statements, want at most %d", n, c, most)
+		}
+	}
+	if counts[100] != counts[10] {
+		t.Errorf("statements grow with page size: %s", fmt.Sprint(counts))
+	}
+}

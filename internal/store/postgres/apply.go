@@ -1,0 +1,127 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Apply writes a batch in one transaction, in the order every backend
+// shares: enterprises, then the other records, then removals, then repairs.
+// Records are COPYed into temporary staging tables and upserted from there
+// with one INSERT … SELECT … ON CONFLICT per kind, in key order (so that
+// concurrent batches lock rows in the same order). A record naming an
+// enterprise that is neither stored nor in the batch is rejected with
+// store.CodeUnknownReference; within a batch, the last line of a natural key
+// wins. Removals and repairs are few: each is checked by the policy with
+// facts gathered in SQL. A transaction that loses a deadlock is run again.
+// Rejections come back ordered by line.
+func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	if b == nil || b.Len() == 0 {
+		return nil, nil
+	}
+	for attempt := 1; ; attempt++ {
+		rej, err := s.apply(ctx, b)
+		if err == nil {
+			slices.SortStableFunc(rej, func(x, y store.Rejection) int { return cmp.Compare(x.Line, y.Line) })
+			return rej, nil
+		}
+		if !retryable(err) || attempt == 3 || ctx.Err() != nil {
+			return nil, wrap("apply", err)
+		}
+	}
+}
+
+func (s *Store) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	tx, err := s.write.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	a := &applier{s: s, tx: tx}
+	if err := a.records(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := a.removals(ctx, b.Removals); err != nil {
+		return nil, err
+	}
+	if err := a.repairs(ctx, b.Repairs); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return a.rejected, nil
+}
+
+// applier is one run of Apply's transaction.
+type applier struct {
+	s        *Store // for its policy only: every statement goes through tx
+	tx       pgx.Tx
+	rejected []store.Rejection
+}
+
+func (a *applier) reject(line int, code, format string, args ...any) {
+	a.rejected = append(a.rejected, store.Rejection{Line: line, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// records stages and upserts every kind but removals and repairs: one COPY
+// fills each kind's staging table, and one pipelined batch upserts them all
+// and reports the unknown enterprises.
+//
+// The staging tables are session temporary tables emptied at commit (ON
+// COMMIT DELETE ROWS), created the first time a connection applies a
+// batch: creating and dropping six tables per batch (ON COMMIT DROP) took a
+// fifth of a 5,000-record batch's time and churns the system catalogs.
+func (a *applier) records(ctx context.Context, b *store.Batch) error {
+	var staged []*kind
+	var ddl strings.Builder
+	for _, k := range kinds {
+		if k.rows(b) > 0 {
+			staged = append(staged, k)
+			ddl.WriteString(k.createStage)
+		}
+	}
+	if len(staged) == 0 {
+		return nil
+	}
+	if _, err := a.tx.Exec(ctx, ddl.String()); err != nil {
+		return fmt.Errorf("create staging tables: %w", err)
+	}
+	for _, k := range staged {
+		n := k.rows(b)
+		if _, err := a.tx.CopyFrom(ctx, pgx.Identifier{k.stage}, k.copyColumns,
+			pgx.CopyFromSlice(n, func(i int) ([]any, error) { return k.row(b, i), nil })); err != nil {
+			return fmt.Errorf("copy %s: %w", k.table, err)
+		}
+	}
+	batch := &pgx.Batch{}
+	for _, k := range staged { // enterprises first: the others' references see them
+		if k.ref == "" {
+			batch.Queue(k.upsert)
+			continue
+		}
+		batch.Queue(k.upsert).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var line int
+				var uscc string
+				if err := rows.Scan(&line, &uscc); err != nil {
+					return err
+				}
+				a.reject(line, store.CodeUnknownReference,
+					"%s refers to enterprise %s, which is neither stored nor in this import", k.record, uscc)
+			}
+			return rows.Err()
+		})
+	}
+	if err := a.tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("upsert: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+// Package postgres is the store of record on PostgreSQL: it implements
+// store.Store with pgx, one table per record kind keyed by its natural key,
+// and embedded goose migrations. Imports are staged with COPY and upserted
+// in one transaction per batch. Reads ask credit.Policy what a caller may
+// see: per-enterprise loaders filter candidate rows in Go, paginated lists
+// push the policy's dates into SQL and check each row again. It must not
+// know about GraphQL, HTTP or caching, and never re-implements a disclosure
+// rule the policy can answer.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Config says how to reach PostgreSQL.
+type Config struct {
+	URL     string // primary: every write, and reads when ReadURL is empty
+	ReadURL string // optional read replica for queries
+	Policy  credit.Policy
+	// Tracer, when set, is installed on both pools (tests count statements).
+	Tracer   pgx.QueryTracer
+	MaxConns int32 // per pool; 0 = pgxpool's default or the URL's pool_max_conns
+}
+
+// Store is the PostgreSQL store of record. It is safe for concurrent use.
+type Store struct {
+	write  *pgxpool.Pool
+	read   *pgxpool.Pool // == write without a replica
+	policy credit.Policy
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New connects to PostgreSQL. It does not migrate: call Migrate first.
+func New(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("postgres: no database URL")
+	}
+	write, err := newPool(ctx, cfg.URL, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{write: write, read: write, policy: cfg.Policy}
+	if cfg.ReadURL != "" && cfg.ReadURL != cfg.URL {
+		if s.read, err = newPool(ctx, cfg.ReadURL, cfg); err != nil {
+			write.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func newPool(ctx context.Context, url string, cfg Config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
+	}
+	if cfg.Tracer != nil {
+		pc.ConnConfig.Tracer = cfg.Tracer
+	}
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, wrap("connect", err)
+	}
+	return pool, nil
+}
+
+// Ping reports whether both pools reach their server.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.write.Ping(ctx); err != nil {
+		return wrap("ping", err)
+	}
+	if s.read != s.write {
+		if err := s.read.Ping(ctx); err != nil {
+			return wrap("ping replica", err)
+		}
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() {
+	if s.read != s.write {
+		s.read.Close()
+	}
+	s.write.Close()
+}
+
+// wrap maps a driver error to the store's sentinels and prefixes it with the
+// operation: connection failures wrap store.ErrUnavailable, unique
+// violations store.ErrAlreadyExists, anything else is wrapped as is.
+func wrap(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrBadCursor):
+		return err
+	case unavailable(err):
+		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrUnavailable, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrAlreadyExists, err)
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// unavailable reports whether err means the server cannot be reached or will
+// not serve now, as opposed to a bad statement or a cancelled context.
+func unavailable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return true
+	case errors.As(err, &pe):
+		// 08: connection exception; 53: insufficient resources (too many
+		// connections); 57P01–57P03: shutting down or starting up.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") ||
+			pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return false
+}
+
+// retryable reports whether a transaction failed only because it collided
+// with another one (deadlock, serialization failure) and may be run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}

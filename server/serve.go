@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/demo"
+	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/httpapi"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// fileList is a repeatable string flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var load fileList
+	fs.Var(&load, "load", "NDJSON file to import at start-up (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if len(load) > 0 {
+		sum, err := newImporter(cfg, st).ImportFiles(ctx, nil, load...)
+		if err != nil {
+			return fmt.Errorf("--load: %w", err)
+		}
+		log.Info("loaded", "files", load, "accepted", sum.Accepted, "rejected", sum.Rejected)
+		for _, e := range sum.Errors {
+			log.Warn("rejected", "file", e.File, "line", e.Line, "code", e.Code, "message", e.Message)
+		}
+	}
+
+	query := explorer.DefaultQuery
+	if cfg.DatabaseURL == "" { // show a demo enterprise that has a record
+		query = strings.Replace(query, explorer.PlaceholderUSCC, demo.ShowcaseFoodProducer, 1)
+	}
+	fileKeys, err := loadKeysFile(cfg)
+	if err != nil {
+		return err
+	}
+	ks, _ := st.(store.KeyStore)
+	al, _ := st.(store.AuditLog)
+	h := httpapi.New(httpapi.Deps{
+		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: time.Now, Log: log,
+		Options: httpapi.Options{
+			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
+			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
+			DefaultQuery: query,
+		},
+		Ingest: httpapi.IngestOptions{
+			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
+			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout,
+		},
+	})
+	srv := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       cfg.RequestTimeout + 5*time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "explorer", "http://"+displayAddr(ln.Addr())+"/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return a.String()
+}

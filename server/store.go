@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/demo"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/creditgraph/creditgraph/internal/store/memory"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
+)
+
+// openStore opens PostgreSQL (migrated) when DATABASE_URL is set, else the
+// embedded store; withDemo loads the bundled demo dataset into the latter.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, withDemo bool) (store.Store, error) {
+	policy := credit.NewPolicy(cfg.Disclosure)
+	if cfg.DatabaseURL == "" {
+		st := memory.New(policy)
+		if !withDemo {
+			return st, nil
+		}
+		rc := demo.Open()
+		defer rc.Close()
+		sum, err := newImporter(cfg, st).Import(ctx, rc)
+		if err != nil {
+			return nil, fmt.Errorf("load demo dataset: %w", err)
+		}
+		if sum.Rejected > 0 {
+			return nil, fmt.Errorf("demo dataset: %d records rejected, first: %+v", sum.Rejected, sum.Errors[0])
+		}
+		log.Info("embedded store with the demo dataset", "records", sum.Accepted)
+		return st, nil
+	}
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	st, err := postgres.New(ctx, postgres.Config{
+		URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, Policy: policy, MaxConns: int32(cfg.DBMaxConns),
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("PostgreSQL store", "read_replica", cfg.DatabaseReadURL != "")
+	return st, nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.DatabaseURL == "" {
+		return errors.New("migrate needs DATABASE_URL")
+	}
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	log.Info("migrations applied")
+	return nil
+}
