@@ -299,6 +299,12 @@ func (p Policy) ViewPenalty(v Visibility, pen Penalty) (Penalty, bool) {
 	return pen, true
 }
 
+// CaseVisible reports whether v may see a typical case: regulators always,
+// the public from its publication date.
+func (p Policy) CaseVisible(v Visibility, c TypicalCase) bool {
+	return !v.Public() || !c.PublishedOn.After(v.AsOf)
+}
+
 // ViewEnterprise clears the fields public tiers may never see.
 func (p Policy) ViewEnterprise(v Visibility, e Enterprise) Enterprise {
 	if v.Public() {

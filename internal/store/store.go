@@ -92,10 +92,10 @@ type EnterpriseFilter struct {
 // ListingFilter narrows Listings. Zero values do not filter.
 type ListingFilter struct {
 	RegionPrefix   string
-	KeyArea        credit.KeyArea
-	ListedFrom     *time.Time // inclusive
-	ListedTo       *time.Time // inclusive
-	IncludeRemoved bool       // also listings that were removed (as far as the caller may see them)
+	KeyArea        credit.KeyArea // the listing's own key area; abnormal listings carry none, so never match
+	ListedFrom     *time.Time     // inclusive
+	ListedTo       *time.Time     // inclusive
+	IncludeRemoved bool           // also listings that were removed (as far as the caller may see them)
 }
 
 // CaseFilter narrows TypicalCases. Zero values do not filter.

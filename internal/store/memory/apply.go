@@ -105,7 +105,7 @@ func (s *Store) applyRemoval(rm store.ListingRemoval) error {
 	if !ok {
 		return unknownRef("%s %s is not known", rm.List, rm.ListingDecisionNumber)
 	}
-	if err := s.p.CheckRemoval(l, rm.Removal, s.seriousRepairFacts(l)); err != nil {
+	if err := s.p.CheckRemoval(l, rm.Removal, s.seriousRepairFacts(l, rm.Removal.RemovedOn)); err != nil {
 		return err
 	}
 	l.Removal = cp(&rm.Removal)
@@ -164,7 +164,7 @@ func (s *Store) repairListing(list credit.ListKind, r credit.CreditRepair) error
 	}
 	var err error
 	if list == credit.ListSerious {
-		err = s.p.CheckSeriousRepair(l, r.RepairedOn, s.seriousRepairFacts(l))
+		err = s.p.CheckSeriousRepair(l, r.RepairedOn, s.seriousRepairFacts(l, r.RepairedOn))
 	} else {
 		err = s.p.CheckAbnormalRepair(l, r.RepairedOn)
 	}

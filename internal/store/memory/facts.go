@@ -44,9 +44,9 @@ func (s *Store) repeatViolation(pen credit.Penalty, on time.Time) bool {
 // seriousRepairFacts looks for a heavier penalty decided after the listing:
 // a disclosed, long-period one (not a reprimand or lower-amount fine, not a
 // warning, not simple procedure, not revoked).
-func (s *Store) seriousRepairFacts(l credit.Listing) credit.SeriousRepairFacts {
+func (s *Store) seriousRepairFacts(l credit.Listing, on time.Time) credit.SeriousRepairFacts {
 	for _, p := range s.penalties.of(l.USCC) {
-		if p.DecidedOn.After(l.ListedOn) && s.p.IsHeavierPenalty(p) {
+		if p.DecidedOn.After(l.ListedOn) && !p.DecidedOn.After(on) && s.p.IsHeavierPenalty(p) {
 			return credit.SeriousRepairFacts{HeavierPenaltySince: true}
 		}
 	}

@@ -77,15 +77,15 @@ var caseOrder = order[credit.TypicalCase]{
 	key: func(c credit.TypicalCase) []string { return []string{dateKey(c.PublishedOn), c.CaseID} },
 }
 
-// TypicalCases pages through typical cases, newest first. Cases are
-// published for the public: every tier sees them.
+// TypicalCases pages through typical cases, newest first: public tiers from
+// each case's publication date (Policy.CaseVisible), regulators always.
 func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter, p store.Page) (store.Connection[credit.TypicalCase], error) {
 	fp := store.Fingerprint(f)
 	after, err := caseOrder.after(p, fp)
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, err
 	}
-	rows, err := s.casesMatching(ctx, f)
+	rows, err := s.casesMatching(ctx, v, f)
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, err
 	}
@@ -94,11 +94,11 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 
 // CountTypicalCases counts what TypicalCases would walk.
 func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {
-	rows, err := s.casesMatching(ctx, f)
+	rows, err := s.casesMatching(ctx, v, f)
 	return len(rows), err
 }
 
-func (s *Store) casesMatching(ctx context.Context, f store.CaseFilter) ([]credit.TypicalCase, error) {
+func (s *Store) casesMatching(ctx context.Context, v credit.Visibility, f store.CaseFilter) ([]credit.TypicalCase, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -109,7 +109,8 @@ func (s *Store) casesMatching(ctx context.Context, f store.CaseFilter) ([]credit
 		switch {
 		case f.RegionPrefix != "" && (c.RegionCode == nil || !strings.HasPrefix(*c.RegionCode, f.RegionPrefix)),
 			f.KeyArea != "" && (c.KeyArea == nil || *c.KeyArea != f.KeyArea),
-			!inRange(c.PublishedOn, f.PublishedFrom, f.PublishedTo):
+			!inRange(c.PublishedOn, f.PublishedFrom, f.PublishedTo),
+			!s.p.CaseVisible(v, c):
 			continue
 		}
 		out = append(out, cloneCase(c))

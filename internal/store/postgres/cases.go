@@ -23,7 +23,7 @@ func scanCase(row pgx.Row) (credit.TypicalCase, error) {
 // published for the public.
 func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter, p store.Page) (store.Connection[credit.TypicalCase], error) {
 	fp := store.Fingerprint(f)
-	q := caseWhere(f)
+	q := caseWhere(v, f)
 	if p.After != "" {
 		if err := q.afterNewest(p.After, store.CursorTypicalCases, fp, "c.published_on", "c.case_id"); err != nil {
 			return store.Connection[credit.TypicalCase]{}, err
@@ -35,7 +35,7 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, wrap("typical cases", err)
 	}
-	conn, err := collect(rows, limit, scanCase, keepAll, func(c credit.TypicalCase) string {
+	conn, err := collect(rows, limit, scanCase, func(c credit.TypicalCase) (credit.TypicalCase, bool) { return c, s.policy.CaseVisible(v, c) }, func(c credit.TypicalCase) string {
 		return store.EncodeCursor(store.CursorTypicalCases, fp, dateKey(c.PublishedOn), c.CaseID)
 	})
 	return conn, wrap("typical cases", err)
@@ -43,7 +43,7 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 
 // CountTypicalCases counts what TypicalCases would page through.
 func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {
-	q := caseWhere(f)
+	q := caseWhere(v, f)
 	var n int
 	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM typical_cases c`+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count typical cases", err)
@@ -51,8 +51,13 @@ func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f st
 	return n, nil
 }
 
-func caseWhere(f store.CaseFilter) *query {
+// caseWhere builds the filter; public tiers see a case from its publication
+// date (the SQL form of Policy.CaseVisible, checked again per row).
+func caseWhere(v credit.Visibility, f store.CaseFilter) *query {
 	q := &query{}
+	if v.Public() {
+		q.add(`c.published_on <= ` + q.arg(dateArg(v.AsOf)))
+	}
 	if f.RegionPrefix != "" {
 		q.add(`c.region_code LIKE ` + q.arg(likePrefix(f.RegionPrefix)))
 	}

@@ -75,7 +75,7 @@ func (a *applier) removals(ctx context.Context, rms []store.Line[store.ListingRe
 				rm.V.List, rm.V.ListingDecisionNumber)
 			continue
 		}
-		facts := credit.SeriousRepairFacts{HeavierPenaltySince: heavier(l)}
+		facts := credit.SeriousRepairFacts{HeavierPenaltySince: heavier(l, rm.V.Removal.RemovedOn)}
 		if err := a.s.policy.CheckRemoval(l, rm.V.Removal, facts); err != nil {
 			if err := a.ruleReject(rm.N, err); err != nil {
 				return err
@@ -161,7 +161,7 @@ func (a *applier) listingRepairs(ctx context.Context, reps []store.Line[credit.C
 			continue
 		}
 		if l.List == credit.ListSerious {
-			err = a.s.policy.CheckSeriousRepair(l, r.V.RepairedOn, credit.SeriousRepairFacts{HeavierPenaltySince: heavier(l)})
+			err = a.s.policy.CheckSeriousRepair(l, r.V.RepairedOn, credit.SeriousRepairFacts{HeavierPenaltySince: heavier(l, r.V.RepairedOn)})
 		} else {
 			err = a.s.policy.CheckAbnormalRepair(l, r.V.RepairedOn)
 		}
@@ -323,8 +323,9 @@ func (a *applier) listings(ctx context.Context, keys []listingKey) (map[listingK
 
 // heavierPenalties gathers the SeriousRepairFacts of serious listings of the
 // enterprises usccs: whether the enterprise had a heavier penalty (as the
-// policy defines it) decided after the listing date.
-func (a *applier) heavierPenalties(ctx context.Context, usccs []string) (func(credit.Listing) bool, error) {
+// policy defines it) decided after the listing date and on or before the
+// repair or removal date.
+func (a *applier) heavierPenalties(ctx context.Context, usccs []string) (func(l credit.Listing, on time.Time) bool, error) {
 	latest := map[string][]time.Time{} // per enterprise: decision dates of heavier penalties
 	if len(usccs) > 0 {
 		rows, err := a.tx.Query(ctx, `SELECT `+penaltyColumns+` FROM penalties p WHERE p.uscc = ANY($1)`, usccs)
@@ -345,7 +346,7 @@ func (a *applier) heavierPenalties(ctx context.Context, usccs []string) (func(cr
 			return nil, fmt.Errorf("heavier penalties: %w", err)
 		}
 	}
-	return func(l credit.Listing) bool {
-		return slices.ContainsFunc(latest[l.USCC], func(d time.Time) bool { return d.After(l.ListedOn) })
+	return func(l credit.Listing, on time.Time) bool {
+		return slices.ContainsFunc(latest[l.USCC], func(d time.Time) bool { return d.After(l.ListedOn) && !d.After(on) })
 	}, nil
 }

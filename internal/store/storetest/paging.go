@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -227,5 +228,28 @@ func cursorOf(t *testing.T) func(c any, err error) string {
 			t.Fatalf("first page has no cursor")
 		}
 		return cursors[len(cursors)-1]
+	}
+}
+
+// A typical case is public from its publication date; regulators see it
+// (and count it) before.
+func testTypicalCaseNotYetPublished(t *testing.T, s store.Store) {
+	mustApply(t, s, typicalCase("T1", "2024-01-01"), typicalCase("T2", "2024-06-02"))
+	for _, tt := range []struct {
+		v    credit.Visibility
+		want []string
+	}{
+		{public("2024-06-01"), []string{"T1"}},
+		{partner("2024-06-01"), []string{"T1"}},
+		{public("2024-06-02"), []string{"T2", "T1"}},
+		{regulator("2024-06-01"), []string{"T2", "T1"}},
+	} {
+		got := walk(t, 10, func(p store.Page) (store.Connection[credit.TypicalCase], error) {
+			return s.TypicalCases(t.Context(), tt.v, store.CaseFilter{}, p)
+		})
+		eqKeys(t, tt.v.Tier.String()+" "+tt.v.AsOf.Format(time.DateOnly), keysOf(got, caseKey), tt.want)
+		if n, err := s.CountTypicalCases(t.Context(), tt.v, store.CaseFilter{}); err != nil || n != len(tt.want) {
+			t.Errorf("CountTypicalCases = %d, %v; want %d", n, err, len(tt.want))
+		}
 	}
 }

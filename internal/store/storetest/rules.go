@@ -172,6 +172,8 @@ func listingRepairCases() []ruleCase {
 		{"serious repair a day early", s2(), r("2025-02-28"), credit.CodeRepairTooEarly},
 		{"serious repair before listing", s2(), r("2024-02-01"), credit.CodeDateBeforeRecord},
 		{"serious repair after heavier penalty", s2(penalty(a1, "P9", "2024-09-01")), r("2025-03-01"), credit.CodeRepairHeavierPenalty},
+		{"heavier penalty on the repair day counts", s2(penalty(a1, "P9", "2025-03-01")), r("2025-03-01"), credit.CodeRepairHeavierPenalty},
+		{"heavier penalty after the repair day does not", s2(penalty(a1, "P9", "2025-03-02")), r("2025-03-01"), ""},
 		{"abnormal repair on listing day", abn, repair(credit.RepairAbnormalListing, "A1", "2024-03-01"), ""},
 		{"abnormal repair before listing", abn, repair(credit.RepairAbnormalListing, "A1", "2024-02-29"), credit.CodeDateBeforeRecord},
 	}

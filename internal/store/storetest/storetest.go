@@ -92,6 +92,7 @@ var storeTests = []storeTest{
 	{"RepairedPenaltyHidesRepair", testRepairedPenaltyHidesRepair},
 	{"AbnormalRemovalPublic", testAbnormalRemovalPublic},
 	{"RegulatorSeesEverything", testRegulatorSeesEverything},
+	{"TypicalCaseNotYetPublished", testTypicalCaseNotYetPublished},
 	{"Keys", testKeys},
 	{"Audit", testAudit},
 }
