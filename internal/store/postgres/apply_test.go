@@ -224,7 +224,7 @@ func TestRemovalRules(t *testing.T) {
 	rej := mustApply(t, s, &store.Batch{Removals: lines(1,
 		rm(credit.ListSerious, "S1", "2023-01-10", string(credit.RemovalExpired)),      // before three years
 		rm(credit.ListSerious, "S1", "2020-01-10", string(credit.RemovalRevoked)),      // before the listing
-		rm(credit.ListSerious, "S1", "2022-03-01", string(credit.RemovalCreditRepair)), // heavier penalty since
+		rm(credit.ListSerious, "S1", "2022-07-01", string(credit.RemovalCreditRepair)), // heavier penalty since
 		rm(credit.ListAbnormal, "S1", "2022-03-01", "已补报"),                             // S1 is not on the abnormal list
 		rm(credit.ListAbnormal, "A1", "2022-03-01", "已补报"),                             // fine
 	)})
