@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/graph/model"
@@ -100,7 +101,7 @@ func caseFilter(in *model.CaseFilter) (store.CaseFilter, error) {
 
 // creditSummary counts exactly what the caller's loaders return, so the
 // summary can never disagree with the lists beside it.
-func creditSummary(ctx context.Context, uscc string) (*model.CreditSummary, error) {
+func creditSummary(ctx context.Context, p credit.Policy, uscc string) (*model.CreditSummary, error) {
 	l := dataloader.For(ctx)
 	lic, pen, ins := l.Licenses.LoadThunk(ctx, uscc), l.Penalties.LoadThunk(ctx, uscc), l.Inspections.LoadThunk(ctx, uscc)
 	abn, ser, com := l.Abnormal.LoadThunk(ctx, uscc), l.Serious.LoadThunk(ctx, uscc), l.Commitments.LoadThunk(ctx, uscc)
@@ -138,10 +139,10 @@ func creditSummary(ctx context.Context, uscc string) (*model.CreditSummary, erro
 			s.NonCompliantInspectionCount++
 		}
 	}
-	if s.OnAbnormalOperationList, err = inForce(abn, s); err != nil {
+	if s.OnAbnormalOperationList, err = inForce(p, abn, s.AsOf); err != nil {
 		return nil, err
 	}
-	if s.OnSeriousDishonestyList, err = inForce(ser, s); err != nil {
+	if s.OnSeriousDishonestyList, err = inForce(p, ser, s.AsOf); err != nil {
 		return nil, err
 	}
 	commitments, err := com()
@@ -156,10 +157,12 @@ func creditSummary(ctx context.Context, uscc string) (*model.CreditSummary, erro
 	return s, nil
 }
 
-func inForce(load func() ([]credit.Listing, error), s *model.CreditSummary) (bool, error) {
+// inForce asks the policy whether any listing puts the enterprise on its
+// list today.
+func inForce(p credit.Policy, load func() ([]credit.Listing, error), asOf time.Time) (bool, error) {
 	ls, err := load()
 	for _, l := range ls {
-		if !l.ListedOn.After(s.AsOf) && (l.Removal == nil || l.Removal.RemovedOn.After(s.AsOf)) && l.RepairedOn == nil {
+		if p.InForce(l, asOf) {
 			return true, err
 		}
 	}
@@ -180,8 +183,16 @@ func primeListingEnterprises(ctx context.Context, items []credit.Listing) {
 }
 
 // alwaysDisclosed is the state of records the law makes public without a
-// period: licences, inspections, commitments, typical cases.
+// period: licences, inspections, commitments.
 func alwaysDisclosed() *credit.Disclosure { return &credit.Disclosure{State: credit.Disclosed} }
+
+// caseDisclosure: a typical case is public from its publication date.
+func caseDisclosure(c *credit.TypicalCase, asOf time.Time) *credit.Disclosure {
+	if c.PublishedOn.After(asOf) {
+		return &credit.Disclosure{State: credit.NotDisclosed, ChangesOn: &c.PublishedOn}
+	}
+	return alwaysDisclosed()
+}
 
 func (r *queryResolver) auditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	if r.Audit == nil {

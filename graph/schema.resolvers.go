@@ -91,7 +91,7 @@ func (r *enterpriseResolver) Commitments(ctx context.Context, obj *credit.Enterp
 
 // CreditSummary is the resolver for the creditSummary field.
 func (r *enterpriseResolver) CreditSummary(ctx context.Context, obj *credit.Enterprise) (*model.CreditSummary, error) {
-	return creditSummary(ctx, obj.USCC)
+	return creditSummary(ctx, r.Policy, obj.USCC)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -271,7 +271,7 @@ func (r *typicalCaseResolver) Enterprise(ctx context.Context, obj *credit.Typica
 
 // DisclosureState is the resolver for the disclosureState field.
 func (r *typicalCaseResolver) DisclosureState(ctx context.Context, obj *credit.TypicalCase) (*credit.Disclosure, error) {
-	return alwaysDisclosed(), nil
+	return caseDisclosure(obj, dataloader.For(ctx).V.AsOf), nil
 }
 
 // TotalCount is the resolver for the totalCount field.
