@@ -1,0 +1,155 @@
+package cost
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Cost is what an operation asks for, measured before it runs.
+type Cost struct {
+	// Requested is the rate-limit score in points: max(1, round(calls/100)).
+	Requested int
+	// Nodes is how many items the operation may return from fetches.
+	Nodes int
+	// Depth is the deepest field level; root fields are level 1.
+	Depth int
+	// Aliases is how many aliased fields the operation has, fragments expanded.
+	Aliases int
+}
+
+// Page sizes, as the resolvers and store.Limit apply them.
+const (
+	// MaxFirst is the largest `first` a connection accepts; larger values are
+	// costed as MaxFirst (the resolver rejects them anyway).
+	MaxFirst = 100
+	// DefaultFirst is a connection's `first` when neither the query nor the
+	// schema gives one.
+	DefaultFirst = 20
+)
+
+// CallsPerPoint is GitHub's divisor: 100 calls make one point.
+const CallsPerPoint = 100
+
+// ErrInvalid is returned (wrapped) for a document Calculate cannot price
+// because it does not fit the schema: validation would have refused it.
+var ErrInvalid = errors.New("cost: invalid operation")
+
+// Model holds the numbers the schema cannot say. Keys are "Type.field".
+// DefaultModel is Creditgraph's; a Model must not be changed while
+// Calculate runs with it.
+type Model struct {
+	// Loaded lists object (not list) fields whose resolver fetches: each
+	// resolution is one call and one node.
+	Loaded map[string]bool
+	// ListSize is the estimated length of lists of objects that take no
+	// `first`; others use DefaultListSize. Sizes below 1 mean 10.
+	ListSize        map[string]int
+	DefaultListSize int
+	// FieldCost adds points to a field, per resolution (per parent object),
+	// for fields that cost more than a page read: counts, screening, export.
+	FieldCost map[string]int
+	// IntrospectionCost is the points of each __schema or __type field.
+	IntrospectionCost int
+}
+
+// DefaultModel returns Creditgraph's model; the maps are fresh copies.
+func DefaultModel() Model {
+	return Model{
+		Loaded: map[string]bool{
+			"Query.enterprise":         true, // loader by USCC
+			"Listing.enterprise":       true, // loader by USCC
+			"TypicalCase.enterprise":   true, // loader by USCC
+			"Enterprise.creditSummary": true, // six loaders: every record kind
+		},
+		ListSize: map[string]int{
+			"Enterprise.abnormalOperations": 10,
+			"Enterprise.seriousDishonesty":  10,
+			"Enterprise.commitments":        10,
+		},
+		DefaultListSize: 10,
+		FieldCost: map[string]int{
+			// A COUNT(*) over the filtered table; the page itself is a keyset
+			// range read. Nested connections count in memory: free.
+			"EnterpriseConnection.totalCount":  1,
+			"ListingConnection.totalCount":     1,
+			"TypicalCaseConnection.totalCount": 1,
+		},
+		IntrospectionCost: 1,
+	}
+}
+
+// Clone returns m with copies of its maps, to change without touching m.
+func (m Model) Clone() Model {
+	m.Loaded = maps.Clone(m.Loaded)
+	m.ListSize = maps.Clone(m.ListSize)
+	m.FieldCost = maps.Clone(m.FieldCost)
+	return m
+}
+
+var defaultModel = DefaultModel()
+
+// Calculate prices op, an operation of doc, with vars (gqlgen's coerced
+// variables, or raw JSON-decoded ones) under DefaultModel.
+func Calculate(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (Cost, error) {
+	return defaultModel.Calculate(schema, doc, op, vars)
+}
+
+// FromOperation prices the operation gqlgen is about to run under
+// DefaultModel.
+func FromOperation(schema *ast.Schema, oc *graphql.OperationContext) (Cost, error) {
+	return defaultModel.FromOperation(schema, oc)
+}
+
+// FromOperation prices the operation gqlgen is about to run: oc.Operation
+// (or the one oc.OperationName names) of oc.Doc, with oc.Variables.
+func (m *Model) FromOperation(schema *ast.Schema, oc *graphql.OperationContext) (Cost, error) {
+	if oc == nil || oc.Doc == nil {
+		return Cost{}, fmt.Errorf("%w: no document", ErrInvalid)
+	}
+	op := oc.Operation
+	if op == nil {
+		op = oc.Doc.Operations.ForName(oc.OperationName)
+	}
+	return m.Calculate(schema, oc.Doc, op, oc.Variables)
+}
+
+// Calculate prices op, an operation of doc, with vars. A *LimitError means
+// the operation is too deep or too large to price at all; an error wrapping
+// ErrInvalid means it does not fit the schema.
+func (m *Model) Calculate(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (Cost, error) {
+	if m == nil {
+		m = &defaultModel
+	}
+	if schema == nil || doc == nil || op == nil {
+		return Cost{}, fmt.Errorf("%w: no schema, document or operation", ErrInvalid)
+	}
+	var root *ast.Definition
+	switch op.Operation {
+	case ast.Query, "":
+		root = schema.Query
+	case ast.Mutation:
+		root = schema.Mutation
+	case ast.Subscription:
+		root = schema.Subscription
+	}
+	if root == nil {
+		return Cost{}, fmt.Errorf("%w: the schema has no %s type", ErrInvalid, op.Operation)
+	}
+	w := walkers.Get().(*walker)
+	defer w.release()
+	w.m, w.schema, w.doc, w.op, w.vars = m, schema, doc, op, vars
+	w.costedNames()
+	if err := w.selectionSet(root, op.SelectionSet, nil, 1, 1, 1, false); err != nil {
+		return Cost{}, err
+	}
+	return Cost{
+		Requested: max(1, satAdd(w.calls, CallsPerPoint/2)/CallsPerPoint),
+		Nodes:     w.nodes,
+		Depth:     w.depth,
+		Aliases:   w.aliases,
+	}, nil
+}
