@@ -13,6 +13,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/demo"
 	"github.com/creditgraph/creditgraph/internal/explorer"
@@ -65,6 +66,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
 			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
 			DefaultQuery: query,
+			CostLimits: cost.Limits{MaxCost: cfg.MaxQueryCost, MaxNodes: cfg.MaxQueryNodes,
+				MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxQueryAliases},
 		},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,

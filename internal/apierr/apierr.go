@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
@@ -50,9 +51,12 @@ func BadInput(format string, a ...any) *Error { return New(BadUserInput, format,
 func Classify(err error) (e *Error, ok bool) {
 	var ae *Error
 	var ue *credit.USCCError
+	var le *cost.LimitError
 	switch {
 	case errors.As(err, &ae):
 		return ae, true
+	case errors.As(err, &le):
+		return &Error{Code: le.Code, Message: le.Message, Status: http.StatusBadRequest, Extra: le.Extensions()}, true
 	case errors.As(err, &ue):
 		return &Error{Code: InvalidUSCC, Message: ue.Error()}, true
 	case errors.Is(err, store.ErrBadCursor):

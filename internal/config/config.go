@@ -30,6 +30,10 @@ type Config struct {
 	Disclosure credit.Settings
 
 	MaxBodyBytes     int64
+	MaxQueryCost     int
+	MaxQueryNodes    int
+	MaxQueryDepth    int
+	MaxQueryAliases  int
 	ParserTokenLimit int
 	QueryCacheSize   int
 	RequestTimeout   time.Duration
@@ -71,6 +75,10 @@ var Settings = []Setting{
 	{"ABNORMAL_TO_SERIOUS_AFTER", "3y", "an abnormal listing this old and not removed is due for the serious list", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousAfter })},
 	{"ABNORMAL_TO_SERIOUS_REMINDER", "60d", "regulators are reminded this long before that date", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousReminder })},
 	{"MAX_BODY_BYTES", "1048576", "largest request body accepted", int64Set(func(c *Config) *int64 { return &c.MaxBodyBytes })},
+	{"MAX_QUERY_COST", "1000", "most points a single query may cost (MAX_COST_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryCost })},
+	{"MAX_QUERY_NODES", "50000", "most nodes a single query may ask for (MAX_NODES_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryNodes })},
+	{"MAX_QUERY_DEPTH", "12", "deepest field nesting a query may have (MAX_DEPTH_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryDepth })},
+	{"MAX_QUERY_ALIASES", "30", "most aliases a query may use (MAX_ALIASES_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryAliases })},
 	{"PARSER_TOKEN_LIMIT", "5000", "most tokens a GraphQL document may have", intSet(func(c *Config) *int { return &c.ParserTokenLimit })},
 	{"QUERY_CACHE_SIZE", "1000", "parsed GraphQL documents kept in memory", intSet(func(c *Config) *int { return &c.QueryCacheSize })},
 	{"REQUEST_TIMEOUT", "10s", "longest a request may run", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -258,6 +259,9 @@ func TestBadInput(t *testing.T) {
 		{"forged cursor", `{ enterprises(after: "not-a-cursor") { totalCount } }`, nil, "BAD_USER_INPUT", "cursor"},
 		{"bad region", `{ enterprises(filter: {regionCode: "Fuzhou"}) { totalCount } }`, nil, "BAD_USER_INPUT", "regionCode"},
 		{"bad date", `query($d: Date) { seriousDishonestyList(filter: {listedFrom: $d}) { totalCount } }`, map[string]any{"d": "2024-02-30"}, "", "2024-02-30"},
+		{"too many aliases", "{" + aliases(31) + " }", nil, "MAX_ALIASES_EXCEEDED", "31"},
+		{"too deep", `{ seriousDishonestyList { nodes { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { name } } } } } } } } } } } } } }`, nil, "MAX_DEPTH_EXCEEDED", "12"},
+		{"too many nodes", `{ enterprises(first: 100) { nodes { abnormalOperations { enterprise { penalties(first: 100) { nodes { decisionNumber } } } } } } }`, nil, "MAX_NODES_EXCEEDED", "50000"},
 		{"unknown field", `{ enterprise(uscc: "` + foodCo + `") { phone } }`, nil, "GRAPHQL_VALIDATION_FAILED", `Cannot query field "phone"`},
 	}
 	for _, tt := range tests {
@@ -350,4 +354,13 @@ func TestHTTPEdge(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aliases returns n aliased viewer fields.
+func aliases(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: viewer { tier }", i)
+	}
+	return b.String()
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -21,6 +22,7 @@ import (
 	"github.com/creditgraph/creditgraph/graph"
 	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -37,6 +39,9 @@ type Options struct {
 	RequestTimeout   time.Duration
 	// DefaultQuery is the explorer's first query.
 	DefaultQuery string
+	// CostLimits bound a single query before it runs; zero fields mean
+	// the cost package's defaults.
+	CostLimits cost.Limits
 }
 
 // Deps are what the edge is built from; built once in main.
@@ -124,6 +129,8 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
 	}
 	srv.Use(extension.Introspection{})
+	limits := d.Options.CostLimits
+	srv.Use(&cost.Extension{Limits: func(context.Context, *graphql.OperationContext) cost.Limits { return limits }})
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
 	return srv

@@ -444,7 +444,7 @@ type probeDeriver struct {
 }
 
 // deriveProbes builds the probes of a schema: every root field, with its
-// required arguments filled from the canary data, `first: 100`, and a
+// required arguments filled from the canary data, `first: 50`, and a
 // variant for every Boolean (true, false) and enum value of its
 // input-object arguments.
 func deriveProbes(t *testing.T, s *introSchema) []*leakProbe {
@@ -512,7 +512,7 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 				usccs = append(usccs, "uscc: "+strconv.Quote(u))
 			}
 		case a.Name == "first" && typ == "Int":
-			fixed = append(fixed, "first: 100")
+			fixed = append(fixed, "first: 50")
 		case a.required():
 			d.unfilled["Query."+f.Name+"("+a.Name+":)"] = true
 			return nil, false
@@ -553,14 +553,14 @@ func (d *probeDeriver) inputVariants(arg, typ string) []probeArgs {
 	return out
 }
 
-// nestedArgs fills a nested field's arguments: `first: 100`, nothing else.
+// nestedArgs fills a nested field's arguments: `first: 20` (within the node limit; the fixture has fewer records per enterprise), nothing else.
 func (d *probeDeriver) nestedArgs(owner string, f introField) (string, bool) {
 	var parts []string
 	for _, a := range f.Args {
 		typ, _ := a.Type.named()
 		switch {
 		case a.Name == "first" && typ == "Int":
-			parts = append(parts, "first: 100")
+			parts = append(parts, "first: 20")
 		case a.required():
 			d.unfilled[owner+"."+f.Name+"("+a.Name+":)"] = true
 			return "", false
