@@ -27,7 +27,7 @@ func TestParseKeysFile(t *testing.T) {
 	h := HashSecret("cg_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
 	tests := []struct {
 		name, in, err string
-		n           int
+		n             int
 	}{
 		{"good with comments", "# keys\n\nPARTNER\tacme\tread\t" + h + "\n# revoked x: REGULATOR\tx\twrite\t" + h + "\n", "", 1},
 		{"lower-case tier", "regulator\tfj-amr\twrite\t" + h + "\n", "", 1},
