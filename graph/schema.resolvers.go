@@ -13,6 +13,7 @@ import (
 	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/meter"
 )
 
 // DisclosureState is the resolver for the disclosureState field.
@@ -254,6 +255,16 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 		v.KeyName = &c.KeyName
 	}
 	return v, nil
+}
+
+// RateLimit is the resolver for the rateLimit field.
+func (r *queryResolver) RateLimit(ctx context.Context, dryRun *bool) (*model.RateLimit, error) {
+	st := meter.From(ctx)
+	if st == nil {
+		return &model.RateLimit{ResetAt: time.Now().UTC().Truncate(time.Second)}, nil // metering off: nothing is limited
+	}
+	rl := st.RateLimit()
+	return &model.RateLimit{Limit: rl.Limit, Cost: rl.Cost, Remaining: rl.Remaining, Used: rl.Used, ResetAt: rl.ResetAt.UTC(), NodeCount: rl.NodeCount}, nil
 }
 
 // AuditLog is the resolver for the auditLog field.

@@ -19,6 +19,8 @@ import (
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // fileList is a repeatable string flag.
@@ -60,7 +62,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	ks, _ := st.(store.KeyStore)
 	al, _ := st.(store.AuditLog)
+	rdb, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
+		defer rdb.Close()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	meterCfg, err := newMeter(cfg, rdb, reg, log)
+	if err != nil {
+		return err
+	}
 	h := httpapi.New(httpapi.Deps{
+		Registry: reg, Meter: meterCfg,
 		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: time.Now, Log: log,
 		Options: httpapi.Options{
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,

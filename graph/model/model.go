@@ -128,3 +128,13 @@ type AuditEntryEdge struct {
 	Cursor string
 	Node   *store.AuditEntry
 }
+
+// RateLimit is the caller's budget and this query's cost.
+type RateLimit struct {
+	Limit     int
+	Cost      int
+	Remaining int
+	Used      int
+	ResetAt   time.Time
+	NodeCount int
+}

@@ -6,6 +6,7 @@ package apierr
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,4 +68,17 @@ func Classify(err error) (e *Error, ok bool) {
 		return &Error{Code: Unavailable, Message: "the service is temporarily unavailable; retry later", Status: http.StatusServiceUnavailable}, true
 	}
 	return &Error{Code: Internal, Message: "internal error", Status: http.StatusInternalServerError}, false
+}
+
+// Write ends a request at the HTTP edge with a GraphQL-shaped error body.
+func Write(w http.ResponseWriter, status int, e *Error) {
+	ext := map[string]any{"code": e.Code}
+	for k, v := range e.Extra {
+		ext[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": e.Message, "extensions": ext}},
+	})
 }

@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/shopspring/decimal"
 )
 
@@ -45,6 +47,13 @@ type Config struct {
 	IngestTimeout    time.Duration
 	MaxLineBytes     int
 	DBMaxConns       int
+
+	RateBudgets    map[credit.Tier]ratelimit.Budget
+	KeyBudgets     map[string]ratelimit.Budget
+	MaxConcurrent  int
+	TrustedProxies []netip.Prefix
+	RateReplicas   int
+	RedisTimeout   time.Duration
 }
 
 // Setting describes one environment variable.
@@ -89,6 +98,14 @@ var Settings = []Setting{
 	{"IMPORT_MAX_LINE_BYTES", "1048576", "longest NDJSON line accepted", intSet(func(c *Config) *int { return &c.MaxLineBytes })},
 	{"INGEST_MAX_BODY_BYTES", "67108864", "largest NDJSON body POST /v1/ingest accepts", int64Set(func(c *Config) *int64 { return &c.IngestMaxBytes })},
 	{"INGEST_TIMEOUT", "5m", "longest a POST /v1/ingest request may run", duration(func(c *Config) *time.Duration { return &c.IngestTimeout })},
+	{"RATE_LIMIT_PUBLIC", "1000/1h", "budget of each anonymous client address and PUBLIC key: points per period", budget(credit.TierPublic)},
+	{"RATE_LIMIT_PARTNER", "20000/1h", "budget of each PARTNER key", budget(credit.TierPartner)},
+	{"RATE_LIMIT_REGULATOR", "50000/1h", "budget of each REGULATOR key", budget(credit.TierRegulator)},
+	{"RATE_LIMIT_KEYS", "", "per-key budgets overriding the tier's, e.g. acme-bank=100000/1h,media-app=5000/1h", keyBudgets},
+	{"MAX_CONCURRENT_PER_KEY", "10", "secondary limit: requests in flight per key or client address on one replica (0 = none)", intSet(func(c *Config) *int { return &c.MaxConcurrent })},
+	{"TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed for the client address", trustedProxies},
+	{"RATE_LIMIT_REPLICAS", "1", "replicas sharing the budgets: while Redis is unreachable each grants 1/N of every budget", intSet(func(c *Config) *int { return &c.RateReplicas })},
+	{"REDIS_TIMEOUT", "50ms", "longest a Redis call may take before the request is decided locally", duration(func(c *Config) *time.Duration { return &c.RedisTimeout })},
 	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
 }
 
@@ -200,4 +217,64 @@ func period(f func(*credit.Settings) *credit.Period) func(*Config, string) error
 		*f(&c.Disclosure) = p
 		return nil
 	}
+}
+
+// ParseBudget parses "POINTS/PERIOD", e.g. "1000/1h".
+func ParseBudget(v string) (ratelimit.Budget, error) {
+	pts, per, ok := strings.Cut(strings.TrimSpace(v), "/")
+	n, err := strconv.Atoi(pts)
+	d, derr := time.ParseDuration(per)
+	if !ok || err != nil || derr != nil || n <= 0 || d < time.Second {
+		return ratelimit.Budget{}, errors.New("want POINTS/PERIOD such as 1000/1h")
+	}
+	return ratelimit.Budget{Points: n, Per: d}, nil
+}
+
+func budget(t credit.Tier) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := ParseBudget(v)
+		if err != nil {
+			return err
+		}
+		if c.RateBudgets == nil {
+			c.RateBudgets = map[credit.Tier]ratelimit.Budget{}
+		}
+		c.RateBudgets[t] = b
+		return nil
+	}
+}
+
+func keyBudgets(c *Config, v string) error {
+	c.KeyBudgets = map[string]ratelimit.Budget{}
+	for _, item := range strings.Split(v, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		name, spec, ok := strings.Cut(item, "=")
+		b, err := ParseBudget(spec)
+		if !ok || err != nil {
+			return fmt.Errorf("%q: want NAME=POINTS/PERIOD", item)
+		}
+		c.KeyBudgets[strings.TrimSpace(name)] = b
+	}
+	return nil
+}
+
+func trustedProxies(c *Config, v string) error {
+	c.TrustedProxies = nil
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return fmt.Errorf("%q is not a CIDR or an address", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/meter"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
@@ -61,6 +63,18 @@ const fixtureToday = "2026-06-15"
 
 func newHarness(t *testing.T, st store.Store) *harness {
 	t.Helper()
+	return newHarnessMeter(t, st, testMeter(ratelimit.NewShared(nil, ratelimit.Options{}), 100_000))
+}
+
+// testMeter meters with lim and a budget of points per hour for every tier.
+func testMeter(lim ratelimit.Limiter, points int) *meter.Config {
+	b := ratelimit.Budget{Points: points, Per: time.Hour}
+	return &meter.Config{Limiter: lim, Now: time.Now,
+		Budgets: map[credit.Tier]ratelimit.Budget{credit.TierPublic: b, credit.TierPartner: b, credit.TierRegulator: b}}
+}
+
+func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
+	t.Helper()
 	f, err := os.Open("testdata/fixture.ndjson")
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +89,7 @@ func newHarness(t *testing.T, st store.Store) *harness {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	al, _ := st.(store.AuditLog)
-	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now),
+	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
 		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second}})
 	srv := httptest.NewServer(h)
@@ -192,3 +206,7 @@ func serveDirect(t *testing.T, h http.Handler, q string, d Deps) response {
 	req.Header.Set("Content-Type", "application/json")
 	return (&harness{srv: srv}).do(t, req)
 }
+
+func jsonBody(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func readAll(res *http.Response) []byte { b, _ := io.ReadAll(res.Body); return b }

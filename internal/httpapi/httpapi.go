@@ -25,6 +25,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -49,6 +50,7 @@ type Deps struct {
 	Store    store.Store
 	Audit    store.AuditLog // nil: no audit trail kept (and auditLog is UNAVAILABLE)
 	Keys     Authenticator  // nil: no keys; every presented key is refused
+	Meter    *meter.Config  // nil: no rate limiting
 	Policy   credit.Policy
 	Clock    credit.Clock
 	Log      *slog.Logger
@@ -66,7 +68,7 @@ func New(d Deps) http.Handler {
 	gql := auditReads(d.Audit, d.Clock, d.Log, GraphQL(d))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", dataloader.Middleware(d.Store, d.Clock, gql))
+	mux.Handle("/graphql", meter.Middleware(d.Meter, dataloader.Middleware(d.Store, d.Clock, gql)))
 	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
 	mux.Handle("GET /{$}", ex)
 	mux.Handle("GET /explorer/", ex)
@@ -131,21 +133,14 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv.Use(extension.Introspection{})
 	limits := d.Options.CostLimits
 	srv.Use(&cost.Extension{Limits: func(context.Context, *graphql.OperationContext) cost.Limits { return limits }})
+	srv.Use(meter.Extension{}) // after cost.Extension: it charges the price cost computed
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
 	return srv
 }
 
 // writeError ends a request at the edge with a GraphQL-shaped error body.
-func writeError(w http.ResponseWriter, status int, e *apierr.Error) {
-	ext := map[string]any{"code": e.Code}
-	for k, v := range e.Extra {
-		ext[k] = v
-	}
-	writeJSON(w, status, map[string]any{
-		"errors": []map[string]any{{"message": e.Message, "extensions": ext}},
-	})
-}
+func writeError(w http.ResponseWriter, status int, e *apierr.Error) { apierr.Write(w, status, e) }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,0 +1,174 @@
+package meter
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/creditgraph/creditgraph/internal/apierr"
+	"github.com/creditgraph/creditgraph/internal/cost"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Extension charges each operation after cost.Extension has priced it and
+// before it runs; after it runs, it refunds the unused points and adds
+// extensions.cost. In a dry run (rateLimit(dryRun: true)) the query is
+// priced whole but only its rateLimit fields run, and nothing is spent. Use it after cost.Extension.
+type Extension struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = Extension{}
+
+func (Extension) ExtensionName() string                          { return "Meter" }
+func (Extension) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext takes the query's requested cost from its budget.
+func (Extension) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	st := From(ctx)
+	if st == nil {
+		return nil
+	}
+	c, _ := cost.OfOperation(oc)
+	requested := max(1, c.Requested)
+	dry := isDryRun(oc)
+	if dry {
+		oc.Operation = onlyRateLimit(oc.Operation)
+	}
+	res, err := st.take(ctx, requested, c.Nodes, dry)
+	if err != nil || res.Allowed {
+		return nil // the limiter only errs on bad input; never refuse on its account
+	}
+	msg := fmt.Sprintf("rate limit exceeded: this query costs %d points and %d of %d remain; retry in %.0f s",
+		requested, res.Remaining, res.Limit, math.Ceil(res.RetryAfter.Seconds()))
+	if requested > res.Limit {
+		msg = fmt.Sprintf("this query costs %d points, more than your whole budget of %d: ask for fewer nodes", requested, res.Limit)
+	}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{
+		"code": apierr.Throttled, "cost": st.costExtension(), "retryAfterSeconds": math.Ceil(res.RetryAfter.Seconds()),
+	}}
+}
+
+// InterceptResponse refunds what the query did not use and reports the cost.
+func (Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	st := From(ctx)
+	if st == nil || resp == nil {
+		return resp
+	}
+	st.mu.Lock()
+	requested, dry := st.requested, st.dryRun
+	actual := 0
+	if !dry {
+		actual = min(requested, ActualCost(resp.Data))
+	}
+	st.actual = actual
+	refund := requested - actual
+	if dry || st.throttled {
+		refund = 0
+	}
+	res := st.result
+	st.mu.Unlock()
+	if refund > 0 && res != nil {
+		if err := st.cfg.Limiter.Refund(context.WithoutCancel(ctx), st.Key, st.Budget, refund); err == nil {
+			st.mu.Lock()
+			st.result.Remaining = min(st.result.Limit, st.result.Remaining+refund)
+			st.result.Used = st.result.Limit - st.result.Remaining
+			st.mu.Unlock()
+		}
+	}
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["cost"] = st.costExtension()
+	return resp
+}
+
+// onlyRateLimit returns a copy of op that selects only its rateLimit
+// fields: in a dry run nothing else executes. The parsed document is shared
+// through the query cache, so it is copied, never changed.
+func onlyRateLimit(op *ast.OperationDefinition) *ast.OperationDefinition {
+	cp := *op
+	cp.SelectionSet = nil
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && (f.Name == "rateLimit" || f.Name == "__typename") {
+			cp.SelectionSet = append(cp.SelectionSet, sel)
+		}
+	}
+	return &cp
+}
+
+// isDryRun reports whether the operation asks rateLimit(dryRun: true).
+func isDryRun(oc *graphql.OperationContext) bool {
+	if oc.Operation == nil {
+		return false
+	}
+	for _, sel := range oc.Operation.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || f.Name != "rateLimit" {
+			continue
+		}
+		if a := f.Arguments.ForName("dryRun"); a != nil {
+			if v, err := a.Value.Value(oc.Variables); err == nil && v == true {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ActualCost prices a response by what it returned, in the model of package
+// cost: every connection or list of objects that was fetched is one call,
+// and a query costs one point per hundred calls, at least one.
+func ActualCost(data json.RawMessage) int {
+	if len(data) == 0 {
+		return 1
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return 1
+	}
+	calls := countCalls(v)
+	return max(1, int(math.Round(float64(calls)/100)))
+}
+
+// countCalls counts connection objects (edges or nodes) and lists of objects
+// outside connections.
+func countCalls(v any) int {
+	switch x := v.(type) {
+	case map[string]any:
+		n := 0
+		_, edges := x["edges"]
+		_, nodes := x["nodes"]
+		if edges || nodes {
+			n++
+		}
+		for k, c := range x {
+			if arr, ok := c.([]any); ok && (k == "edges" || k == "nodes") {
+				for _, e := range arr {
+					n += countCalls(e)
+				}
+				continue
+			}
+			n += countCalls(c)
+		}
+		return n
+	case []any:
+		n := 0
+		if len(x) > 0 {
+			if _, obj := x[0].(map[string]any); obj {
+				n++
+			}
+		}
+		for _, e := range x {
+			n += countCalls(e)
+		}
+		return n
+	}
+	return 0
+}

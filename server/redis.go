@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/meter"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// openRedis returns a UniversalClient for REDIS_URL: one URL for a single
+// server, comma-separated addresses for Redis Cluster; nil when unset. A
+// Redis that is down at start-up is not fatal: the limiter decides locally
+// until it answers.
+func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.UniversalClient, error) {
+	if cfg.RedisURL == "" {
+		log.Info("no REDIS_URL: rate limits are kept in this process")
+		return nil, nil
+	}
+	var opts redis.UniversalOptions
+	if strings.Contains(cfg.RedisURL, ",") {
+		for _, a := range strings.Split(cfg.RedisURL, ",") {
+			opts.Addrs = append(opts.Addrs, strings.TrimPrefix(strings.TrimSpace(a), "redis://"))
+		}
+		opts.IsClusterMode = true
+	} else {
+		o, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		opts = redis.UniversalOptions{Addrs: []string{o.Addr}, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}
+	}
+	// Fail fast: the limiter has its own timeout and circuit breaker.
+	opts.MaxRetries = -1
+	opts.DialTimeout = time.Second
+	opts.ReadTimeout = 500 * time.Millisecond
+	opts.WriteTimeout = 500 * time.Millisecond
+	c := redis.NewUniversalClient(&opts)
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := c.Ping(pctx).Err(); err != nil {
+		log.Warn("Redis unreachable at start-up; deciding rate limits locally until it answers", "err", err)
+	}
+	return c, nil
+}
+
+// newMeter builds the rate limiter and metering configuration.
+func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Registerer, log *slog.Logger) (*meter.Config, error) {
+	metrics, err := ratelimit.NewPrometheus(reg)
+	if err != nil {
+		return nil, err
+	}
+	lim := ratelimit.NewShared(client, ratelimit.Options{
+		Timeout: cfg.RedisTimeout, Replicas: cfg.RateReplicas, Logger: log, Metrics: metrics,
+	})
+	return &meter.Config{
+		Limiter: lim, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,
+		MaxConcurrent: cfg.MaxConcurrent, TrustedProxies: cfg.TrustedProxies, Now: time.Now,
+	}, nil
+}
