@@ -59,6 +59,7 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 	}
 	lim := ratelimit.NewShared(client, ratelimit.Options{
 		Timeout: cfg.RedisTimeout, Replicas: cfg.RateReplicas, Logger: log, Metrics: metrics,
+		Prefix: cfg.RedisKeyPrefix + "rl:",
 	})
 	return &meter.Config{
 		Limiter: lim, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,

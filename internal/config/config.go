@@ -54,6 +54,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	RateReplicas   int
 	RedisTimeout   time.Duration
+	RedisKeyPrefix string
 }
 
 // Setting describes one environment variable.
@@ -106,6 +107,7 @@ var Settings = []Setting{
 	{"TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed for the client address", trustedProxies},
 	{"RATE_LIMIT_REPLICAS", "1", "replicas sharing the budgets: while Redis is unreachable each grants 1/N of every budget", intSet(func(c *Config) *int { return &c.RateReplicas })},
 	{"REDIS_TIMEOUT", "50ms", "longest a Redis call may take before the request is decided locally", duration(func(c *Config) *time.Duration { return &c.RedisTimeout })},
+	{"REDIS_KEY_PREFIX", "creditgraph:", "prefix of every Redis key this deployment writes", str(func(c *Config) *string { return &c.RedisKeyPrefix })},
 	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
 }
 

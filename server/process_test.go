@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// These tests run the real binary as separate processes, the way replicas
+// run behind a load balancer.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "creditgraph-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "creditgraph")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// needRedis returns TEST_REDIS_URL, skipping without it (failing under CI).
+func needRedis(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("TEST_REDIS_URL")
+	if u == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TEST_REDIS_URL is not set: CI needs a Redis server for these tests")
+		}
+		t.Skip("TEST_REDIS_URL is not set: skipping Redis integration test")
+	}
+	return u
+}
+
+// startServer runs `creditgraph serve` with env and waits until it is ready.
+func startServer(t *testing.T, env ...string) string {
+	t.Helper()
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, binary(t), "serve")
+	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return "http://" + addr
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server on %s not ready:\n%s", addr, out.String())
+	return ""
+}
+
+// hit sends one cheap query and returns the status and X-RateLimit-Limit.
+func hit(t *testing.T, base string) (int, string) {
+	t.Helper()
+	res, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ viewer { tier } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("X-RateLimit-Limit")
+}
+
+// TestTwoProcessesShareOneBudget: two replicas on one Redis draw from one
+// budget for the same client.
+func TestTwoProcessesShareOneBudget(t *testing.T) {
+	redisURL := needRedis(t)
+	prefix := fmt.Sprintf("creditgraph-test-%d:", time.Now().UnixNano())
+	env := []string{"REDIS_URL=" + redisURL, "REDIS_KEY_PREFIX=" + prefix, "RATE_LIMIT_PUBLIC=6/1h", "RATE_LIMIT_REPLICAS=2"}
+	a, b := startServer(t, env...), startServer(t, env...)
+	var codes []int
+	for i := range 8 {
+		base := a
+		if i%2 == 1 {
+			base = b
+		}
+		code, limit := hit(t, base)
+		if limit != "6" {
+			t.Fatalf("request %d: X-RateLimit-Limit %q, want the shared 6", i, limit)
+		}
+		codes = append(codes, code)
+	}
+	want := []int{200, 200, 200, 200, 200, 200, 429, 429}
+	if fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Errorf("statuses across two replicas = %v, want %v (one budget of 6)", codes, want)
+	}
+}
+
+// TestRedisOutage: Redis dies mid-run; the replica keeps serving under its
+// local share with no 5xx; when Redis returns, shared limiting resumes.
+func TestRedisOutage(t *testing.T) {
+	needRedis(t)
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("redis-server is not on PATH")
+		}
+		t.Skip("redis-server is not on PATH")
+	}
+	port := strconv.Itoa(freePort(t))
+	startRedis := func() *exec.Cmd {
+		cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 200; i++ {
+			if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+				c.Close()
+				return cmd
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		t.Fatal("redis-server did not start")
+		return nil
+	}
+	rs := startRedis()
+	base := startServer(t, "REDIS_URL=redis://127.0.0.1:"+port+"/0", "RATE_LIMIT_PUBLIC=1000/1h", "RATE_LIMIT_REPLICAS=4")
+	if _, limit := hit(t, base); limit != "1000" {
+		t.Fatalf("with Redis: limit %q, want the shared 1000", limit)
+	}
+	_ = rs.Process.Kill()
+	_ = rs.Wait()
+	for i := range 20 {
+		code, limit := hit(t, base)
+		if code >= 500 || limit != "250" {
+			t.Fatalf("during the outage, request %d: %d, limit %q (want < 500 and the local share 250)", i, code, limit)
+		}
+	}
+	rs = startRedis()
+	defer func() { _ = rs.Process.Kill(); _ = rs.Wait() }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, limit := hit(t, base)
+		if code >= 500 {
+			t.Fatalf("after restart: %d", code)
+		}
+		if limit == "1000" {
+			return // shared limiting resumed
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("shared limiting did not resume within 30s (limit %q)", limit)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
