@@ -9,6 +9,7 @@ package dataloader
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
@@ -24,6 +25,9 @@ const wait = 250 * time.Microsecond
 // Loaders are one request's batch loaders, all keyed by USCC.
 type Loaders struct {
 	V           credit.Visibility
+	store       store.Reader
+	fullOnce    sync.Once
+	full        *Loaders
 	Enterprise  *dataloadgen.Loader[string, *credit.Enterprise]
 	Licenses    *dataloadgen.Loader[string, []credit.License]
 	Penalties   *dataloadgen.Loader[string, []credit.Penalty]
@@ -38,6 +42,7 @@ func New(r store.Reader, v credit.Visibility) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(500)}
 	return &Loaders{
 		V:           v,
+		store:       r,
 		Enterprise:  dataloadgen.NewLoader(fetch(v, r.EnterprisesByUSCC), opts...),
 		Licenses:    dataloadgen.NewLoader(fetch(v, r.LicensesByUSCC), opts...),
 		Penalties:   dataloadgen.NewLoader(fetch(v, r.PenaltiesByUSCC), opts...),
@@ -64,6 +69,19 @@ func fetchList(v credit.Visibility, list credit.ListKind, load func(context.Cont
 	return fetch(v, func(ctx context.Context, v credit.Visibility, keys []string) ([][]credit.Listing, error) {
 		return load(ctx, v, list, keys)
 	})
+}
+
+// Full returns loaders of the same request at REGULATOR visibility, for
+// values derived from the whole record (the risk category). What they load
+// must never be returned to a lower tier as it is.
+func (l *Loaders) Full() *Loaders {
+	if l.V.Tier == credit.TierRegulator {
+		return l
+	}
+	l.fullOnce.Do(func() {
+		l.full = New(l.store, credit.Visibility{Tier: credit.TierRegulator, AsOf: l.V.AsOf})
+	})
+	return l.full
 }
 
 type ctxKey struct{}

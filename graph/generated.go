@@ -17,6 +17,7 @@ import (
 	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/graph/scalar"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -121,6 +122,8 @@ type ComplexityRoot struct {
 		RegionCode                  func(childComplexity int) int
 		RegisteredCapital           func(childComplexity int) int
 		RegistrationAuthority       func(childComplexity int) int
+		RiskAssessment              func(childComplexity int) int
+		RiskCategory                func(childComplexity int) int
 		SeriousDishonesty           func(childComplexity int) int
 		Status                      func(childComplexity int) int
 		Type                        func(childComplexity int) int
@@ -284,6 +287,21 @@ type ComplexityRoot struct {
 		RemovedOn func(childComplexity int) int
 	}
 
+	RiskAssessment struct {
+		AsOf     func(childComplexity int) int
+		Category func(childComplexity int) int
+		Factors  func(childComplexity int) int
+		Model    func(childComplexity int) int
+		Score    func(childComplexity int) int
+	}
+
+	RiskFactor struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Evidence    func(childComplexity int) int
+		Points      func(childComplexity int) int
+	}
+
 	TypicalCase struct {
 		CaseID          func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
@@ -329,6 +347,8 @@ type EnterpriseResolver interface {
 	SeriousDishonesty(ctx context.Context, obj *credit.Enterprise) ([]*credit.Listing, error)
 	Commitments(ctx context.Context, obj *credit.Enterprise) ([]*credit.Commitment, error)
 	CreditSummary(ctx context.Context, obj *credit.Enterprise) (*model.CreditSummary, error)
+	RiskCategory(ctx context.Context, obj *credit.Enterprise) (*risk.Category, error)
+	RiskAssessment(ctx context.Context, obj *credit.Enterprise) (*risk.Assessment, error)
 }
 type EnterpriseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EnterpriseConnection) (int, error)
@@ -715,6 +735,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.RegistrationAuthority(childComplexity), true
+	case "Enterprise.riskAssessment":
+		if e.ComplexityRoot.Enterprise.RiskAssessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.RiskAssessment(childComplexity), true
+	case "Enterprise.riskCategory":
+		if e.ComplexityRoot.Enterprise.RiskCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.RiskCategory(childComplexity), true
 	case "Enterprise.seriousDishonesty":
 		if e.ComplexityRoot.Enterprise.SeriousDishonesty == nil {
 			break
@@ -1412,6 +1444,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Removal.RemovedOn(childComplexity), true
 
+	case "RiskAssessment.asOf":
+		if e.ComplexityRoot.RiskAssessment.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskAssessment.AsOf(childComplexity), true
+	case "RiskAssessment.category":
+		if e.ComplexityRoot.RiskAssessment.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskAssessment.Category(childComplexity), true
+	case "RiskAssessment.factors":
+		if e.ComplexityRoot.RiskAssessment.Factors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskAssessment.Factors(childComplexity), true
+	case "RiskAssessment.model":
+		if e.ComplexityRoot.RiskAssessment.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskAssessment.Model(childComplexity), true
+	case "RiskAssessment.score":
+		if e.ComplexityRoot.RiskAssessment.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskAssessment.Score(childComplexity), true
+
+	case "RiskFactor.code":
+		if e.ComplexityRoot.RiskFactor.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskFactor.Code(childComplexity), true
+	case "RiskFactor.description":
+		if e.ComplexityRoot.RiskFactor.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskFactor.Description(childComplexity), true
+	case "RiskFactor.evidence":
+		if e.ComplexityRoot.RiskFactor.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskFactor.Evidence(childComplexity), true
+	case "RiskFactor.points":
+		if e.ComplexityRoot.RiskFactor.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskFactor.Points(childComplexity), true
+
 	case "TypicalCase.caseId":
 		if e.ComplexityRoot.TypicalCase.CaseID == nil {
 			break
@@ -1809,6 +1897,52 @@ type Enterprise {
   commitments: [Commitment!]!
   "A one-glance summary of what the caller may see. 信用概览。"
   creditSummary: CreditSummary!
+  """
+  Credit risk category (信用风险分类): A low, B ordinary, C higher, D high risk. It is an internal
+  reference regulators use to allocate supervision (国市监信发〔2022〕6号), NOT a credit evaluation
+  of the enterprise; shared with partners by agreement. 信用风险分类（监管内部参考，非信用评价）。
+  """
+  riskCategory: RiskCategory @disclosure(tier: PARTNER)
+  "The risk classification with its score, model and contributing factors. 信用风险分类详情。"
+  riskAssessment: RiskAssessment @disclosure(tier: REGULATOR)
+}
+
+"Credit risk category (信用风险分类). 信用风险分类。"
+enum RiskCategory {
+  "Low risk (信用风险低). 低风险。"
+  A
+  "Ordinary risk (信用风险一般). 一般风险。"
+  B
+  "Higher risk (信用风险较高). 较高风险。"
+  C
+  "High risk (信用风险高). 高风险。"
+  D
+}
+
+"A risk classification and why. 信用风险分类及依据。"
+type RiskAssessment {
+  "The category. 分类。"
+  category: RiskCategory!
+  "Score 0–100, higher is riskier. 分值。"
+  score: Float!
+  "The model and version used, e.g. food_production/v1. 模型。"
+  model: String!
+  "The day assessed. 评估日期。"
+  asOf: Date!
+  "Every factor with points, highest first. 风险因素。"
+  factors: [RiskFactor!]!
+}
+
+"One reason for a risk score. 风险因素。"
+type RiskFactor {
+  "Stable identifier, e.g. PENALTY_HEAVIER. 代码。"
+  code: String!
+  "What it is. 说明。"
+  description: String!
+  "Points contributed. 分值。"
+  points: Float!
+  "Decision numbers, inspection ids and the like. 依据。"
+  evidence: [String!]!
 }
 
 "A one-glance credit summary, computed from exactly what the caller may see. 信用概览。"
@@ -2366,6 +2500,10 @@ func (ec *executionContext) childFields_Enterprise(ctx context.Context, field gr
 		return ec.fieldContext_Enterprise_commitments(ctx, field)
 	case "creditSummary":
 		return ec.fieldContext_Enterprise_creditSummary(ctx, field)
+	case "riskCategory":
+		return ec.fieldContext_Enterprise_riskCategory(ctx, field)
+	case "riskAssessment":
+		return ec.fieldContext_Enterprise_riskAssessment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Enterprise", field.Name)
 }
@@ -2660,6 +2798,36 @@ func (ec *executionContext) childFields_Removal(ctx context.Context, field graph
 		return ec.fieldContext_Removal_authority(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Removal", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_RiskAssessment_category(ctx, field)
+	case "score":
+		return ec.fieldContext_RiskAssessment_score(ctx, field)
+	case "model":
+		return ec.fieldContext_RiskAssessment_model(ctx, field)
+	case "asOf":
+		return ec.fieldContext_RiskAssessment_asOf(ctx, field)
+	case "factors":
+		return ec.fieldContext_RiskAssessment_factors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskAssessment", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskFactor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_RiskFactor_code(ctx, field)
+	case "description":
+		return ec.fieldContext_RiskFactor_description(ctx, field)
+	case "points":
+		return ec.fieldContext_RiskFactor_points(ctx, field)
+	case "evidence":
+		return ec.fieldContext_RiskFactor_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskFactor", field.Name)
 }
 
 func (ec *executionContext) childFields_TypicalCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4674,6 +4842,97 @@ func (ec *executionContext) fieldContext_Enterprise_creditSummary(_ context.Cont
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CreditSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enterprise_riskCategory(ctx context.Context, field graphql.CollectedField, obj *credit.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_riskCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enterprise().RiskCategory(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *risk.Category
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *risk.Category
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *risk.Category) graphql.Marshaler {
+			return ec.marshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_riskCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, true, true, "RiskCategory")
+}
+
+func (ec *executionContext) _Enterprise_riskAssessment(ctx context.Context, field graphql.CollectedField, obj *credit.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_riskAssessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enterprise().RiskAssessment(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "REGULATOR")
+				if err != nil {
+					var zeroVal *risk.Assessment
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *risk.Assessment
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *risk.Assessment) graphql.Marshaler {
+			return ec.marshalORiskAssessment2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐAssessment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_riskAssessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskAssessment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7772,6 +8031,222 @@ func (ec *executionContext) fieldContext_Removal_authority(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Removal", field, false, false, "String")
 }
 
+func (ec *executionContext) _RiskAssessment_category(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskAssessment_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v risk.Category) graphql.Marshaler {
+			return ec.marshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskAssessment_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskAssessment", field, false, false, "RiskCategory")
+}
+
+func (ec *executionContext) _RiskAssessment_score(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskAssessment_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskAssessment_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskAssessment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RiskAssessment_model(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskAssessment_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskAssessment_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskAssessment_asOf(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskAssessment_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskAssessment_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskAssessment", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RiskAssessment_factors(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskAssessment_factors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []risk.Factor) graphql.Marshaler {
+			return ec.marshalNRiskFactor2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐFactorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskAssessment_factors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskAssessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskFactor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskFactor_code(ctx context.Context, field graphql.CollectedField, obj *risk.Factor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskFactor_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskFactor_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskFactor_description(ctx context.Context, field graphql.CollectedField, obj *risk.Factor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskFactor_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskFactor_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskFactor_points(ctx context.Context, field graphql.CollectedField, obj *risk.Factor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskFactor_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskFactor_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RiskFactor_evidence(ctx context.Context, field graphql.CollectedField, obj *risk.Factor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskFactor_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskFactor_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
 func (ec *executionContext) _TypicalCase_caseId(ctx context.Context, field graphql.CollectedField, obj *credit.TypicalCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10056,6 +10531,18 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_creditSummary(ctx, field, obj)
 				})
+		case "riskCategory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_riskCategory(ctx, field, obj)
+				})
+		case "riskAssessment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_riskAssessment(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11134,6 +11621,107 @@ func (ec *executionContext) _Removal(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var riskAssessmentImplementors = []string{"RiskAssessment"}
+
+func (ec *executionContext) _RiskAssessment(ctx context.Context, sel ast.SelectionSet, obj *risk.Assessment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskAssessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskAssessment")
+		case "category":
+			out.Values[i] = ec._RiskAssessment_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RiskAssessment_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._RiskAssessment_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._RiskAssessment_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factors":
+			out.Values[i] = ec._RiskAssessment_factors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskFactorImplementors = []string{"RiskFactor"}
+
+func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSet, obj *risk.Factor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskFactorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskFactor")
+		case "code":
+			out.Values[i] = ec._RiskFactor_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._RiskFactor_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._RiskFactor_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._RiskFactor_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var typicalCaseImplementors = []string{"TypicalCase"}
 
 func (ec *executionContext) _TypicalCase(ctx context.Context, sel ast.SelectionSet, obj *credit.TypicalCase) graphql.Marshaler {
@@ -12020,6 +12608,20 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12569,6 +13171,56 @@ func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcreditgraphᚋcr
 	return ec._RateLimit(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, v any) (risk.Category, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, sel ast.SelectionSet, v risk.Category) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RiskCategory!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory = map[string]risk.Category{
+		"A": risk.CategoryA,
+		"B": risk.CategoryB,
+		"C": risk.CategoryC,
+		"D": risk.CategoryD,
+	}
+	marshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory = map[risk.Category]string{
+		risk.CategoryA: "A",
+		risk.CategoryB: "B",
+		risk.CategoryC: "C",
+		risk.CategoryD: "D",
+	}
+)
+
+func (ec *executionContext) marshalNRiskFactor2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐFactor(ctx context.Context, sel ast.SelectionSet, v risk.Factor) graphql.Marshaler {
+	return ec._RiskFactor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRiskFactor2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []risk.Factor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskFactor2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐFactor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13071,6 +13723,47 @@ func (ec *executionContext) marshalORemoval2ᚖgithubᚗcomᚋcreditgraphᚋcred
 	}
 	return ec._Removal(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalORiskAssessment2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐAssessment(ctx context.Context, sel ast.SelectionSet, v *risk.Assessment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RiskAssessment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, v any) (*risk.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, sel ast.SelectionSet, v *risk.Category) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[*v])
+	return res
+}
+
+var (
+	unmarshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory = map[string]risk.Category{
+		"A": risk.CategoryA,
+		"B": risk.CategoryB,
+		"C": risk.CategoryC,
+		"D": risk.CategoryD,
+	}
+	marshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory = map[risk.Category]string{
+		risk.CategoryA: "A",
+		risk.CategoryB: "B",
+		risk.CategoryC: "C",
+		risk.CategoryD: "D",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {

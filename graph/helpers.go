@@ -8,6 +8,7 @@ import (
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
 )
@@ -221,4 +222,34 @@ func (r *queryResolver) auditLog(ctx context.Context, filter *model.AuditFilter,
 		c.Edges = append(c.Edges, &model.AuditEntryEdge{Cursor: conn.Cursors[i], Node: &conn.Items[i]})
 	}
 	return c, nil
+}
+
+// assess classifies an enterprise from its whole record (REGULATOR
+// visibility), whatever the caller's tier: the letter is shared with
+// partners by agreement, the record behind it is not.
+func (r *enterpriseResolver) assess(ctx context.Context, e *credit.Enterprise) (risk.Assessment, error) {
+	l := dataloader.For(ctx).Full()
+	lic, pen, ins := l.Licenses.LoadThunk(ctx, e.USCC), l.Penalties.LoadThunk(ctx, e.USCC), l.Inspections.LoadThunk(ctx, e.USCC)
+	abn, ser, com := l.Abnormal.LoadThunk(ctx, e.USCC), l.Serious.LoadThunk(ctx, e.USCC), l.Commitments.LoadThunk(ctx, e.USCC)
+	in := risk.Inputs{Enterprise: *e}
+	var err error
+	if in.Licenses, err = lic(); err != nil {
+		return risk.Assessment{}, err
+	}
+	if in.Penalties, err = pen(); err != nil {
+		return risk.Assessment{}, err
+	}
+	if in.Inspections, err = ins(); err != nil {
+		return risk.Assessment{}, err
+	}
+	if in.Abnormal, err = abn(); err != nil {
+		return risk.Assessment{}, err
+	}
+	if in.Serious, err = ser(); err != nil {
+		return risk.Assessment{}, err
+	}
+	if in.Commitments, err = com(); err != nil {
+		return risk.Assessment{}, err
+	}
+	return r.Risk.Assess(in, l.V.AsOf, r.Policy), nil
 }

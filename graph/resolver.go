@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -16,5 +17,6 @@ type Resolver struct {
 	Store  store.Reader
 	Audit  store.AuditLog // nil when the backend keeps none
 	Policy credit.Policy
+	Risk   risk.Model
 	Log    *slog.Logger
 }

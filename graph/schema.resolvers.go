@@ -14,6 +14,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/meter"
+	"github.com/creditgraph/creditgraph/internal/risk"
 )
 
 // DisclosureState is the resolver for the disclosureState field.
@@ -93,6 +94,24 @@ func (r *enterpriseResolver) Commitments(ctx context.Context, obj *credit.Enterp
 // CreditSummary is the resolver for the creditSummary field.
 func (r *enterpriseResolver) CreditSummary(ctx context.Context, obj *credit.Enterprise) (*model.CreditSummary, error) {
 	return creditSummary(ctx, r.Policy, obj.USCC)
+}
+
+// RiskCategory is the resolver for the riskCategory field.
+func (r *enterpriseResolver) RiskCategory(ctx context.Context, obj *credit.Enterprise) (*risk.Category, error) {
+	a, err := r.assess(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &a.Category, nil
+}
+
+// RiskAssessment is the resolver for the riskAssessment field.
+func (r *enterpriseResolver) RiskAssessment(ctx context.Context, obj *credit.Enterprise) (*risk.Assessment, error) {
+	a, err := r.assess(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -26,6 +26,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/meter"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -51,6 +52,7 @@ type Deps struct {
 	Audit    store.AuditLog // nil: no audit trail kept (and auditLog is UNAVAILABLE)
 	Keys     Authenticator  // nil: no keys; every presented key is refused
 	Meter    *meter.Config  // nil: no rate limiting
+	Risk     risk.Model     // zero: New uses risk.DefaultSettings
 	Policy   credit.Policy
 	Clock    credit.Clock
 	Log      *slog.Logger
@@ -63,6 +65,9 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
+	}
+	if d.Risk.Version == "" {
+		d.Risk = mustRiskModel()
 	}
 	m := newMetrics(d.Registry)
 	gql := auditReads(d.Audit, d.Clock, d.Log, GraphQL(d))
@@ -115,7 +120,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Schema: schema,
 		Resolvers: &graph.Resolver{
-			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log,
+			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log, Risk: d.Risk,
 		},
 		Directives: graph.Directives(),
 	}))
@@ -146,4 +151,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+func mustRiskModel() risk.Model {
+	m, err := risk.NewModel(risk.DefaultSettings())
+	if err != nil {
+		panic(err) // the defaults are validated by package risk's tests
+	}
+	return m
 }

@@ -245,3 +245,32 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("partner reading the audit log: %s", r.raw)
 	}
 }
+
+func TestRiskCategoryTiers(t *testing.T) {
+	h := newHarness(t, memoryStore())
+	q := fmt.Sprintf(`{ enterprise(uscc: %q) { riskCategory } }`, liftCo)
+	if r := h.query(t, q, nil); r.code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("PUBLIC asked for riskCategory: %s", r.raw)
+	}
+	var out struct{ Enterprise struct{ RiskCategory string } }
+	h.query(t, q, nil, bearer(partnerKey)...).data(t, &out)
+	if out.Enterprise.RiskCategory != "D" {
+		t.Errorf("an enterprise on the serious list is category %q, want D", out.Enterprise.RiskCategory)
+	}
+	if r := h.query(t, fmt.Sprintf(`{ enterprise(uscc: %q) { riskAssessment { score } } }`, liftCo), nil, bearer(partnerKey)...); r.code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("PARTNER asked for riskAssessment: %s", r.raw)
+	}
+	var full struct {
+		Enterprise struct {
+			RiskAssessment struct {
+				Category, Model string
+				Score           float64
+				Factors         []struct{ Code string }
+			}
+		}
+	}
+	h.query(t, fmt.Sprintf(`{ enterprise(uscc: %q) { riskAssessment { category model score factors { code evidence } } } }`, liftCo), nil, bearer(regulatorKey)...).data(t, &full)
+	if a := full.Enterprise.RiskAssessment; a.Category != "D" || len(a.Factors) == 0 || a.Model == "" {
+		t.Errorf("assessment = %+v", a)
+	}
+}
