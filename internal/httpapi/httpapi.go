@@ -77,7 +77,7 @@ func New(d Deps) http.Handler {
 	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
 	mux.Handle("GET /{$}", ex)
 	mux.Handle("GET /explorer/", ex)
-	mux.Handle("POST /v1/ingest", ingestHandler(d))
+	mux.Handle("POST /v1/ingest", meter.Middleware(d.Meter, ingestHandler(d)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

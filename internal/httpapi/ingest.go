@@ -11,8 +11,12 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
+
+// ingestBlock is the body size one ingest point pays for.
+const ingestBlock = 64 << 10
 
 // IngestOptions configure POST /v1/ingest.
 type IngestOptions struct {
@@ -27,9 +31,9 @@ type IngestOptions struct {
 // for REGULATOR keys with write scope, validated and summarised exactly as
 // the import command does. Every call is audited.
 func ingestHandler(d Deps) http.Handler {
-	max := d.Ingest.MaxBodyBytes
-	if max <= 0 {
-		max = 64 << 20
+	limit := d.Ingest.MaxBodyBytes
+	if limit <= 0 {
+		limit = 64 << 20
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := auth.FromContext(r.Context())
@@ -42,12 +46,20 @@ func ingestHandler(d Deps) http.Handler {
 			writeError(w, http.StatusForbidden, apierr.New(apierr.Forbidden,
 				"ingest needs a REGULATOR key with write scope; key %q is %s with %s scope", c.KeyName, c.Tier, c.Scope))
 			return
-		case r.ContentLength > max:
+		case r.ContentLength > limit:
 			writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-				"request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, max))
+				"request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
 			return
 		}
-		body := http.MaxBytesReader(w, r.Body, max)
+		// Ingest costs one point per started 64 KiB of body, charged before
+		// any work; a body of unknown length pays for one block.
+		points := max(1, int((r.ContentLength+ingestBlock-1)/ingestBlock))
+		if res, ok := meter.Charge(r.Context(), points); !ok {
+			writeError(w, http.StatusTooManyRequests, apierr.New(apierr.Throttled,
+				"rate limit exceeded: this ingest costs %d points (one per 64 KiB) and %d of %d remain", points, res.Remaining, res.Limit))
+			return
+		}
+		body := http.MaxBytesReader(w, r.Body, limit)
 		im := &ingest.Importer{Store: d.Store, BatchSize: d.Ingest.BatchSize, MaxErrors: d.Ingest.MaxErrors, MaxLineBytes: d.Ingest.MaxLineBytes}
 		sum, err := im.Import(r.Context(), body)
 		auditWrite(r.Context(), d.Audit, d.Log, c.KeyName, d.Clock(), sum)
@@ -55,7 +67,7 @@ func ingestHandler(d Deps) http.Handler {
 			var mbe *http.MaxBytesError
 			if asMaxBytes(err, &mbe) {
 				writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-					"request body exceeds the ingest limit of %d bytes; %d records were accepted before it", max, sum.Accepted))
+					"request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted))
 				return
 			}
 			e, ok := apierr.Classify(err)

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
@@ -113,5 +115,23 @@ func TestDryRun(t *testing.T) {
 	_ = json.Unmarshal(r.Data, &after)
 	if after.RateLimit.Remaining != 999 || after.RateLimit.Cost != 1 {
 		t.Errorf("after a real query: %+v", after.RateLimit)
+	}
+}
+
+// TestIngestCosts: bulk ingest pays per 64 KiB from the key's budget.
+func TestIngestCosts(t *testing.T) {
+	h := newHarnessMeter(t, memoryStore(), testMeter(ratelimit.NewShared(nil, ratelimit.Options{}), 2))
+	line := `{"kind":"commitment","uscc":"93350600MA2XYK005G","commitment_id":"C-%d","commitment_kind":"voluntary","content":"守信经营","made_on":"2026-01-01","status":"in_force"}` + "\n"
+	small := fmt.Sprintf(line, 1)
+	if r := h.ingest(t, small, bearer(writerKey)...); r.status != 200 {
+		t.Fatalf("first ingest: %d %s", r.status, r.raw)
+	}
+	var big strings.Builder
+	for i := 0; big.Len() < 70<<10; i++ {
+		fmt.Fprintf(&big, line, i)
+	}
+	r := h.ingest(t, big.String(), bearer(writerKey)...)
+	if r.status != http.StatusTooManyRequests || r.code() != "THROTTLED" || !strings.Contains(r.Errors[0].Message, "costs 2 points") {
+		t.Errorf("70 KiB ingest with 1 point left: %d %s", r.status, r.raw)
 	}
 }

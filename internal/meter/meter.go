@@ -258,3 +258,18 @@ func (w *headerWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Charge takes points for a non-GraphQL request (bulk ingest) from the
+// request's budget. ok is false when the budget cannot pay; the response
+// headers and 429 are written by the middleware as for GraphQL.
+func Charge(ctx context.Context, points int) (res ratelimit.Result, ok bool) {
+	st := From(ctx)
+	if st == nil {
+		return ratelimit.Result{Allowed: true}, true
+	}
+	res, err := st.take(ctx, points, 0, false)
+	if err != nil {
+		return res, true // the limiter errs only on bad input: never refuse on its account
+	}
+	return res, res.Allowed
+}
