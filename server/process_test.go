@@ -71,9 +71,15 @@ func needRedis(t *testing.T) string {
 // startServer runs `creditgraph serve` with env and waits until it is ready.
 func startServer(t *testing.T, env ...string) string {
 	t.Helper()
+	return startServerArgs(t, []string{"serve"}, env...)
+}
+
+// startServerArgs runs the binary with args and env until it is ready.
+func startServerArgs(t *testing.T, args []string, env ...string) string {
+	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary(t), "serve")
+	cmd := exec.CommandContext(ctx, binary(t), args...)
 	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
