@@ -259,6 +259,7 @@ func TestBadInput(t *testing.T) {
 		{"forged cursor", `{ enterprises(after: "not-a-cursor") { totalCount } }`, nil, "BAD_USER_INPUT", "cursor"},
 		{"bad region", `{ enterprises(filter: {regionCode: "Fuzhou"}) { totalCount } }`, nil, "BAD_USER_INPUT", "regionCode"},
 		{"bad date", `query($d: Date) { seriousDishonestyList(filter: {listedFrom: $d}) { totalCount } }`, map[string]any{"d": "2024-02-30"}, "", "2024-02-30"},
+		{"over the parser token limit", "{" + strings.Repeat(" viewer { tier }", 1300) + " }", nil, "GRAPHQL_PARSE_FAILED", "token limit"},
 		{"too many aliases", "{" + aliases(31) + " }", nil, "MAX_ALIASES_EXCEEDED", "31"},
 		{"too deep", `{ seriousDishonestyList { nodes { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { seriousDishonesty { enterprise { name } } } } } } } } } } } } } }`, nil, "MAX_DEPTH_EXCEEDED", "12"},
 		{"too many nodes", `{ enterprises(first: 100) { nodes { abnormalOperations { enterprise { penalties(first: 100) { nodes { decisionNumber } } } } } } }`, nil, "MAX_NODES_EXCEEDED", "50000"},
