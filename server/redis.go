@@ -39,6 +39,8 @@ func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.
 	}
 	// Fail fast: the limiter has its own timeout and circuit breaker.
 	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	opts.ContextTimeoutEnabled = true // deadlines reach the socket: the limiter's call runs inline
 	opts.DialTimeout = time.Second
 	opts.ReadTimeout = 500 * time.Millisecond
 	opts.WriteTimeout = 500 * time.Millisecond

@@ -1,7 +1,6 @@
 package ratelimit
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"os/exec"
@@ -21,7 +20,7 @@ type redisProcess struct {
 	dir  string
 	addr string
 	cmd  *exec.Cmd
-	out  bytes.Buffer
+	out  lockedBuffer
 }
 
 func startRedisProcess(t *testing.T) *redisProcess {
@@ -42,7 +41,7 @@ func startRedisProcess(t *testing.T) *redisProcess {
 	return p
 }
 
-// start runs redis-server and waits, with a deadline, until it answers.
+// start runs redis-server and waits until it answers.
 func (p *redisProcess) start() {
 	p.t.Helper()
 	_, port, _ := net.SplitHostPort(p.addr)
@@ -51,6 +50,12 @@ func (p *redisProcess) start() {
 	if err := p.cmd.Start(); err != nil {
 		p.t.Fatalf("start redis-server: %v", err)
 	}
+	p.waitReady()
+}
+
+// waitReady polls PING, with a deadline, until the server answers.
+func (p *redisProcess) waitReady() {
+	p.t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1, DialerRetries: 1, DialTimeout: 100 * time.Millisecond})
 	defer c.Close()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
@@ -84,14 +89,38 @@ func (p *redisProcess) kill() {
 // when the breaker's cooldown ends.
 func TestSharedDegradesAndRecovers(t *testing.T) {
 	testRedisURL(t) // an integration test: same gate as the others
-	srv := startRedisProcess(t)
-	client := redis.NewClient(&redis.Options{Addr: srv.addr}) // go-redis defaults, as in production
-	t.Cleanup(func() { client.Close() })
+	tests := []struct {
+		name   string
+		client func(addr string) *redis.Client
+	}{
+		{"go-redis defaults", func(addr string) *redis.Client {
+			return redis.NewClient(&redis.Options{Addr: addr})
+		}},
+		{"client honours context deadlines", func(addr string) *redis.Client {
+			return redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startRedisProcess(t)
+			client := tc.client(srv.addr)
+			t.Cleanup(func() { client.Close() })
+			degradeAndRecover(t, srv, client)
+		})
+	}
+}
+
+func degradeAndRecover(t *testing.T, srv *redisProcess, client *redis.Client) {
 
 	// A healthy loopback call takes well under a millisecond, but this runs
 	// under -race beside other packages' tests on two cores: 250 ms keeps a
 	// stall of the test machine from looking like a Redis failure.
-	const timeout, cooldown = DefaultTimeout, 10 * time.Second
+	// Healthy loopback calls take well under a millisecond, but CI runs this
+	// under -race beside other packages' tests on two cores; 200 ms keeps a
+	// starved test process from looking like a Redis failure. The hangs case
+	// of TestSharedFallsBackWithoutAServer checks the bound at 30 ms.
+	const timeout, cooldown = 200 * time.Millisecond, 10 * time.Second
 	clk := newFakeClock()
 	reg := prometheus.NewPedanticRegistry()
 	m, err := NewPrometheus(reg)
@@ -157,6 +186,7 @@ func TestSharedDegradesAndRecovers(t *testing.T) {
 	srv.signal(syscall.SIGSTOP) // Redis hangs: every call would time out
 	outage("hung", "stall")
 	srv.signal(syscall.SIGCONT)
+	srv.waitReady()
 	// The two calls that timed out were delivered and run when Redis woke
 	// up, so Redis holds 3 + 0..2 taken points of "stall", plus this one.
 	resume("woken", "stall", -1)

@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -92,4 +93,23 @@ func testPrefix(t testing.TB, c redis.UniversalClient) string {
 		}
 	})
 	return p
+}
+
+// lockedBuffer collects output written from other goroutines (a server's
+// output copied by exec, a logger).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

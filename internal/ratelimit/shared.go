@@ -66,6 +66,7 @@ type Shared struct {
 	local   *Local
 	breaker *breaker
 	timeout time.Duration
+	inline  bool // the client bounds its own I/O by the context deadline
 	metrics Metrics
 }
 
@@ -82,13 +83,19 @@ func NewShared(client redis.UniversalClient, opts Options) *Shared {
 	}
 	if client != nil {
 		s.redis = NewRedis(client, opts.Prefix)
+		s.inline = honoursContext(client)
 	}
 	log := opts.Logger
 	s.breaker = newBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
 		s.metrics.BreakerState(state)
-		if log != nil {
-			log.Warn("ratelimit: redis circuit breaker", "state", state)
+		if log == nil {
+			return
 		}
+		level := slog.LevelInfo
+		if state == BreakerOpen {
+			level = slog.LevelWarn // rate limits are now per replica
+		}
+		log.Log(context.Background(), level, "ratelimit: redis circuit breaker", "state", state)
 	})
 	return s
 }
@@ -141,7 +148,9 @@ func (s *Shared) Take(ctx context.Context, key string, b Budget, cost int) (Resu
 
 // Refund implements Limiter. It goes where Redis's state says now: a refund
 // for a cost taken locally before Redis came back lands in Redis, which can
-// only leave a client a little better off, never above its Limit.
+// only leave a client a little better off, never above its Limit. A refund
+// made after the response is written needs a context that outlives the
+// request (context.WithoutCancel); with a cancelled one it lands locally.
 func (s *Shared) Refund(ctx context.Context, key string, b Budget, points int) error {
 	if err := checkRefund(b, points); err != nil || points == 0 {
 		return err
@@ -157,12 +166,28 @@ func (s *Shared) Refund(ctx context.Context, key string, b Budget, points int) e
 
 var errSkipped = errors.New("ratelimit: redis not called")
 
+// honoursContext reports whether go-redis bounds the client's socket I/O by
+// the context deadline (ContextTimeoutEnabled); without it a hung Redis would
+// hold a call for ReadTimeout (3 s by default).
+func honoursContext(c redis.UniversalClient) bool {
+	switch c := c.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
 // callRedis runs f against Redis if the breaker allows, within s.timeout, and
-// records the outcome. f runs in its own goroutine so that the bound holds
-// even when the client does not honour context deadlines on sockets (go-redis
-// only does with ContextTimeoutEnabled); a call that overruns finishes in the
-// background, bounded by the client's own timeouts, and the breaker keeps such
-// calls few.
+// records the outcome. With a client that honours context deadlines f runs on
+// the caller's goroutine. Otherwise it runs on its own goroutine so that the
+// bound holds anyway; a call that overruns finishes in the background, bounded
+// by the client's own timeouts, and the breaker keeps such calls few. That
+// hand-off costs a goroutine wake-up per call (tens of µs on a loaded host),
+// so build the client with ContextTimeoutEnabled.
 func callRedis[T any](ctx context.Context, s *Shared, f func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if s.redis == nil {
@@ -172,42 +197,49 @@ func callRedis[T any](ctx context.Context, s *Shared, f func(context.Context) (T
 	if !ok {
 		return zero, errSkipped
 	}
-	type answer struct {
-		v   T
-		err error
-	}
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
-	ch := make(chan answer, 1)
-	go func() {
-		defer cancel()
-		v, err := f(cctx)
-		ch <- answer{v, err}
-	}()
-	var a answer
-	select {
-	case a = <-ch:
-	case <-cctx.Done():
-		// The goroutine cancels cctx after it has answered, so an answer
-		// may be waiting: prefer it to the cancellation.
-		select {
-		case a = <-ch:
-		default:
-			a = answer{err: cctx.Err()}
-		}
+	defer cancel()
+	var v T
+	var err error
+	if s.inline {
+		v, err = f(cctx)
+	} else {
+		v, err = detached(cctx, f)
 	}
 	switch {
-	case a.err == nil:
+	case err == nil:
 		s.breaker.done(gen, success)
 	case ctx.Err() != nil:
 		s.breaker.done(gen, neutral) // the caller gave up; Redis is not to blame
-	case errors.Is(a.err, context.DeadlineExceeded):
+	case errors.Is(cctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
 		s.metrics.RedisError(ReasonTimeout)
 		s.breaker.done(gen, failure)
 	default:
 		s.metrics.RedisError(ReasonError)
 		s.breaker.done(gen, failure)
 	}
-	return a.v, a.err
+	return v, err
+}
+
+// detached runs f on its own goroutine and returns when it answers or ctx is
+// done, whichever comes first.
+func detached[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	type answer struct {
+		v   T
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		v, err := f(ctx)
+		ch <- answer{v, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.v, a.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 func outcomeOf(r Result, cost int) string {

@@ -2,7 +2,9 @@ package ratelimit
 
 import (
 	"context"
+	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +61,12 @@ func TestSharedFallsBackWithoutAServer(t *testing.T) {
 		}, 5 * time.Second, ReasonError},
 		{"hangs", func(t *testing.T) redis.UniversalClient {
 			return redis.NewClient(&redis.Options{Addr: blackHole(t)})
+		}, 30 * time.Millisecond, ReasonTimeout},
+		{"hangs, client honours context deadlines", func(t *testing.T) redis.UniversalClient {
+			return redis.NewClient(&redis.Options{Addr: blackHole(t), ContextTimeoutEnabled: true})
+		}, 30 * time.Millisecond, ReasonTimeout},
+		{"hangs, cluster client", func(t *testing.T) redis.UniversalClient {
+			return redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{blackHole(t)}})
 		}, 30 * time.Millisecond, ReasonTimeout},
 	}
 	for _, tc := range tests {
@@ -171,4 +179,15 @@ func value(m *dto.Metric) float64 {
 		return m.GetGauge().GetValue()
 	}
 	return 0
+}
+
+func TestSharedLogsBreaker(t *testing.T) {
+	var buf lockedBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	s := NewShared(redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1, DialerRetries: 1}),
+		Options{Timeout: 5 * time.Second, FailureThreshold: 1, Now: newFakeClock().Now, Logger: log})
+	s.Take(context.Background(), "k", hourly5, 1)
+	if got := buf.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "state=open") {
+		t.Fatalf("log: %q", got)
+	}
 }
