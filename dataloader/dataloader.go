@@ -16,6 +16,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/vikstrous/dataloadgen"
+	"golang.org/x/sync/errgroup"
 )
 
 // wait is how long a loader collects keys before it fetches. gqlgen starts
@@ -105,4 +106,68 @@ func With(ctx context.Context, l *Loaders) context.Context {
 // that is a wiring bug, not a runtime condition.
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
+}
+
+// Want names the record kinds a page will need.
+type Want struct {
+	Licenses, Penalties, Inspections, Abnormal, Serious, Commitments bool
+}
+
+// Preload fetches every wanted kind for a whole page of enterprises — one
+// store call per kind, run concurrently — and primes the loaders with the
+// results, so the nodes' resolvers hit the cache. Unlike registering keys
+// with the loaders, it does not depend on every key arriving within the
+// batch window: a page costs one statement per kind even on a busy machine.
+func (l *Loaders) Preload(ctx context.Context, usccs []string, w Want) error {
+	if len(usccs) == 0 {
+		return nil
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	if w.Licenses {
+		g.Go(func() error { return preload(ctx, l, usccs, l.store.LicensesByUSCC, l.Licenses) })
+	}
+	if w.Penalties {
+		g.Go(func() error { return preload(ctx, l, usccs, l.store.PenaltiesByUSCC, l.Penalties) })
+	}
+	if w.Inspections {
+		g.Go(func() error { return preload(ctx, l, usccs, l.store.InspectionsByUSCC, l.Inspections) })
+	}
+	if w.Commitments {
+		g.Go(func() error { return preload(ctx, l, usccs, l.store.CommitmentsByUSCC, l.Commitments) })
+	}
+	for _, lk := range []struct {
+		want bool
+		list credit.ListKind
+		ld   *dataloadgen.Loader[string, []credit.Listing]
+	}{{w.Abnormal, credit.ListAbnormal, l.Abnormal}, {w.Serious, credit.ListSerious, l.Serious}} {
+		if !lk.want {
+			continue
+		}
+		g.Go(func() error {
+			return preload(ctx, l, usccs, func(ctx context.Context, v credit.Visibility, keys []string) ([][]credit.Listing, error) {
+				return l.store.ListingsByUSCC(ctx, v, lk.list, keys)
+			}, lk.ld)
+		})
+	}
+	return g.Wait()
+}
+
+func preload[T any](ctx context.Context, l *Loaders, usccs []string, load func(context.Context, credit.Visibility, []string) ([]T, error), ld *dataloadgen.Loader[string, T]) error {
+	out, err := load(ctx, l.V, usccs)
+	if err != nil {
+		return err
+	}
+	for i, k := range usccs {
+		ld.Prime(k, out[i])
+	}
+	return nil
+}
+
+// PreloadEnterprises fetches a page's enterprises in one store call and
+// primes the enterprise loader with them.
+func (l *Loaders) PreloadEnterprises(ctx context.Context, usccs []string) error {
+	if len(usccs) == 0 {
+		return nil
+	}
+	return preload(ctx, l, usccs, l.store.EnterprisesByUSCC, l.Enterprise)
 }

@@ -45,7 +45,9 @@ func (r *queryResolver) listings(ctx context.Context, list credit.ListKind, filt
 	if err != nil {
 		return nil, err
 	}
-	primeListingEnterprises(ctx, conn.Items)
+	if err := primeListingEnterprises(ctx, conn.Items); err != nil {
+		return nil, err
+	}
 	c := &model.ListingConnection{
 		PageInfo: pageInfo(conn.Cursors, conn.HasNext),
 		Count:    func(ctx context.Context) (int, error) { return r.Store.CountListings(ctx, v, list, f) },
@@ -172,15 +174,19 @@ func inForce(p credit.Policy, load func() ([]credit.Listing, error), asOf time.T
 
 // primeListingEnterprises loads the enterprises of a page of listings in
 // one batch when the query asks for them.
-func primeListingEnterprises(ctx context.Context, items []credit.Listing) {
+func primeListingEnterprises(ctx context.Context, items []credit.Listing) error {
 	if !nodeFields(ctx, "Listing")["enterprise"] || len(items) == 0 {
-		return
+		return nil
 	}
-	usccs := make([]string, len(items))
-	for i, l := range items {
-		usccs[i] = l.USCC
+	usccs := make([]string, 0, len(items))
+	seen := map[string]bool{}
+	for _, l := range items {
+		if !seen[l.USCC] {
+			seen[l.USCC] = true
+			usccs = append(usccs, l.USCC)
+		}
 	}
-	dataloader.For(ctx).Enterprise.LoadAllThunk(ctx, usccs)
+	return dataloader.For(ctx).PreloadEnterprises(ctx, usccs)
 }
 
 // alwaysDisclosed is the state of records the law makes public without a

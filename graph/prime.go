@@ -10,9 +10,9 @@ import (
 
 // Priming: a connection resolver knows every key of its page before gqlgen
 // starts the nodes' resolvers, which then run concurrently and would reach
-// the loaders spread over time. Registering the whole page with each loader
-// the query will use, at once, makes a page cost one statement per record
-// kind whatever its size and however the scheduler runs.
+// the loaders spread over time. Fetching the whole page for each kind the
+// query will use, at once, makes a page cost one statement per record kind
+// whatever its size and however the scheduler runs.
 
 // nodeFields returns the fields selected on a connection's nodes, through
 // both `nodes { … }` and `edges { node { … } }`.
@@ -40,39 +40,17 @@ func nodeFields(ctx context.Context, typ string) map[string]bool {
 	return out
 }
 
-// primeEnterprises starts, in one batch per kind, every nested load the
-// selected enterprise fields need.
-func primeEnterprises(ctx context.Context, fields map[string]bool, usccs []string) {
-	if len(usccs) == 0 {
-		return
-	}
-	l := dataloader.For(ctx)
+// primeEnterprises fetches, in one store call per kind, every nested
+// record kind the selected enterprise fields need, before the nodes'
+// resolvers run.
+func primeEnterprises(ctx context.Context, fields map[string]bool, usccs []string) error {
 	all := fields["creditSummary"]
-	if all || fields["licenses"] {
-		l.Licenses.LoadAllThunk(ctx, usccs)
-	}
-	if all || fields["penalties"] {
-		l.Penalties.LoadAllThunk(ctx, usccs)
-	}
-	if all || fields["inspections"] {
-		l.Inspections.LoadAllThunk(ctx, usccs)
-	}
-	if all || fields["abnormalOperations"] {
-		l.Abnormal.LoadAllThunk(ctx, usccs)
-	}
-	if all || fields["seriousDishonesty"] {
-		l.Serious.LoadAllThunk(ctx, usccs)
-	}
-	if all || fields["commitments"] {
-		l.Commitments.LoadAllThunk(ctx, usccs)
-	}
-}
-
-// selectedFields returns the fields selected on the current field's object.
-func selectedFields(ctx context.Context) map[string]bool {
-	out := map[string]bool{}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		out[f.Name] = true
-	}
-	return out
+	return dataloader.For(ctx).Preload(ctx, usccs, dataloader.Want{
+		Licenses:    all || fields["licenses"],
+		Penalties:   all || fields["penalties"],
+		Inspections: all || fields["inspections"],
+		Abnormal:    all || fields["abnormalOperations"],
+		Serious:     all || fields["seriousDishonesty"],
+		Commitments: all || fields["commitments"],
+	})
 }

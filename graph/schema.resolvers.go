@@ -193,9 +193,7 @@ func (r *queryResolver) Enterprise(ctx context.Context, uscc string) (*credit.En
 	if err != nil {
 		return nil, err
 	}
-	thunk := dataloader.For(ctx).Enterprise.LoadThunk(ctx, code)
-	primeEnterprises(ctx, selectedFields(ctx), []string{code})
-	return thunk()
+	return dataloader.For(ctx).Enterprise.Load(ctx, code)
 }
 
 // Enterprises is the resolver for the enterprises field.
@@ -218,7 +216,9 @@ func (r *queryResolver) Enterprises(ctx context.Context, filter *model.Enterpris
 		usccs[i] = e.USCC
 		dataloader.For(ctx).Enterprise.Prime(e.USCC, &conn.Items[i])
 	}
-	primeEnterprises(ctx, nodeFields(ctx, "Enterprise"), usccs)
+	if err := primeEnterprises(ctx, nodeFields(ctx, "Enterprise"), usccs); err != nil {
+		return nil, err
+	}
 	c := &model.EnterpriseConnection{
 		PageInfo: pageInfo(conn.Cursors, conn.HasNext),
 		Count:    func(ctx context.Context) (int, error) { return r.Store.CountEnterprises(ctx, v, f) },

@@ -60,15 +60,17 @@ type Model struct {
 func DefaultModel() Model {
 	return Model{
 		Loaded: map[string]bool{
-			"Query.enterprise":         true, // loader by USCC
-			"Listing.enterprise":       true, // loader by USCC
-			"TypicalCase.enterprise":   true, // loader by USCC
-			"Enterprise.creditSummary": true, // six loaders: every record kind
+			"Query.enterprise":          true, // loader by USCC
+			"Listing.enterprise":        true, // loader by USCC
+			"TypicalCase.enterprise":    true, // loader by USCC
+			"Enterprise.creditSummary":  true, // six loaders: every record kind
+			"Enterprise.riskAssessment": true, // six loaders over the whole record
 		},
 		ListSize: map[string]int{
 			"Enterprise.abnormalOperations": 10,
 			"Enterprise.seriousDishonesty":  10,
 			"Enterprise.commitments":        10,
+			"RiskAssessment.factors":        20, // at most one per factor code
 		},
 		DefaultListSize: 10,
 		FieldCost: map[string]int{
