@@ -1,0 +1,373 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/singleflight"
+)
+
+// Defaults for Options.
+const (
+	DefaultPrefix           = "creditgraph:rc:"
+	DefaultTTL              = 60 * time.Second
+	DefaultTimeout          = 30 * time.Millisecond
+	DefaultMaxLocalBytes    = 64 << 20
+	DefaultFailureThreshold = 3
+	DefaultCooldown         = 5 * time.Second
+)
+
+// Options configures a Cache. The zero value is valid.
+type Options struct {
+	// Prefix of every Redis key; "" means DefaultPrefix.
+	Prefix string
+	// TTL caps every entry's life; 0 means DefaultTTL.
+	TTL time.Duration
+	// Timeout bounds each Redis operation (a Get's two round trips
+	// together); past it the cache acts as if Redis were absent. 0 means
+	// DefaultTimeout. Build the client with ContextTimeoutEnabled, or each
+	// call runs on a goroutine of its own to keep the bound (see callRedis).
+	Timeout time.Duration
+	// MaxLocalBytes bounds the in-process fallback; 0 means
+	// DefaultMaxLocalBytes.
+	MaxLocalBytes int64
+	// FailureThreshold is how many consecutive Redis failures open the
+	// breaker; 0 means DefaultFailureThreshold.
+	FailureThreshold int
+	// Cooldown is how long the open breaker keeps Redis uncalled before one
+	// probe; 0 means DefaultCooldown.
+	Cooldown time.Duration
+	// Now is the clock of TTLs, the local fallback and the breaker (tests
+	// inject one); nil means time.Now.
+	Now func() time.Time
+	// Metrics receives counters; nil means none.
+	Metrics Metrics
+	// Logger logs breaker transitions and misuse; nil means none.
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = DefaultPrefix
+	}
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxLocalBytes <= 0 {
+		o.MaxLocalBytes = DefaultMaxLocalBytes
+	}
+	if o.FailureThreshold < 1 {
+		o.FailureThreshold = DefaultFailureThreshold
+	}
+	if o.Cooldown <= 0 {
+		o.Cooldown = DefaultCooldown
+	}
+	if o.Metrics == nil {
+		o.Metrics = nopMetrics{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Cache is the response cache. Entries live in Redis, shared by every
+// replica; while Redis is absent (nil client), failing or slower than
+// Options.Timeout, a circuit breaker stops calling it and entries live in an
+// in-process cache for at most MaxLocalTTL.
+//
+// Invalidation is exact, by versioned tags: an entry is stored with the
+// version each of its tags had before the answer was computed, and is a hit
+// only while every one of them is unchanged. Invalidate bumps versions; it
+// deletes nothing. While Redis is down, invalidation reaches only this
+// replica's local entries (other replicas' die within MaxLocalTTL), and the
+// bumps Redis missed are replayed by this replica before it reads Redis
+// again; another replica that kept its Redis connection may serve such an
+// entry until the entry's TTL (Options.TTL at most).
+//
+// Values returned by Get and Do are shared: callers must not modify them.
+type Cache struct {
+	redis   *redisStore // nil: no Redis configured
+	local   *localStore
+	breaker *breaker
+	opts    Options
+	inline  bool // the client bounds its own I/O by the context deadline
+	flight  singleflight.Group
+
+	mu      sync.Mutex
+	pending map[string]struct{} // tags Invalidate could not bump in Redis
+}
+
+// New returns a Cache on client; a nil client means in-process only.
+func New(client redis.UniversalClient, opts Options) *Cache {
+	injected := opts.Now != nil
+	if !injected {
+		opts.Now = time.Now
+	}
+	opts = opts.withDefaults()
+	c := &Cache{
+		local:   newLocalStore(opts.MaxLocalBytes, opts.Now, injected),
+		opts:    opts,
+		pending: make(map[string]struct{}),
+	}
+	if client != nil {
+		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
+		c.inline = honoursContext(client)
+	}
+	c.breaker = newBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
+		opts.Metrics.BreakerState(state)
+		level := slog.LevelInfo
+		if state == BreakerOpen {
+			level = slog.LevelWarn // invalidation is now per replica
+		}
+		opts.Logger.Log(context.Background(), level, "cache: redis circuit breaker", "state", state)
+	})
+	return c
+}
+
+// BreakerState is BreakerClosed, BreakerOpen or BreakerHalfOpen; always
+// BreakerOpen without a Redis client.
+func (c *Cache) BreakerState() string {
+	if c.redis == nil {
+		return BreakerOpen
+	}
+	return c.breaker.current()
+}
+
+// Get returns the answer stored under key if every tag it depends on still
+// has the version it was stored with.
+func (c *Cache) Get(ctx context.Context, key Key) ([]byte, bool) {
+	return c.get(ctx, key.id())
+}
+
+func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
+	type answer struct {
+		v  []byte
+		ok bool
+	}
+	a, err := callRedis(ctx, c, func(ctx context.Context) (answer, error) {
+		if err := c.replayPending(ctx); err != nil {
+			return answer{}, err
+		}
+		v, ok, err := c.redis.get(ctx, id)
+		return answer{v, ok}, err
+	})
+	src := SourceRedis
+	if err != nil {
+		src = SourceLocal
+		a.v, a.ok = c.local.get(id)
+	}
+	if a.ok {
+		c.opts.Metrics.Hit(src, len(a.v))
+	} else {
+		c.opts.Metrics.Miss(src)
+	}
+	return a.v, a.ok
+}
+
+// Versions returns the current version of each tag, to be passed to Set. Read
+// them BEFORE computing the answer: a write that lands while the answer is
+// being computed then bumps a version the entry already holds, so the entry
+// is born invalid; read after, the entry would carry the new versions with
+// the old data and outlive the write. The map is opaque: Redis versions are
+// positive and local ones negative, and Set stores an entry only where its
+// versions came from.
+func (c *Cache) Versions(ctx context.Context, tags []string) map[string]int64 {
+	tags = uniq(tags)
+	if len(tags) == 0 {
+		return map[string]int64{}
+	}
+	vs, err := callRedis(ctx, c, func(ctx context.Context) ([]int64, error) {
+		return c.redis.versions(ctx, tags)
+	})
+	if err != nil {
+		vs = c.local.versions(tags)
+	}
+	out := make(map[string]int64, len(tags))
+	for i, t := range tags {
+		out[t] = vs[i]
+	}
+	return out
+}
+
+// Set stores value under key, depending on tags at versions (from Versions,
+// read before value was computed). Its life is the least of Options.TTL, ttl
+// (if > 0) and the time left in key.AsOf's day (UTC), so an answer never
+// outlives its disclosure day. Set is best effort: an entry it cannot store
+// is a later miss.
+func (c *Cache) Set(ctx context.Context, key Key, value []byte, tags []string, versions map[string]int64, ttl time.Duration) {
+	c.set(ctx, key, key.id(), value, tags, versions, ttl)
+}
+
+func (c *Cache) set(ctx context.Context, key Key, id string, value []byte, tags []string, versions map[string]int64, ttl time.Duration) {
+	life, ok := c.ttl(key, ttl)
+	if !ok {
+		return
+	}
+	tags = uniq(tags)
+	deps := make([]tagVersion, len(tags))
+	var pos, neg int
+	for i, t := range tags {
+		v, ok := versions[t]
+		if !ok || v == 0 {
+			c.opts.Logger.Warn("cache: Set without a version for a tag; not stored", "tag", t)
+			return
+		}
+		if v > 0 {
+			pos++
+		} else {
+			neg++
+		}
+		deps[i] = tagVersion{t, v}
+	}
+	if pos > 0 && neg > 0 {
+		c.opts.Logger.Warn("cache: Set with versions from both Redis and the local fallback; not stored")
+		return
+	}
+	if neg == 0 {
+		entry := encodeEntry(deps, value)
+		_, err := callRedis(ctx, c, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, c.redis.set(ctx, id, entry, life)
+		})
+		if err == nil {
+			c.opts.Metrics.Set(SourceRedis, len(value))
+			return
+		}
+		if pos > 0 {
+			return // Redis versions mean nothing to the local fallback
+		}
+	}
+	c.local.set(id, deps, value, life)
+	c.opts.Metrics.Set(SourceLocal, len(value))
+}
+
+// ttl is the life of an entry stored now, or false if it must not be stored.
+func (c *Cache) ttl(key Key, ttl time.Duration) (time.Duration, bool) {
+	end, ok := key.endOfDay()
+	if !ok {
+		return 0, false
+	}
+	life := min(c.opts.TTL, end.Sub(c.opts.Now()))
+	if ttl > 0 {
+		life = min(life, ttl)
+	}
+	return life, life >= time.Millisecond // Redis keeps whole milliseconds
+}
+
+// ErrDeferred is wrapped by Invalidate's error when Redis could not be
+// reached: local entries were invalidated at once, Redis entries will be when
+// this replica next reaches Redis (or at their TTL).
+var ErrDeferred = errors.New("cache: invalidation deferred until Redis is back")
+
+// Invalidate bumps the version of each tag, in Redis in one pipeline and in
+// the local fallback, so every entry that depends on one of them becomes a
+// miss on every replica at once. Nothing else is touched. Call it after the
+// write is committed. Its only error wraps ErrDeferred: the write stands and
+// should not fail because of it.
+func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
+	tags = uniq(tags)
+	if len(tags) == 0 {
+		return nil
+	}
+	c.local.bump(tags)
+	c.opts.Metrics.Invalidation(len(tags))
+	if c.redis == nil {
+		return nil
+	}
+	_, err := callRedis(ctx, c, func(ctx context.Context) (struct{}, error) {
+		if err := c.replayPending(ctx); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, c.redis.bump(ctx, tags)
+	})
+	if err != nil {
+		c.mu.Lock()
+		for _, t := range tags {
+			c.pending[t] = struct{}{}
+		}
+		c.mu.Unlock()
+		return errors.Join(ErrDeferred, err)
+	}
+	return nil
+}
+
+// replayPending bumps in Redis the tags Invalidate could not, before this
+// replica trusts Redis again.
+func (c *Cache) replayPending(ctx context.Context) error {
+	c.mu.Lock()
+	if len(c.pending) == 0 {
+		c.mu.Unlock()
+		return nil
+	}
+	tags := make([]string, 0, len(c.pending))
+	for t := range c.pending {
+		tags = append(tags, t)
+	}
+	c.mu.Unlock()
+	if err := c.redis.bump(ctx, tags); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	for _, t := range tags {
+		delete(c.pending, t)
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// Do returns the answer for key: from the cache if valid, else computed by
+// compute and stored with tags. Concurrent misses on one key in this process
+// share one computation (singleflight), which runs with the context of the
+// first caller: compute must depend on nothing the Key does not hold. Errors
+// are returned, never stored. Redis failures are never returned.
+func (c *Cache) Do(ctx context.Context, key Key, tags []string, compute func(context.Context) ([]byte, error)) ([]byte, error) {
+	id := key.id()
+	if v, ok := c.get(ctx, id); ok {
+		return v, nil
+	}
+	run := func() (any, error) {
+		versions := c.Versions(ctx, tags) // before compute: see Versions
+		v, err := compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.set(ctx, key, id, v, tags, versions, 0)
+		return v, nil
+	}
+	select {
+	case r := <-c.flight.DoChan(id, run):
+		if r.Err != nil {
+			if isCtxErr(r.Err) && ctx.Err() == nil {
+				// The first caller gave up; this one has not.
+				v, err := run()
+				b, _ := v.([]byte)
+				return b, err
+			}
+			return nil, r.Err
+		}
+		return r.Val.([]byte), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func isCtxErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func uniq(tags []string) []string {
+	if len(tags) < 2 {
+		return tags
+	}
+	s := slices.Clone(tags)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
