@@ -10,6 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/creditgraph/creditgraph/internal/redisguard"
 )
 
 // Defaults for Options.
@@ -31,7 +33,7 @@ type Options struct {
 	// Timeout bounds each Redis operation (a Get's two round trips
 	// together); past it the cache acts as if Redis were absent. 0 means
 	// DefaultTimeout. Build the client with ContextTimeoutEnabled, or each
-	// call runs on a goroutine of its own to keep the bound (see callRedis).
+	// call runs on a goroutine of its own to keep the bound (see redisguard.Call).
 	Timeout time.Duration
 	// MaxLocalBytes bounds the in-process fallback; 0 means
 	// DefaultMaxLocalBytes.
@@ -95,12 +97,11 @@ func (o Options) withDefaults() Options {
 //
 // Values returned by Get and Do are shared: callers must not modify them.
 type Cache struct {
-	redis   *redisStore // nil: no Redis configured
-	local   *localStore
-	breaker *breaker
-	opts    Options
-	inline  bool // the client bounds its own I/O by the context deadline
-	flight  singleflight.Group
+	redis  *redisStore // nil: no Redis configured
+	local  *localStore
+	guard  *redisguard.Guard
+	opts   Options
+	flight singleflight.Group
 
 	mu      sync.Mutex
 	pending map[string]struct{} // tags Invalidate could not bump in Redis
@@ -120,9 +121,8 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 	}
 	if client != nil {
 		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
-		c.inline = honoursContext(client)
 	}
-	c.breaker = newBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
+	b := redisguard.NewBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
 		opts.Metrics.BreakerState(state)
 		level := slog.LevelInfo
 		if state == BreakerOpen {
@@ -130,16 +130,14 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 		}
 		opts.Logger.Log(context.Background(), level, "cache: redis circuit breaker", "state", state)
 	})
+	c.guard = redisguard.NewGuard(client, opts.Timeout, b, opts.Metrics.RedisError)
 	return c
 }
 
 // BreakerState is BreakerClosed, BreakerOpen or BreakerHalfOpen; always
 // BreakerOpen without a Redis client.
 func (c *Cache) BreakerState() string {
-	if c.redis == nil {
-		return BreakerOpen
-	}
-	return c.breaker.current()
+	return c.guard.State()
 }
 
 // Get returns the answer stored under key if every tag it depends on still
@@ -153,7 +151,7 @@ func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
 		v  []byte
 		ok bool
 	}
-	a, err := callRedis(ctx, c, func(ctx context.Context) (answer, error) {
+	a, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (answer, error) {
 		if err := c.replayPending(ctx); err != nil {
 			return answer{}, err
 		}
@@ -185,7 +183,7 @@ func (c *Cache) Versions(ctx context.Context, tags []string) map[string]int64 {
 	if len(tags) == 0 {
 		return map[string]int64{}
 	}
-	vs, err := callRedis(ctx, c, func(ctx context.Context) ([]int64, error) {
+	vs, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) ([]int64, error) {
 		return c.redis.versions(ctx, tags)
 	})
 	if err != nil {
@@ -234,7 +232,7 @@ func (c *Cache) set(ctx context.Context, key Key, id string, value []byte, tags 
 	}
 	if neg == 0 {
 		entry := encodeEntry(deps, value)
-		_, err := callRedis(ctx, c, func(ctx context.Context) (struct{}, error) {
+		_, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, c.redis.set(ctx, id, entry, life)
 		})
 		if err == nil {
@@ -282,7 +280,7 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 	if c.redis == nil {
 		return nil
 	}
-	_, err := callRedis(ctx, c, func(ctx context.Context) (struct{}, error) {
+	_, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (struct{}, error) {
 		if err := c.replayPending(ctx); err != nil {
 			return struct{}{}, err
 		}

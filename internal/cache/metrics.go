@@ -4,6 +4,15 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/creditgraph/creditgraph/internal/redisguard"
+)
+
+// Breaker states, as reported by Cache.BreakerState and Metrics.
+const (
+	BreakerClosed   = redisguard.Closed   // Redis is called
+	BreakerOpen     = redisguard.Open     // Redis is not called until the cooldown ends
+	BreakerHalfOpen = redisguard.HalfOpen // one probe call is let through
 )
 
 // Sources of an answer or a stored entry, as reported to Metrics.
@@ -14,8 +23,8 @@ const (
 
 // Reasons a Redis call failed, as reported to Metrics.
 const (
-	ReasonTimeout = "timeout"
-	ReasonError   = "error"
+	ReasonTimeout = redisguard.ReasonTimeout
+	ReasonError   = redisguard.ReasonError
 )
 
 // Metrics receives what Cache does. Implementations must be safe for

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/creditgraph/creditgraph/internal/redisguard"
 )
 
 // Decision outcomes, as reported to Metrics.
@@ -15,8 +17,8 @@ const (
 
 // Reasons a Redis call failed, as reported to Metrics.
 const (
-	ReasonTimeout = "timeout"
-	ReasonError   = "error"
+	ReasonTimeout = redisguard.ReasonTimeout
+	ReasonError   = redisguard.ReasonError
 )
 
 // Metrics receives what Shared does. Implementations must be safe for

@@ -2,11 +2,12 @@ package ratelimit
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/creditgraph/creditgraph/internal/redisguard"
 )
 
 // Defaults for Options.
@@ -64,9 +65,7 @@ type Options struct {
 type Shared struct {
 	redis   *Redis // nil: no Redis configured
 	local   *Local
-	breaker *breaker
-	timeout time.Duration
-	inline  bool // the client bounds its own I/O by the context deadline
+	guard   *redisguard.Guard
 	metrics Metrics
 }
 
@@ -78,15 +77,13 @@ func NewShared(client redis.UniversalClient, opts Options) *Shared {
 	opts = opts.withDefaults()
 	s := &Shared{
 		local:   NewLocal(opts.Replicas, opts.MaxLocalKeys, opts.Now),
-		timeout: opts.Timeout,
 		metrics: opts.Metrics,
 	}
 	if client != nil {
 		s.redis = NewRedis(client, opts.Prefix)
-		s.inline = honoursContext(client)
 	}
 	log := opts.Logger
-	s.breaker = newBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
+	b := redisguard.NewBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
 		s.metrics.BreakerState(state)
 		if log == nil {
 			return
@@ -97,6 +94,7 @@ func NewShared(client redis.UniversalClient, opts Options) *Shared {
 		}
 		log.Log(context.Background(), level, "ratelimit: redis circuit breaker", "state", state)
 	})
+	s.guard = redisguard.NewGuard(client, opts.Timeout, b, s.metrics.RedisError)
 	return s
 }
 
@@ -122,13 +120,17 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Breaker states, as reported by Shared.BreakerState and Metrics.
+const (
+	BreakerClosed   = redisguard.Closed   // Redis is called
+	BreakerOpen     = redisguard.Open     // Redis is not called until the cooldown ends
+	BreakerHalfOpen = redisguard.HalfOpen // one probe call is let through
+)
+
 // BreakerState is BreakerClosed, BreakerOpen or BreakerHalfOpen; always
 // BreakerOpen without a Redis client.
 func (s *Shared) BreakerState() string {
-	if s.redis == nil {
-		return BreakerOpen
-	}
-	return s.breaker.current()
+	return s.guard.State()
 }
 
 // Take implements Limiter.
@@ -136,7 +138,7 @@ func (s *Shared) Take(ctx context.Context, key string, b Budget, cost int) (Resu
 	if err := check(b, cost); err != nil {
 		return Result{}, err
 	}
-	res, err := callRedis(ctx, s, func(ctx context.Context) (Result, error) {
+	res, err := redisguard.Call(ctx, s.guard, func(ctx context.Context) (Result, error) {
 		return s.redis.Take(ctx, key, b, cost)
 	})
 	if err != nil {
@@ -155,91 +157,13 @@ func (s *Shared) Refund(ctx context.Context, key string, b Budget, points int) e
 	if err := checkRefund(b, points); err != nil || points == 0 {
 		return err
 	}
-	_, err := callRedis(ctx, s, func(ctx context.Context) (struct{}, error) {
+	_, err := redisguard.Call(ctx, s.guard, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, s.redis.Refund(ctx, key, b, points)
 	})
 	if err != nil {
 		return s.local.Refund(ctx, key, b, points)
 	}
 	return nil
-}
-
-var errSkipped = errors.New("ratelimit: redis not called")
-
-// honoursContext reports whether go-redis bounds the client's socket I/O by
-// the context deadline (ContextTimeoutEnabled); without it a hung Redis would
-// hold a call for ReadTimeout (3 s by default).
-func honoursContext(c redis.UniversalClient) bool {
-	switch c := c.(type) {
-	case *redis.Client:
-		return c.Options().ContextTimeoutEnabled
-	case *redis.ClusterClient:
-		return c.Options().ContextTimeoutEnabled
-	case *redis.Ring:
-		return c.Options().ContextTimeoutEnabled
-	}
-	return false
-}
-
-// callRedis runs f against Redis if the breaker allows, within s.timeout, and
-// records the outcome. With a client that honours context deadlines f runs on
-// the caller's goroutine. Otherwise it runs on its own goroutine so that the
-// bound holds anyway; a call that overruns finishes in the background, bounded
-// by the client's own timeouts, and the breaker keeps such calls few. That
-// hand-off costs a goroutine wake-up per call (tens of µs on a loaded host),
-// so build the client with ContextTimeoutEnabled.
-func callRedis[T any](ctx context.Context, s *Shared, f func(context.Context) (T, error)) (T, error) {
-	var zero T
-	if s.redis == nil {
-		return zero, errSkipped
-	}
-	gen, ok := s.breaker.allow()
-	if !ok {
-		return zero, errSkipped
-	}
-	cctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	var v T
-	var err error
-	if s.inline {
-		v, err = f(cctx)
-	} else {
-		v, err = detached(cctx, f)
-	}
-	switch {
-	case err == nil:
-		s.breaker.done(gen, success)
-	case ctx.Err() != nil:
-		s.breaker.done(gen, neutral) // the caller gave up; Redis is not to blame
-	case errors.Is(cctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		s.metrics.RedisError(ReasonTimeout)
-		s.breaker.done(gen, failure)
-	default:
-		s.metrics.RedisError(ReasonError)
-		s.breaker.done(gen, failure)
-	}
-	return v, err
-}
-
-// detached runs f on its own goroutine and returns when it answers or ctx is
-// done, whichever comes first.
-func detached[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
-	type answer struct {
-		v   T
-		err error
-	}
-	ch := make(chan answer, 1)
-	go func() {
-		v, err := f(ctx)
-		ch <- answer{v, err}
-	}()
-	select {
-	case a := <-ch:
-		return a.v, a.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
 }
 
 func outcomeOf(r Result, cost int) string {
