@@ -102,6 +102,14 @@ func (a *applier) records(ctx context.Context, b *store.Batch) error {
 		}
 	}
 	batch := &pgx.Batch{}
+	for _, k := range staged {
+		// Temporary tables are never analysed by autovacuum: without
+		// statistics the planner guesses a large staging table and joins it
+		// to enterprises by a sequential scan, which makes an import
+		// quadratic in the number of enterprises. A few thousand sampled
+		// rows cost a millisecond.
+		batch.Queue(`ANALYZE ` + k.stage)
+	}
 	for _, k := range staged { // enterprises first: the others' references see them
 		if k.ref == "" {
 			batch.Queue(k.upsert)
