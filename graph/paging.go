@@ -92,3 +92,21 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// nestedPage pages through an enterprise's loaded records (items, or the
+// loader's err) and builds the connection's nodes, edges and page info.
+func nestedPage[T any, E any](items []T, err error, key func(*T) string, kind, uscc string, first *int, after *string,
+	edge func(cursor string, node *T) E) ([]*T, []E, *model.PageInfo, error) {
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nodes, cursors, next, err := pageOf(items, key, kind, uscc, first, after)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	edges := make([]E, len(nodes))
+	for i, n := range nodes {
+		edges[i] = edge(cursors[i], n)
+	}
+	return nodes, edges, pageInfo(cursors, next), nil
+}

@@ -25,52 +25,36 @@ func (r *commitmentResolver) DisclosureState(ctx context.Context, obj *credit.Co
 // Licenses is the resolver for the licenses field.
 func (r *enterpriseResolver) Licenses(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.LicenseConnection, error) {
 	items, err := dataloader.For(ctx).Licenses.Load(ctx, obj.USCC)
+	nodes, edges, info, err := nestedPage(items, err, func(l *credit.License) string { return l.LicenseNumber }, "licenses", obj.USCC, first, after,
+		func(c string, n *credit.License) *model.LicenseEdge { return &model.LicenseEdge{Cursor: c, Node: n} })
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, next, err := pageOf(items, func(l *credit.License) string { return l.LicenseNumber }, "licenses", obj.USCC, first, after)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.LicenseConnection{Nodes: nodes, PageInfo: pageInfo(cursors, next), TotalCount: len(items)}
-	for i, n := range nodes {
-		c.Edges = append(c.Edges, &model.LicenseEdge{Cursor: cursors[i], Node: n})
-	}
-	return c, nil
+	return &model.LicenseConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: len(items)}, nil
 }
 
 // Penalties is the resolver for the penalties field.
 func (r *enterpriseResolver) Penalties(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.PenaltyConnection, error) {
 	items, err := dataloader.For(ctx).Penalties.Load(ctx, obj.USCC)
+	nodes, edges, info, err := nestedPage(items, err, func(p *credit.Penalty) string { return p.DecisionNumber }, "penalties", obj.USCC, first, after,
+		func(c string, n *credit.Penalty) *model.PenaltyEdge { return &model.PenaltyEdge{Cursor: c, Node: n} })
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, next, err := pageOf(items, func(p *credit.Penalty) string { return p.DecisionNumber }, "penalties", obj.USCC, first, after)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.PenaltyConnection{Nodes: nodes, PageInfo: pageInfo(cursors, next), TotalCount: len(items)}
-	for i, n := range nodes {
-		c.Edges = append(c.Edges, &model.PenaltyEdge{Cursor: cursors[i], Node: n})
-	}
-	return c, nil
+	return &model.PenaltyConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: len(items)}, nil
 }
 
 // Inspections is the resolver for the inspections field.
 func (r *enterpriseResolver) Inspections(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.InspectionConnection, error) {
 	items, err := dataloader.For(ctx).Inspections.Load(ctx, obj.USCC)
+	nodes, edges, info, err := nestedPage(items, err, func(i *credit.Inspection) string { return i.InspectionID }, "inspections", obj.USCC, first, after,
+		func(c string, n *credit.Inspection) *model.InspectionEdge {
+			return &model.InspectionEdge{Cursor: c, Node: n}
+		})
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, next, err := pageOf(items, func(i *credit.Inspection) string { return i.InspectionID }, "inspections", obj.USCC, first, after)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.InspectionConnection{Nodes: nodes, PageInfo: pageInfo(cursors, next), TotalCount: len(items)}
-	for i, n := range nodes {
-		c.Edges = append(c.Edges, &model.InspectionEdge{Cursor: cursors[i], Node: n})
-	}
-	return c, nil
+	return &model.InspectionConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: len(items)}, nil
 }
 
 // AbnormalOperations is the resolver for the abnormalOperations field.
