@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the USCC order")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	var serveAddr, bodyFile string
-	fs.StringVar(&serveAddr, "baseline-server", "", "instead of loading, serve a fixed JSON body on this loopback address (e.g. 127.0.0.1:18081)")
+	fs.StringVar(&serveAddr, "baseline-server", "", "instead of loading, serve a fixed JSON body on this loopback address (e.g. 127.0.0.1:27181)")
 	fs.StringVar(&bodyFile, "body-file", "", "with -baseline-server: the body to answer with (default: a small fixed GraphQL response)")
 	if err := fs.Parse(args); err != nil {
 		return err
