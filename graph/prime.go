@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -53,4 +55,19 @@ func primeEnterprises(ctx context.Context, fields map[string]bool, usccs []strin
 		Serious:     all || fields["seriousDishonesty"],
 		Commitments: all || fields["commitments"],
 	})
+}
+
+// primeEnterprise fetches one enterprise and, concurrently, every nested
+// kind its selected fields need: a profile then costs one round of store
+// calls instead of waiting for a loader window per level.
+func primeEnterprise(ctx context.Context, uscc string) error {
+	fields := map[string]bool{}
+	for _, f := range graphql.CollectFieldsCtx(ctx, []string{"Enterprise"}) {
+		fields[f.Name] = true
+	}
+	usccs := []string{uscc}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return dataloader.For(gctx).PreloadEnterprises(gctx, usccs) })
+	g.Go(func() error { return primeEnterprises(gctx, fields, usccs) })
+	return g.Wait()
 }

@@ -177,6 +177,9 @@ func (r *queryResolver) Enterprise(ctx context.Context, uscc string) (*credit.En
 	if err != nil {
 		return nil, err
 	}
+	if err := primeEnterprise(ctx, code); err != nil {
+		return nil, err
+	}
 	return dataloader.For(ctx).Enterprise.Load(ctx, code)
 }
 

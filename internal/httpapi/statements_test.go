@@ -13,6 +13,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/gen"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
 	"github.com/jackc/pgx/v5"
 )
@@ -92,5 +93,47 @@ func TestPageCostsConstantStatements(t *testing.T) {
 	}
 	if counts[100] != counts[10] {
 		t.Errorf("statements grow with page size: %s", fmt.Sprint(counts))
+	}
+}
+
+// rendezvousStore makes the enterprise fetch wait until the penalties
+// fetch has started: a profile that fetched them one after the other
+// (enterprise first, then its records) would stall until the timeout.
+type rendezvousStore struct {
+	store.Store
+	penalties chan struct{}
+	once      sync.Once
+}
+
+func (s *rendezvousStore) EnterprisesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([]*credit.Enterprise, error) {
+	select {
+	case <-s.penalties:
+	case <-time.After(5 * time.Second):
+		return nil, fmt.Errorf("the enterprise was fetched before its penalties were asked for")
+	}
+	return s.Store.EnterprisesByUSCC(ctx, v, usccs)
+}
+
+func (s *rendezvousStore) PenaltiesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Penalty, error) {
+	s.once.Do(func() { close(s.penalties) })
+	return s.Store.PenaltiesByUSCC(ctx, v, usccs)
+}
+
+// TestProfileFetchesInOneRound proves that Query.enterprise fetches the
+// enterprise and the record kinds its selection needs at the same time,
+// not one loader window after another (which doubled profile latency).
+func TestProfileFetchesInOneRound(t *testing.T) {
+	st := &rendezvousStore{Store: memoryStore(), penalties: make(chan struct{})}
+	h := newHarness(t, st)
+	var out struct {
+		Enterprise struct {
+			Name      string
+			Penalties struct{ TotalCount int }
+		}
+	}
+	h.query(t, `query($u: ID!) { enterprise(uscc: $u) { name penalties { totalCount } } }`,
+		map[string]any{"u": foodCo}).data(t, &out)
+	if out.Enterprise.Name == "" || out.Enterprise.Penalties.TotalCount == 0 {
+		t.Fatalf("profile incomplete: %+v", out)
 	}
 }
