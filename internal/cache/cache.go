@@ -275,6 +275,7 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 	if len(tags) == 0 {
 		return nil
 	}
+	c.local.bump([]string{WritesTag})
 	c.local.bump(tags)
 	c.opts.Metrics.Invalidation(len(tags))
 	if c.redis == nil {
@@ -284,10 +285,15 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 		if err := c.replayPending(ctx); err != nil {
 			return struct{}{}, err
 		}
+		// WritesTag first, in a round trip of its own: see DoTagged.
+		if err := c.redis.bump(ctx, []string{WritesTag}); err != nil {
+			return struct{}{}, err
+		}
 		return struct{}{}, c.redis.bump(ctx, tags)
 	})
 	if err != nil {
 		c.mu.Lock()
+		c.pending[WritesTag] = struct{}{}
 		for _, t := range tags {
 			c.pending[t] = struct{}{}
 		}
@@ -307,13 +313,19 @@ func (c *Cache) replayPending(ctx context.Context) error {
 	}
 	tags := make([]string, 0, len(c.pending))
 	for t := range c.pending {
-		tags = append(tags, t)
+		if t != WritesTag {
+			tags = append(tags, t)
+		}
 	}
 	c.mu.Unlock()
+	if err := c.redis.bump(ctx, []string{WritesTag}); err != nil { // first: see DoTagged
+		return err
+	}
 	if err := c.redis.bump(ctx, tags); err != nil {
 		return err
 	}
 	c.mu.Lock()
+	delete(c.pending, WritesTag)
 	for _, t := range tags {
 		delete(c.pending, t)
 	}
@@ -354,6 +366,75 @@ func (c *Cache) Do(ctx context.Context, key Key, tags []string, compute func(con
 		return r.Val.([]byte), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// WritesTag is bumped by every Invalidate before the tags it names. DoTagged
+// reads it around a computation to tell whether a write landed meanwhile;
+// no entry depends on it.
+const WritesTag = "__writes"
+
+// Computed is what DoTagged's compute function returns.
+type Computed struct {
+	Value []byte
+	// Tags are what Value depends on, learned while computing it.
+	Tags []string
+	// TTL, if > 0, shortens the entry's life (see Set).
+	TTL time.Duration
+	// Store false keeps Value to the caller that computed it: it is neither
+	// stored nor shared with concurrent callers, who compute their own.
+	Store bool
+}
+
+var errNotShared = errors.New("cache: answer not shareable")
+
+// DoTagged is Do for answers whose tags are only known once they are
+// computed. Since their versions cannot be read before the computation, it
+// reads WritesTag before and after: an answer is stored with the versions its
+// tags have after the computation, and only if no Invalidate started in
+// between. Invalidate bumps WritesTag before the tags, and DoTagged reads
+// WritesTag after the tags, so an entry can never hold a version bumped by a
+// write whose data it may not contain. hit reports whether the answer came
+// from the cache.
+func (c *Cache) DoTagged(ctx context.Context, key Key, compute func(context.Context) (Computed, error)) (value []byte, hit bool, err error) {
+	id := key.id()
+	if v, ok := c.get(ctx, id); ok {
+		return v, true, nil
+	}
+	var leader bool
+	var own Computed
+	run := func() (any, error) {
+		leader = true
+		before := c.Versions(ctx, []string{WritesTag})[WritesTag]
+		r, err := compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		own = r
+		if !r.Store {
+			return nil, errNotShared
+		}
+		vs := c.Versions(ctx, r.Tags)
+		if after := c.Versions(ctx, []string{WritesTag})[WritesTag]; after == before {
+			c.set(ctx, key, id, r.Value, r.Tags, vs, r.TTL)
+		}
+		return r.Value, nil
+	}
+	select {
+	case res := <-c.flight.DoChan(id, run):
+		switch {
+		case leader && errors.Is(res.Err, errNotShared):
+			return own.Value, false, nil
+		case res.Err == nil:
+			return res.Val.([]byte), false, nil
+		case errors.Is(res.Err, errNotShared) || isCtxErr(res.Err) && ctx.Err() == nil:
+			// Not ours to use, or the first caller gave up: compute alone.
+			r, err := compute(ctx)
+			return r.Value, false, err
+		}
+		return nil, false, res.Err
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
 	}
 }
 
