@@ -27,7 +27,20 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 		return err
 	}
 	defer st.Close()
-	total, err := newImporter(cfg, st).ImportFiles(ctx, stdin, files...)
+	// Answers cached by running servers must not outlive what this import
+	// writes: it invalidates them through the same Redis.
+	rdb, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
+		defer rdb.Close()
+	}
+	rc, err := newCache(cfg, rdb, nil, log)
+	if err != nil {
+		return err
+	}
+	total, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, stdin, files...)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

@@ -9,9 +9,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
+	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -67,4 +70,34 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 		Limiter: lim, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,
 		MaxConcurrent: cfg.MaxConcurrent, TrustedProxies: cfg.TrustedProxies, Now: time.Now,
 	}, nil
+}
+
+// newCache builds the response cache on client (nil: in-process only), or
+// returns nil when CACHE_TTL is 0. reg may be nil (no metrics: the import
+// command).
+func newCache(cfg config.Config, client redis.UniversalClient, reg prometheus.Registerer, log *slog.Logger) (*cache.Cache, error) {
+	if cfg.CacheTTL <= 0 {
+		return nil, nil
+	}
+	var metrics cache.Metrics
+	if reg != nil {
+		m, err := cache.NewPrometheus(reg)
+		if err != nil {
+			return nil, err
+		}
+		metrics = m
+	}
+	return cache.New(client, cache.Options{
+		Prefix: cfg.RedisKeyPrefix + "rc:", TTL: cfg.CacheTTL, Timeout: cfg.CacheTimeout,
+		MaxLocalBytes: cfg.CacheLocalMaxBytes, Metrics: metrics, Logger: log,
+	}), nil
+}
+
+// invalidating wraps st so that its writes invalidate c; st itself when
+// there is no cache.
+func invalidating(cfg config.Config, st store.Store, c *cache.Cache, log *slog.Logger) store.Store {
+	if c == nil {
+		return st
+	}
+	return gqlcache.Invalidating(st, c, cfg.CacheBulkTags, log)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/demo"
 	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,8 +42,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer st.Close()
+	rdb, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
+		defer rdb.Close()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	rc, err := newCache(cfg, rdb, reg, log)
+	if err != nil {
+		return err
+	}
 	if len(load) > 0 {
-		sum, err := newImporter(cfg, st).ImportFiles(ctx, nil, load...)
+		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, nil, load...)
 		if err != nil {
 			return fmt.Errorf("--load: %w", err)
 		}
@@ -62,15 +76,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	ks, _ := st.(store.KeyStore)
 	al, _ := st.(store.AuditLog)
-	rdb, err := openRedis(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	if rdb != nil {
-		defer rdb.Close()
-	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	meterCfg, err := newMeter(cfg, rdb, reg, log)
 	if err != nil {
 		return err
@@ -85,6 +90,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			CostLimits: cost.Limits{MaxCost: cfg.MaxQueryCost, MaxNodes: cfg.MaxQueryNodes,
 				MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxQueryAliases},
 		},
+		Cache: rc,
+		APQ: gqlcache.NewPersistedQueries(rdb, gqlcache.PersistedQueryOptions{
+			Prefix: cfg.RedisKeyPrefix + "apq:", TTL: cfg.APQTTL, Timeout: cfg.CacheTimeout,
+		}),
+		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
 			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout,

@@ -26,6 +26,12 @@ func With(ctx context.Context) (context.Context, *Trail) {
 	return context.WithValue(ctx, ctxKey{}, t), t
 }
 
+// From returns ctx's trail, or nil when the request keeps none.
+func From(ctx context.Context) *Trail {
+	t, _ := ctx.Value(ctxKey{}).(*Trail)
+	return t
+}
+
 // Note records a read of field (Type.field) about enterprise uscc ("" when
 // none) in ctx's trail, if it has one.
 func Note(ctx context.Context, operation, field, uscc string) {

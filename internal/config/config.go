@@ -55,6 +55,13 @@ type Config struct {
 	RateReplicas   int
 	RedisTimeout   time.Duration
 	RedisKeyPrefix string
+
+	CacheTTL           time.Duration
+	CacheTimeout       time.Duration
+	CacheLocalMaxBytes int64
+	CacheHTTPMaxAge    time.Duration
+	CacheBulkTags      int
+	APQTTL             time.Duration
 }
 
 // Setting describes one environment variable.
@@ -108,6 +115,12 @@ var Settings = []Setting{
 	{"RATE_LIMIT_REPLICAS", "1", "replicas sharing the budgets: while Redis is unreachable each grants 1/N of every budget", intSet(func(c *Config) *int { return &c.RateReplicas })},
 	{"REDIS_TIMEOUT", "50ms", "longest a Redis call may take before the request is decided locally", duration(func(c *Config) *time.Duration { return &c.RedisTimeout })},
 	{"REDIS_KEY_PREFIX", "creditgraph:", "prefix of every Redis key this deployment writes", str(func(c *Config) *string { return &c.RedisKeyPrefix })},
+	{"CACHE_TTL", "60s", "longest a cached answer lives (never past its disclosure day); 0 turns the response cache off", durationOrZero(func(c *Config) *time.Duration { return &c.CacheTTL })},
+	{"CACHE_TIMEOUT", "30ms", "longest the response cache waits on Redis before computing the answer instead", duration(func(c *Config) *time.Duration { return &c.CacheTimeout })},
+	{"CACHE_LOCAL_MAX_BYTES", "67108864", "bytes of answers kept in process while Redis is absent or failing", int64Set(func(c *Config) *int64 { return &c.CacheLocalMaxBytes })},
+	{"CACHE_HTTP_MAX_AGE", "0s", "max-age of PUBLIC GET answers for HTTP caches and CDNs; 0 → revalidate each time (ETag, 304)", durationOrZero(func(c *Config) *time.Duration { return &c.CacheHTTPMaxAge })},
+	{"CACHE_BULK_INVALIDATION", "1000", "a write touching more enterprises than this invalidates every cached answer at once", intSet(func(c *Config) *int { return &c.CacheBulkTags })},
+	{"APQ_TTL", "720h", "how long an automatic persisted query is kept in Redis after its last use", duration(func(c *Config) *time.Duration { return &c.APQTTL })},
 	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
 }
 
@@ -177,6 +190,18 @@ func duration(f func(*Config) *time.Duration) func(*Config, string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
 			return errors.New("want a positive duration such as 10s or 500ms")
+		}
+		*f(c) = d
+		return nil
+	}
+}
+
+// durationOrZero is duration, but 0 is allowed (it means "off" or "none").
+func durationOrZero(f func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return errors.New("want a duration ≥ 0 such as 0, 10s or 500ms")
 		}
 		*f(c) = d
 		return nil

@@ -4,24 +4,29 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/ingest"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/redis/go-redis/v9"
 )
 
 // backends runs f once per store backend, each loaded with the fixture.
@@ -52,10 +57,11 @@ func (c *clock) Set(day string) {
 }
 
 type harness struct {
-	st    store.Store
+	st    store.Store // writes through it invalidate the cache
 	srv   *httptest.Server
 	clock *clock
 	logs  *bytes.Buffer
+	cache *cache.Cache
 }
 
 // fixtureToday is the default "today" of the fixture's stories.
@@ -89,12 +95,53 @@ func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	al, _ := st.(store.AuditLog)
+	rc := testCache(t, c, testRedisPrefix(t))
+	st = gqlcache.Invalidating(st, rc, 1000, log) // writes by the tests invalidate, as the edge's do
 	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
-		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second}})
+		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
+		Cache:   rc, APQ: testAPQ(t, testRedisPrefix(t))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &harness{st: st, srv: srv, clock: c, logs: logs}
+	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc}
+}
+
+// testRedis connects to TEST_REDIS_URL, or returns nil without it (the
+// cache is then in-process); under CI=true it must be set.
+func testRedis(t testing.TB) redis.UniversalClient {
+	t.Helper()
+	u := os.Getenv("TEST_REDIS_URL")
+	if u == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TEST_REDIS_URL is not set: CI runs the HTTP tests with the cache on Redis")
+		}
+		return nil
+	}
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatalf("TEST_REDIS_URL: %v", err)
+	}
+	opt.ContextTimeoutEnabled = true
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+var redisPrefixSeq atomic.Int64
+
+// testRedisPrefix is a Redis key prefix of this harness alone.
+func testRedisPrefix(t testing.TB) string {
+	return fmt.Sprintf("creditgraph:test:httpapi:%d:%d:", os.Getpid(), redisPrefixSeq.Add(1))
+}
+
+// testCache is the response cache of a harness: on TEST_REDIS_URL under
+// prefix, on the harness's clock.
+func testCache(t testing.TB, c *clock, prefix string) *cache.Cache {
+	return cache.New(testRedis(t), cache.Options{Prefix: prefix + "rc:", Now: c.Now, Timeout: time.Second})
+}
+
+func testAPQ(t testing.TB, prefix string) *gqlcache.PersistedQueries {
+	return gqlcache.NewPersistedQueries(testRedis(t), gqlcache.PersistedQueryOptions{Prefix: prefix + "apq:", Timeout: time.Second})
 }
 
 type lockedWriter struct {
@@ -116,6 +163,7 @@ type gqlError struct {
 
 type response struct {
 	status int
+	header http.Header
 	raw    []byte
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
@@ -149,7 +197,7 @@ func (h *harness) do(t *testing.T, req *http.Request) response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	r := response{status: res.StatusCode, raw: raw}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", res.StatusCode, raw)
 	}

@@ -22,9 +22,11 @@ import (
 	"github.com/creditgraph/creditgraph/graph"
 	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -59,6 +61,22 @@ type Deps struct {
 	Registry *prometheus.Registry // nil → a fresh one
 	Options  Options
 	Ingest   IngestOptions
+	// Cache is the response cache; nil: answers are always computed.
+	// Writes through the edge invalidate it (gqlcache.Invalidating).
+	Cache *cache.Cache
+	// APQ stores automatic persisted queries; nil: in this process only.
+	APQ graphql.Cache[string]
+	// CacheOptions are the response cache's HTTP settings.
+	CacheOptions CacheOptions
+}
+
+// CacheOptions are the settings of the response cache at the edge.
+type CacheOptions struct {
+	// HTTPMaxAge is the max-age of a PUBLIC GET answer (see gqlcache.HTTPOptions).
+	HTTPMaxAge time.Duration
+	// BulkInvalidation: a write touching more enterprises invalidates
+	// every entry (see gqlcache.WriteTags); 0 → 1000.
+	BulkInvalidation int
 }
 
 // New returns the complete HTTP handler.
@@ -70,7 +88,15 @@ func New(d Deps) http.Handler {
 		d.Risk = mustRiskModel()
 	}
 	m := newMetrics(d.Registry)
+	if d.Cache != nil {
+		bulk := d.CacheOptions.BulkInvalidation
+		if bulk <= 0 {
+			bulk = 1000
+		}
+		d.Store = gqlcache.Tagging(gqlcache.Invalidating(d.Store, d.Cache, bulk, d.Log))
+	}
 	gql := auditReads(d.Audit, d.Clock, d.Log, GraphQL(d))
+	gql = gqlcache.HTTP(gqlcache.HTTPOptions{MaxAge: d.CacheOptions.HTTPMaxAge, Now: d.Clock}, gql)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", meter.Middleware(d.Meter, dataloader.Middleware(d.Store, d.Clock, gql)))
@@ -136,9 +162,18 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
 	}
 	srv.Use(extension.Introspection{})
+	apq := d.APQ
+	if apq == nil {
+		apq = gqlcache.NewPersistedQueries(nil, gqlcache.PersistedQueryOptions{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	limits := d.Options.CostLimits
 	srv.Use(&cost.Extension{Limits: func(context.Context, *graphql.OperationContext) cost.Limits { return limits }})
 	srv.Use(meter.Extension{}) // after cost.Extension: it charges the price cost computed
+	if d.Cache != nil {
+		// After meter.Extension: a cached answer is charged like a computed one.
+		srv.Use(gqlcache.NewExtension(d.Cache, d.Options.QueryCacheSize))
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
 	return srv

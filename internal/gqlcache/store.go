@@ -1,0 +1,131 @@
+package gqlcache
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/creditgraph/creditgraph/internal/cache"
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Tagging returns st with every read noting, in the answer being computed
+// (see Extension), the tags of what it read. An enterprise is tagged whether
+// or not it was found: an answer that says "unknown" must go when the
+// enterprise arrives.
+func Tagging(st store.Store) store.Store { return tagging{st} }
+
+type tagging struct{ store.Store }
+
+func (t tagging) Enterprise(ctx context.Context, v credit.Visibility, uscc string) (credit.Enterprise, error) {
+	note(ctx, EnterpriseTag(uscc))
+	return t.Store.Enterprise(ctx, v, uscc)
+}
+
+func (t tagging) EnterprisesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([]*credit.Enterprise, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.EnterprisesByUSCC(ctx, v, usccs)
+}
+
+func (t tagging) Enterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter, p store.Page) (store.Connection[credit.Enterprise], error) {
+	note(ctx, TagEnterprises)
+	if f.OnSeriousList != nil {
+		note(ctx, ListTag(credit.ListSerious))
+	}
+	if f.OnAbnormalList != nil {
+		note(ctx, ListTag(credit.ListAbnormal))
+	}
+	c, err := t.Store.Enterprises(ctx, v, f, p)
+	for _, e := range c.Items {
+		note(ctx, EnterpriseTag(e.USCC))
+	}
+	return c, err
+}
+
+func (t tagging) CountEnterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter) (int, error) {
+	note(ctx, TagEnterprises, ListTag(credit.ListSerious), ListTag(credit.ListAbnormal))
+	return t.Store.CountEnterprises(ctx, v, f)
+}
+
+func (t tagging) LicensesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.License, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.LicensesByUSCC(ctx, v, usccs)
+}
+
+func (t tagging) PenaltiesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Penalty, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.PenaltiesByUSCC(ctx, v, usccs)
+}
+
+func (t tagging) InspectionsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Inspection, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.InspectionsByUSCC(ctx, v, usccs)
+}
+
+func (t tagging) ListingsByUSCC(ctx context.Context, v credit.Visibility, list credit.ListKind, usccs []string) ([][]credit.Listing, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.ListingsByUSCC(ctx, v, list, usccs)
+}
+
+func (t tagging) CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Commitment, error) {
+	noteEnterprises(ctx, usccs)
+	return t.Store.CommitmentsByUSCC(ctx, v, usccs)
+}
+
+func (t tagging) Listings(ctx context.Context, v credit.Visibility, list credit.ListKind, f store.ListingFilter, p store.Page) (store.Connection[credit.Listing], error) {
+	note(ctx, ListTag(list), TagEnterprises)
+	c, err := t.Store.Listings(ctx, v, list, f, p)
+	for _, l := range c.Items {
+		note(ctx, EnterpriseTag(l.USCC))
+	}
+	return c, err
+}
+
+func (t tagging) CountListings(ctx context.Context, v credit.Visibility, list credit.ListKind, f store.ListingFilter) (int, error) {
+	note(ctx, ListTag(list), TagEnterprises)
+	return t.Store.CountListings(ctx, v, list, f)
+}
+
+func (t tagging) TypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter, p store.Page) (store.Connection[credit.TypicalCase], error) {
+	note(ctx, TagCases)
+	c, err := t.Store.TypicalCases(ctx, v, f, p)
+	for _, tc := range c.Items {
+		if tc.USCC != nil {
+			note(ctx, EnterpriseTag(*tc.USCC))
+		}
+	}
+	return c, err
+}
+
+func (t tagging) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {
+	note(ctx, TagCases)
+	return t.Store.CountTypicalCases(ctx, v, f)
+}
+
+// Invalidating returns st with every Apply, once it returns, bumping the
+// tags its batch could have changed (WriteTags), on every replica sharing
+// c's Redis. It invalidates even when Apply fails: part of the batch may
+// have been written. A batch of more than bulk enterprises invalidates
+// everything (one bump instead of thousands).
+func Invalidating(st store.Store, c *cache.Cache, bulk int, log *slog.Logger) store.Store {
+	if inv, ok := st.(invalidating); ok && inv.c == c {
+		return st // already
+	}
+	return invalidating{Store: st, c: c, bulk: bulk, log: log}
+}
+
+type invalidating struct {
+	store.Store
+	c    *cache.Cache
+	bulk int
+	log  *slog.Logger
+}
+
+func (s invalidating) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	rej, err := s.Store.Apply(ctx, b)
+	tags := WriteTags(b, s.bulk)
+	if ierr := s.c.Invalidate(context.WithoutCancel(ctx), tags...); ierr != nil {
+		s.log.WarnContext(ctx, "cache invalidation deferred until Redis answers", "tags", len(tags), "err", ierr)
+	}
+	return rej, err
+}
