@@ -6,8 +6,12 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/redis/go-redis/v9"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/creditgraph/creditgraph/internal/apierr"
 
 	"github.com/creditgraph/creditgraph/internal/redisguard"
 )
@@ -81,4 +85,36 @@ func (p *PersistedQueries) Add(ctx context.Context, hash, query string) {
 		}
 		return struct{}{}, err
 	})
+}
+
+// APQ is gqlgen's automatic persisted queries on store, with a code and a
+// message naming what was wrong on every refusal (gqlgen's own carry no code
+// but PERSISTED_QUERY_NOT_FOUND, which clients act on and is kept as is).
+type APQ struct {
+	extension.AutomaticPersistedQuery
+}
+
+var _ graphql.OperationParameterMutator = APQ{}
+
+// NewAPQ returns the APQ extension on store.
+func NewAPQ(store graphql.Cache[string]) APQ {
+	return APQ{extension.AutomaticPersistedQuery{Cache: store}}
+}
+
+// MutateOperationParameters resolves a persisted hash to its document.
+func (a APQ) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	err := a.AutomaticPersistedQuery.MutateOperationParameters(ctx, p)
+	if err == nil || err.Extensions["code"] != nil {
+		return err
+	}
+	msg := "persisted query: " + err.Message
+	switch err.Message {
+	case "provided APQ hash does not match query":
+		msg = "persisted query: extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it"
+	case "invalid APQ extension data":
+		msg = `persisted query: extensions.persistedQuery must be {"version": 1, "sha256Hash": "<64 hex digits>"}`
+	case "unsupported APQ version":
+		msg = "persisted query: only extensions.persistedQuery.version 1 is supported"
+	}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": apierr.BadUserInput}}
 }

@@ -57,11 +57,12 @@ func (c *clock) Set(day string) {
 }
 
 type harness struct {
-	st    store.Store // writes through it invalidate the cache
-	srv   *httptest.Server
-	clock *clock
-	logs  *bytes.Buffer
-	cache *cache.Cache
+	st     store.Store // writes through it invalidate the cache
+	srv    *httptest.Server
+	clock  *clock
+	logs   *bytes.Buffer
+	cache  *cache.Cache
+	prefix string // of the harness's Redis keys
 }
 
 // fixtureToday is the default "today" of the fixture's stories.
@@ -95,15 +96,16 @@ func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	al, _ := st.(store.AuditLog)
-	rc := testCache(t, c, testRedisPrefix(t))
+	prefix := testRedisPrefix(t)
+	rc := testCache(t, c, prefix)
 	st = gqlcache.Invalidating(st, rc, 1000, log) // writes by the tests invalidate, as the edge's do
 	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
 		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
-		Cache:   rc, APQ: testAPQ(t, testRedisPrefix(t))})
+		Cache:   rc, APQ: testAPQ(t, prefix)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc}
+	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc, prefix: prefix}
 }
 
 // testRedis connects to TEST_REDIS_URL, or returns nil without it (the

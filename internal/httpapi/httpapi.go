@@ -166,7 +166,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	if apq == nil {
 		apq = gqlcache.NewPersistedQueries(nil, gqlcache.PersistedQueryOptions{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
+	srv.Use(gqlcache.NewAPQ(apq))
 	limits := d.Options.CostLimits
 	srv.Use(&cost.Extension{Limits: func(context.Context, *graphql.OperationContext) cost.Limits { return limits }})
 	srv.Use(meter.Extension{}) // after cost.Extension: it charges the price cost computed

@@ -29,6 +29,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/graph"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/ingest"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -796,13 +797,13 @@ func orDash(s string) string {
 
 // run executes one probe as the caller, checks it for leaks, and checks its
 // data: no errors, counts that match the rows walked, filters that hold.
-func (r *leakRun) run(t *testing.T, p *leakProbe) {
+func (r *leakRun) run(t *testing.T, p *leakProbe) response {
 	t.Helper()
 	res := r.h.query(t, p.query, nil, r.caller.headers...)
 	r.check(t, p.label(), p.query, res.raw, nil)
 	if len(res.Errors) > 0 {
 		t.Errorf("%s %s: errors: %s", r.caller.name, p.label(), leakClip(res.raw))
-		return
+		return res
 	}
 	var data map[string]any
 	if err := json.Unmarshal(res.Data, &data); err != nil {
@@ -813,6 +814,7 @@ func (r *leakRun) run(t *testing.T, p *leakProbe) {
 	if p.boolIn != "" {
 		checkBoolFilter(t, r.caller.name, p, data[p.root])
 	}
+	return res
 }
 
 func (r *leakRun) checkData(t *testing.T, label string, data any) {
@@ -1022,6 +1024,17 @@ func TestLeakSuite(t *testing.T) {
 			checkCanariesSeen(t, reg)
 			checkPlantedStates(t, reg)
 		})
+		// Warm the response cache with REGULATOR answers to the very
+		// queries the lower tiers will send: an entry keyed without the
+		// tier would now hand them every canary.
+		for _, c := range leakCallers {
+			if c.tier >= credit.TierRegulator {
+				continue
+			}
+			for _, p := range runs[c.name].probes {
+				h.query(t, p.query, nil, bearer(regulatorKey)...)
+			}
+		}
 		t.Run("below REGULATOR", func(t *testing.T) {
 			for _, c := range leakCallers {
 				if c.tier >= credit.TierRegulator {
@@ -1032,6 +1045,16 @@ func TestLeakSuite(t *testing.T) {
 					t.Parallel()
 					for _, p := range r.probes {
 						r.run(t, p)
+					}
+					// Again, now from the tier's own warm entries.
+					hits := 0
+					for _, p := range r.probes {
+						if r.run(t, p).cacheStatus() == gqlcache.StatusHit {
+							hits++
+						}
+					}
+					if hits == 0 {
+						t.Errorf("%s: no probe was answered from the cache on the second pass: the suite did not run warm", c.name)
 					}
 					checkProbeCoverage(t, r)
 					checkCanariesSeen(t, r)
