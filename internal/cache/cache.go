@@ -147,6 +147,17 @@ func (c *Cache) Get(ctx context.Context, key Key) ([]byte, bool) {
 }
 
 func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
+	v, ok, src := c.lookup(ctx, id)
+	if ok {
+		c.opts.Metrics.Hit(src, len(v))
+	} else {
+		c.opts.Metrics.Miss(src)
+	}
+	return v, ok
+}
+
+// lookup is get without metrics: the source answered and what it held.
+func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
 	type answer struct {
 		v  []byte
 		ok bool
@@ -163,12 +174,7 @@ func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
 		src = SourceLocal
 		a.v, a.ok = c.local.get(id)
 	}
-	if a.ok {
-		c.opts.Metrics.Hit(src, len(a.v))
-	} else {
-		c.opts.Metrics.Miss(src)
-	}
-	return a.v, a.ok
+	return a.v, a.ok, src
 }
 
 // Versions returns the current version of each tag, to be passed to Set. Read
@@ -344,6 +350,9 @@ func (c *Cache) Do(ctx context.Context, key Key, tags []string, compute func(con
 		return v, nil
 	}
 	run := func() (any, error) {
+		if v, ok, _ := c.lookup(ctx, id); ok { // see DoTagged
+			return v, nil
+		}
 		versions := c.Versions(ctx, tags) // before compute: see Versions
 		v, err := compute(ctx)
 		if err != nil {
@@ -405,6 +414,11 @@ func (c *Cache) DoTagged(ctx context.Context, key Key, compute func(context.Cont
 	var own Computed
 	run := func() (any, error) {
 		leader = true
+		// A flight on this key may have ended, and stored its answer,
+		// between our lookup and this flight: look again before computing.
+		if v, ok, _ := c.lookup(ctx, id); ok {
+			return v, nil
+		}
 		before := c.Versions(ctx, []string{WritesTag})[WritesTag]
 		r, err := compute(ctx)
 		if err != nil {

@@ -107,3 +107,53 @@ func TestDoTaggedKeepsUnshareableAnswersToTheirCaller(t *testing.T) {
 		wantMiss(t, c, k)
 	})
 }
+
+// Concurrent misses on one key share one computation (stampede protection).
+func TestDoTaggedComputesOncePerKey(t *testing.T) {
+	backends(t, func(t *testing.T, newCache func(*fakeClock) *Cache) {
+		c := newCache(newFakeClock())
+		ctx := context.Background()
+		k := key("PUBLIC", "{ enterprises { totalCount } }")
+		entered, release := make(chan struct{}), make(chan struct{})
+		var calls atomic.Int64
+		compute := func(context.Context) (Computed, error) {
+			if calls.Add(1) == 1 {
+				close(entered)
+			}
+			<-release
+			return Computed{Value: []byte("shared"), Tags: []string{"enterprises"}, Store: true}, nil
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		results := make(chan string, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _, _ := c.DoTagged(ctx, k, compute)
+			results <- string(v)
+		}()
+		<-entered // the first computation is running; the rest join it
+		for range n - 1 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, _, _ := c.DoTagged(ctx, k, compute)
+				results <- string(v)
+			}()
+		}
+		// Release once every follower is waiting on the flight or has hit
+		// the stored entry: followers that arrive after the leader finishes
+		// are hits, which is as good.
+		close(release)
+		wg.Wait()
+		close(results)
+		for v := range results {
+			if v != "shared" {
+				t.Errorf("got %q", v)
+			}
+		}
+		if calls.Load() != 1 {
+			t.Errorf("computed %d times for %d concurrent callers, want 1", calls.Load(), n)
+		}
+	})
+}
