@@ -10,7 +10,9 @@ import (
 
 func TestWriteTags(t *testing.T) {
 	const a, b = "91350100MA2XYK001G", "91350200MA2XYK003U"
-	e := func(u string) store.Line[credit.Enterprise] { return store.Line[credit.Enterprise]{V: credit.Enterprise{USCC: u}} }
+	e := func(u string) store.Line[credit.Enterprise] {
+		return store.Line[credit.Enterprise]{V: credit.Enterprise{USCC: u}}
+	}
 	u := b
 	for _, tc := range []struct {
 		name  string
