@@ -12,7 +12,11 @@ import (
 // Tagging returns st with every read noting, in the answer being computed
 // (see Extension), the tags of what it read. An enterprise is tagged whether
 // or not it was found: an answer that says "unknown" must go when the
-// enterprise arrives.
+// enterprise arrives. A page of a collection is tagged with the collection
+// only: every write that changes a row's own fields, or which rows a filter
+// selects, bumps the collection (WriteTags); records nested under the rows
+// are read through the per-USCC loaders, which tag each enterprise. So a
+// page costs a hit two tags to check, not one per row.
 func Tagging(st store.Store) store.Store { return tagging{st} }
 
 type tagging struct{ store.Store }
@@ -35,11 +39,7 @@ func (t tagging) Enterprises(ctx context.Context, v credit.Visibility, f store.E
 	if f.OnAbnormalList != nil {
 		note(ctx, ListTag(credit.ListAbnormal))
 	}
-	c, err := t.Store.Enterprises(ctx, v, f, p)
-	for _, e := range c.Items {
-		note(ctx, EnterpriseTag(e.USCC))
-	}
-	return c, err
+	return t.Store.Enterprises(ctx, v, f, p)
 }
 
 func (t tagging) CountEnterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter) (int, error) {
@@ -74,11 +74,7 @@ func (t tagging) CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usc
 
 func (t tagging) Listings(ctx context.Context, v credit.Visibility, list credit.ListKind, f store.ListingFilter, p store.Page) (store.Connection[credit.Listing], error) {
 	note(ctx, ListTag(list), TagEnterprises)
-	c, err := t.Store.Listings(ctx, v, list, f, p)
-	for _, l := range c.Items {
-		note(ctx, EnterpriseTag(l.USCC))
-	}
-	return c, err
+	return t.Store.Listings(ctx, v, list, f, p)
 }
 
 func (t tagging) CountListings(ctx context.Context, v credit.Visibility, list credit.ListKind, f store.ListingFilter) (int, error) {
@@ -88,13 +84,7 @@ func (t tagging) CountListings(ctx context.Context, v credit.Visibility, list cr
 
 func (t tagging) TypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter, p store.Page) (store.Connection[credit.TypicalCase], error) {
 	note(ctx, TagCases)
-	c, err := t.Store.TypicalCases(ctx, v, f, p)
-	for _, tc := range c.Items {
-		if tc.USCC != nil {
-			note(ctx, EnterpriseTag(*tc.USCC))
-		}
-	}
-	return c, err
+	return t.Store.TypicalCases(ctx, v, f, p)
 }
 
 func (t tagging) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {

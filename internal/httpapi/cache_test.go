@@ -295,3 +295,41 @@ func TestPersistedQueries(t *testing.T) {
 		t.Errorf("second replica by hash: %d %s", r2.status, r2.raw)
 	}
 }
+
+// TestCacheInvalidatesPagesByNestedRecords: a list page is tagged with the
+// enterprises whose records it nests, so a write that touches only one of
+// them (a penalty: no list, no collection) still reaches the cached page.
+func TestCacheInvalidatesPagesByNestedRecords(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		q := `{ seriousDishonestyList { nodes { enterprise { uscc penalties { totalCount } } } } }`
+		total := func(r response) int {
+			var out struct {
+				SeriousDishonestyList struct {
+					Nodes []struct {
+						Enterprise struct {
+							USCC      string
+							Penalties struct{ TotalCount int }
+						}
+					}
+				}
+			}
+			r.data(t, &out)
+			for _, n := range out.SeriousDishonestyList.Nodes {
+				if n.Enterprise.USCC == liftCo {
+					return n.Enterprise.Penalties.TotalCount
+				}
+			}
+			t.Fatalf("%s is not on the serious list: %s", liftCo, r.Data)
+			return 0
+		}
+		before := total(h.cached(t, q, nil))
+		body := fmt.Sprintf(`{"kind":"penalty","uscc":%q,"decision_number":"厦市监处罚〔2026〕77号","violation_type":"未落实安全主体责任","penalty_types":["fine"],"fine_amount":"200000.00","authority":"厦门市市场监督管理局","decided_on":"2026-06-01","published_on":"2026-06-05","procedure":"ordinary","key_area":"special_equipment"}`+"\n", liftCo)
+		if r := h.ingest(t, body, bearer(writerKey)...); r.status != http.StatusOK || !bytes.Contains(r.raw, []byte(`"rejected":0`)) {
+			t.Fatalf("ingest: %d %s", r.status, r.raw)
+		}
+		r := h.query(t, q, nil)
+		if got := total(r); got != before+1 || r.cacheStatus() == gqlcache.StatusHit {
+			t.Errorf("after a penalty for %s: %d penalties (%s), want %d", liftCo, got, r.cacheStatus(), before+1)
+		}
+	})
+}
