@@ -4,18 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// backends runs f once on Redis and once in-process only.
+// backends runs f on Redis, on a 3-master Redis Cluster (see cluster_test.go)
+// and in-process only. On Redis and the cluster the test fails if the cache
+// ever fell back from Redis, which it does silently (see newRedisOnlyCache).
 func backends(t *testing.T, f func(t *testing.T, newCache func(clk *fakeClock) *Cache)) {
 	t.Run("redis", func(t *testing.T) {
 		client := newTestClient(t)
 		prefix := testPrefix(t)
-		f(t, func(clk *fakeClock) *Cache { return newTestCache(t, client, prefix, clk) })
+		f(t, func(clk *fakeClock) *Cache { return newRedisOnlyCache(t, client, prefix, clk) })
+	})
+	t.Run("cluster", func(t *testing.T) {
+		client := newClusterClient(t)
+		prefix := testPrefix(t)
+		if strings.Contains(prefix, "{") { // a hash tag would put every key in one slot
+			t.Fatalf("prefix %q has a hash tag", prefix)
+		}
+		f(t, func(clk *fakeClock) *Cache { return newRedisOnlyCache(t, client, prefix, clk) })
 	})
 	t.Run("local", func(t *testing.T) {
 		f(t, func(clk *fakeClock) *Cache { return New(nil, Options{Now: clk.Now}) })
