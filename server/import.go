@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/ingest"
@@ -48,11 +49,25 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 	if err := enc.Encode(total); err != nil {
 		return err
 	}
+	if rc != nil {
+		// Invalidations Redis missed (slow or down) are this process's
+		// alone: send them before exiting, or say that they are lost.
+		fctx, cancel := context.WithTimeout(ctx, importFlushTimeout)
+		defer cancel()
+		if err := rc.Flush(fctx); err != nil {
+			return fmt.Errorf("import: the records are written, but Redis did not take the cache invalidation (%v): "+
+				"running servers may answer without them for up to CACHE_TTL (%s)", err, cfg.CacheTTL)
+		}
+	}
 	if code := total.ExitCode(); code != 0 {
 		return &exitError{code: code}
 	}
 	return nil
 }
+
+// importFlushTimeout bounds the import command's last attempt to send Redis
+// the invalidations it could not send during the import.
+const importFlushTimeout = 10 * time.Second
 
 // newImporter is the one importer configuration every import path shares.
 func newImporter(cfg config.Config, st store.Store) *ingest.Importer {

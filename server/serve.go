@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
+	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
@@ -116,6 +117,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	log.Info("serving", "addr", ln.Addr().String(), "explorer", "http://"+displayAddr(ln.Addr())+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if rc != nil {
+		go flushInvalidations(ctx, rc, log)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -136,4 +140,28 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return a.String()
+}
+
+// flushInvalidations sends Redis, once a second, the invalidations this
+// replica could not send when it wrote: lookups replay them too, but a
+// replica with no traffic would leave the others serving stale answers
+// until their TTL.
+func flushInvalidations(ctx context.Context, c *cache.Cache, log *slog.Logger) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if c.Pending() == 0 {
+			continue
+		}
+		fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := c.Flush(fctx); err != nil {
+			log.Debug("cache: invalidations still waiting for Redis", "tags", c.Pending(), "err", err)
+		}
+		cancel()
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -103,8 +104,10 @@ type Cache struct {
 	opts   Options
 	flight singleflight.Group
 
-	mu      sync.Mutex
-	pending map[string]struct{} // tags Invalidate could not bump in Redis
+	replayMu   sync.Mutex  // one replay at a time; lookups wait for it
+	hasPending atomic.Bool // fast path: nothing to replay
+	mu         sync.Mutex
+	pending    map[string]struct{} // tags Invalidate could not bump in Redis
 }
 
 // New returns a Cache on client; a nil client means in-process only.
@@ -298,45 +301,72 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 		return struct{}{}, c.redis.bump(ctx, tags)
 	})
 	if err != nil {
-		c.mu.Lock()
-		c.pending[WritesTag] = struct{}{}
-		for _, t := range tags {
-			c.pending[t] = struct{}{}
-		}
-		c.mu.Unlock()
+		c.defer_(append(tags, WritesTag))
 		return errors.Join(ErrDeferred, err)
 	}
 	return nil
 }
 
-// replayPending bumps in Redis the tags Invalidate could not, before this
-// replica trusts Redis again.
-func (c *Cache) replayPending(ctx context.Context) error {
+// defer_ keeps tags to be bumped in Redis before this replica reads it again.
+func (c *Cache) defer_(tags []string) {
 	c.mu.Lock()
-	if len(c.pending) == 0 {
-		c.mu.Unlock()
+	for _, t := range tags {
+		c.pending[t] = struct{}{}
+	}
+	c.hasPending.Store(true)
+	c.mu.Unlock()
+}
+
+// Pending is the number of tags whose invalidation Redis has not received.
+func (c *Cache) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending)
+}
+
+// Flush sends Redis the invalidations it missed, within ctx's deadline
+// rather than Options.Timeout and whatever the breaker's state: a process
+// about to exit (the import command) or a replica between requests calls it
+// so that other replicas stop serving what it wrote.
+func (c *Cache) Flush(ctx context.Context) error {
+	if c.redis == nil || !c.hasPending.Load() {
 		return nil
 	}
-	tags := make([]string, 0, len(c.pending))
-	for t := range c.pending {
+	return c.replayPending(ctx)
+}
+
+// replayPending bumps in Redis the tags Invalidate could not, before this
+// replica trusts Redis again. The pending set is taken whole, so a tag
+// deferred again while the replay runs is kept for the next one; on failure
+// what was taken goes back.
+func (c *Cache) replayPending(ctx context.Context) error {
+	if !c.hasPending.Load() {
+		return nil
+	}
+	c.replayMu.Lock()
+	defer c.replayMu.Unlock()
+	c.mu.Lock()
+	taken := c.pending
+	c.pending = make(map[string]struct{})
+	c.hasPending.Store(false)
+	c.mu.Unlock()
+	if len(taken) == 0 {
+		return nil
+	}
+	tags := make([]string, 0, len(taken))
+	for t := range taken {
 		if t != WritesTag {
 			tags = append(tags, t)
 		}
 	}
-	c.mu.Unlock()
-	if err := c.redis.bump(ctx, []string{WritesTag}); err != nil { // first: see DoTagged
-		return err
+	err := c.redis.bump(ctx, []string{WritesTag}) // first: see DoTagged
+	if err == nil {
+		err = c.redis.bump(ctx, tags)
 	}
-	if err := c.redis.bump(ctx, tags); err != nil {
-		return err
+	if err != nil {
+		c.defer_(append(tags, WritesTag))
 	}
-	c.mu.Lock()
-	delete(c.pending, WritesTag)
-	for _, t := range tags {
-		delete(c.pending, t)
-	}
-	c.mu.Unlock()
-	return nil
+	return err
 }
 
 // Do returns the answer for key: from the cache if valid, else computed by
