@@ -5,6 +5,9 @@
 // one, to a second URL in the same run, so both targets see the same machine
 // noise, and prints the ratio of the two. With -baseline-server it is instead
 // the floor to compare against: a bare net/http server answering a fixed body.
+// With -floor it measures throughput as well: -url and a bare net/http
+// server answering the bytes -url answered (started by loadgen itself), in
+// alternating phases, checking that every answer was a cache HIT.
 //
 // It refuses any target or listen address that is not loopback: it is a tool
 // for measuring a server on this machine, never for loading someone else's.
@@ -19,6 +22,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -55,6 +60,36 @@ func main() {
 	}
 }
 
+// intList is a comma-separated list of whole numbers.
+type intList []int
+
+func (l *intList) String() string {
+	if l == nil {
+		return ""
+	}
+	s := make([]string, len(*l))
+	for i, v := range *l {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *intList) Set(v string) error {
+	var out []int
+	for _, f := range splitList(v) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", f)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return errors.New("empty list")
+	}
+	*l = out
+	return nil
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -66,7 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.baseSet, "baseline", false, "run a baseline even if -baseline-url is empty: the same -url without -auth")
 	fs.StringVar(&o.name, "name", "A", "label of -url in the report")
 	fs.StringVar(&o.baseName, "baseline-name", "B", "label of the baseline in the report")
-	fs.IntVar(&o.clients, "c", 1, fmt.Sprintf("concurrent clients (1..%d)", maxClients))
+	o.clientList = []int{1}
+	fs.Var((*intList)(&o.clientList), "c", fmt.Sprintf("concurrent clients (1..%d); with -floor a comma-separated list, one block of rounds each", maxClients))
 	fs.IntVar(&o.requests, "n", 0, fmt.Sprintf("requests per target, 0 = until -d (at most %d)", maxRequests))
 	fs.DurationVar(&o.duration, "d", 5*time.Minute, fmt.Sprintf("longest the run may take (at most %s)", maxDuration))
 	fs.IntVar(&o.warmup, "warmup", 0, "requests per target sent first and not recorded")
@@ -75,12 +111,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.queryFile, "query-file", "", "read the GraphQL document from this file instead of -query")
 	fs.StringVar(&o.varName, "var", "uscc", "name of the variable filled with a USCC (empty: send no variables)")
 	fs.StringVar(&o.usccFile, "uscc-file", "", "file of USCCs, one a line, drawn in a random order")
-	fs.StringVar(&o.uscc, "uscc", "", "a single USCC to use when there is no -uscc-file")
+	fs.StringVar(&o.uscc, "uscc", "", "USCCs to use when there is no -uscc-file, comma-separated (with -floor: the hot set)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the USCC order")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
-	var serveAddr, bodyFile string
+	var serveAddr, bodyFile, repliesFile string
 	fs.StringVar(&serveAddr, "baseline-server", "", "instead of loading, serve a fixed JSON body on this loopback address (e.g. 127.0.0.1:27181)")
 	fs.StringVar(&bodyFile, "body-file", "", "with -baseline-server: the body to answer with (default: a small fixed GraphQL response)")
+	fs.StringVar(&repliesFile, "replies-file", "", "with -baseline-server: canned answers by request body, as -floor writes them")
+	fs.BoolVar(&o.floor, "floor", false, "measure throughput and latency of -url against a bare net/http server answering the same bytes, in alternating phases (see README)")
+	fs.IntVar(&o.rounds, "rounds", 4, "with -floor: rounds per concurrency; each runs one phase per arm, ABBA over rounds")
+	fs.DurationVar(&o.phase, "phase", 3*time.Second, "with -floor: recorded length of each phase")
+	fs.DurationVar(&o.phaseWarmup, "phase-warmup", 500*time.Millisecond, "with -floor: unrecorded start of each phase")
+	fs.StringVar(&o.expectCache, "expect-cache", "HIT", "with -floor: the "+cacheHeader+" value every -url answer must carry ('' = any, e.g. with the cache off)")
+	fs.BoolVar(&o.floorFirst, "floor-first", false, "with -floor: the floor runs first in the first round")
+	fs.IntVar(&o.hot, "hot", 0, fmt.Sprintf("with -floor: use this many values of -uscc-file, after shuffling (0 = all, at most %d)", maxHot))
+	fs.Func("watch-pid", "with -floor: name=pid of a process whose CPU time to report per request, e.g. gateway=1234 (repeatable; loadgen and a spawned floor are always watched)", func(s string) error {
+		w, err := parseWatch(s)
+		o.watch = append(o.watch, w)
+		return err
+	})
+	fs.StringVar(&o.metricsURL, "metrics-url", "", "with -floor: Prometheus endpoint of -url's server, scraped around each block (loopback only)")
+	fs.StringVar(&o.metricsMatch, "metrics-match", `^creditgraph_(cache_lookups_total|ratelimit_decisions_total)\b`, "with -metrics-url: the series to report (regexp)")
+	fs.StringVar(&o.metricsDeny, "metrics-deny", `^creditgraph_cache_lookups_total\{.*source="local"`, "with -metrics-url: reported series that must not move, or the run fails (regexp; '' = none); by default a cache answer from the in-process fallback instead of Redis")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,8 +140,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if serveAddr != "" {
-		return serveBare(ctx, serveAddr, bodyFile, stderr)
+		return serveBare(ctx, serveAddr, bodyFile, repliesFile, stderr)
 	}
+	if o.floor {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["name"] {
+			o.name = "gateway"
+		}
+		if !set["baseline-name"] {
+			o.baseName = "bare"
+		}
+		plan, err := o.floorPlan(stderr)
+		if err != nil {
+			return err
+		}
+		rep, err := plan.run(ctx)
+		if err != nil {
+			return err
+		}
+		if o.json {
+			err = rep.writeJSON(stdout)
+		} else {
+			rep.writeText(stdout)
+		}
+		if err == nil && rep.failed() {
+			err = errors.New("some answers failed, were not " + orAny(o.expectCache) + ", or a -metrics-deny series moved (see the report)")
+		}
+		return err
+	}
+	if len(o.clientList) != 1 {
+		return fmt.Errorf("-c takes one value without -floor, got %v", o.clientList)
+	}
+	o.clients = o.clientList[0]
 	plan, err := o.plan()
 	if err != nil {
 		return err

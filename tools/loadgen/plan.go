@@ -24,6 +24,16 @@ type options struct {
 	usccFile, uscc              string
 	seed                        uint64
 	json                        bool
+
+	// -floor
+	clientList               []int
+	floor, floorFirst        bool
+	rounds, hot              int
+	phase, phaseWarmup       time.Duration
+	expectCache              string
+	watch                    []watched
+	metricsURL, metricsMatch string
+	metricsDeny              string
 }
 
 // target is one endpoint with the header it is sent.
@@ -102,7 +112,7 @@ func (o options) plan() (*plan, error) {
 			usccs[i], usccs[j] = usccs[j], usccs[i]
 		})
 	case o.uscc != "":
-		usccs = []string{o.uscc}
+		usccs = splitList(o.uscc)
 	default:
 		return nil, fmt.Errorf("-var %q needs values: give -uscc-file or -uscc (or -var '' for none)", o.varName)
 	}
