@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/maypok86/otter/v2"
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/singleflight"
 
@@ -24,6 +25,9 @@ const (
 	DefaultFailureThreshold = 3
 	DefaultCooldown         = 5 * time.Second
 )
+
+// maxHints bounds the entries whose tags a Cache remembers.
+const maxHints = 100_000
 
 // Options configures a Cache. The zero value is valid.
 type Options struct {
@@ -103,6 +107,9 @@ type Cache struct {
 	guard  *redisguard.Guard
 	opts   Options
 	flight singleflight.Group
+	// hints remembers each entry's tags as this replica last saw them, so
+	// a lookup can fetch them with the entry (see redisStore.get).
+	hints *otter.Cache[string, []string]
 
 	replayMu   sync.Mutex  // one replay at a time; lookups wait for it
 	hasPending atomic.Bool // fast path: nothing to replay
@@ -121,6 +128,7 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 		local:   newLocalStore(opts.MaxLocalBytes, opts.Now, injected),
 		opts:    opts,
 		pending: make(map[string]struct{}),
+		hints:   otter.Must(&otter.Options[string, []string]{MaximumSize: maxHints}),
 	}
 	if client != nil {
 		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
@@ -149,6 +157,12 @@ func (c *Cache) Get(ctx context.Context, key Key) ([]byte, bool) {
 	return c.get(ctx, key.id())
 }
 
+// GetID is Get by a key's ID (Key.ID), for callers that remember where an
+// answer is stored rather than what it depends on.
+func (c *Cache) GetID(ctx context.Context, id string) ([]byte, bool) {
+	return c.get(ctx, id)
+}
+
 func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
 	v, ok, src := c.lookup(ctx, id)
 	if ok {
@@ -169,7 +183,11 @@ func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
 		if err := c.replayPending(ctx); err != nil {
 			return answer{}, err
 		}
-		v, ok, err := c.redis.get(ctx, id)
+		hint, _ := c.hints.GetIfPresent(id)
+		v, ok, tags, err := c.redis.get(ctx, id, hint)
+		if err == nil && tags != nil && !slices.Equal(tags, hint) {
+			c.hints.Set(id, tags)
+		}
 		return answer{v, ok}, err
 	})
 	src := SourceRedis
@@ -245,6 +263,7 @@ func (c *Cache) set(ctx context.Context, key Key, id string, value []byte, tags 
 			return struct{}{}, c.redis.set(ctx, id, entry, life)
 		})
 		if err == nil {
+			c.hints.Set(id, tags)
 			c.opts.Metrics.Set(SourceRedis, len(value))
 			return
 		}

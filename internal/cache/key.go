@@ -19,6 +19,9 @@ type Key struct {
 	AsOf      string // disclosure day, YYYY-MM-DD in UTC
 }
 
+// ID identifies the entry of k (see Cache.GetID).
+func (k Key) ID() string { return k.id() }
+
 // id is the hex SHA-256 of the key's fields, each length-prefixed so that no
 // two different keys can encode alike.
 func (k Key) id() string {

@@ -52,39 +52,58 @@ func (r *redisStore) entryKey(id string) string { return r.prefix + "e:" + id }
 func (r *redisStore) tagKey(tag string) string  { return r.prefix + "t:" + tag }
 
 // get returns the entry's value if it exists and every tag it depends on
-// still has the version stored with it: two round trips, GET of the entry
-// then one pipeline of GETs of its tags (the tags are only known from the
-// entry; a single Lua script could not declare them, which Cluster requires).
-func (r *redisStore) get(ctx context.Context, id string) ([]byte, bool, error) {
-	raw, err := r.client.Get(ctx, r.entryKey(id)).Bytes()
+// still has the version stored with it. The tags are only known from the
+// entry (a single Lua script could not declare them, which Cluster
+// requires), so a first lookup takes two round trips: GET of the entry, then
+// one pipeline of GETs of its tags. hint, the tags the entry had when this
+// replica last saw it, lets them go in the entry's pipeline: one round trip,
+// and a second only for tags the hint missed. It returns the entry's tags,
+// the next hint.
+func (r *redisStore) get(ctx context.Context, id string, hint []string) ([]byte, bool, []string, error) {
+	pipe := r.client.Pipeline()
+	entryCmd := pipe.Get(ctx, r.entryKey(id))
+	known := make(map[string]*redis.StringCmd, len(hint))
+	for _, t := range hint {
+		known[t] = pipe.Get(ctx, r.tagKey(t))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, false, nil, err
+	}
+	raw, err := entryCmd.Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
+		return nil, false, nil, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	deps, value, err := decodeEntry(raw)
 	if err != nil {
-		return nil, false, nil // a foreign or older format: a miss
+		return nil, false, nil, nil // a foreign or older format: a miss
 	}
-	if len(deps) == 0 {
-		return value, true, nil
-	}
-	pipe := r.client.Pipeline()
-	cmds := make([]*redis.StringCmd, len(deps))
+	tags := make([]string, len(deps))
+	var missing []tagVersion
 	for i, d := range deps {
-		cmds[i] = pipe.Get(ctx, r.tagKey(d.tag))
-	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, false, err
-	}
-	for i, d := range deps {
-		v, err := cmds[i].Int64()
-		if err != nil || v != d.version { // redis.Nil: the tag was lost
-			return nil, false, nil
+		tags[i] = d.tag
+		if _, ok := known[d.tag]; !ok {
+			missing = append(missing, d)
 		}
 	}
-	return value, true, nil
+	if len(missing) > 0 {
+		pipe := r.client.Pipeline()
+		for _, d := range missing {
+			known[d.tag] = pipe.Get(ctx, r.tagKey(d.tag))
+		}
+		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, false, nil, err
+		}
+	}
+	for _, d := range deps {
+		v, err := known[d.tag].Int64()
+		if err != nil || v != d.version { // redis.Nil: the tag was lost
+			return nil, false, tags, nil
+		}
+	}
+	return value, true, tags, nil
 }
 
 func (r *redisStore) set(ctx context.Context, id string, entry []byte, ttl time.Duration) error {

@@ -61,32 +61,53 @@ func (Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if st == nil || resp == nil {
 		return resp
 	}
-	st.mu.Lock()
-	requested, dry := st.requested, st.dryRun
-	actual := 0
-	if !dry {
-		actual = min(requested, ActualCost(resp.Data))
-	}
-	st.actual = actual
-	refund := requested - actual
-	if dry || st.throttled {
-		refund = 0
-	}
-	res := st.result
-	st.mu.Unlock()
-	if refund > 0 && res != nil {
-		if err := st.cfg.Limiter.Refund(context.WithoutCancel(ctx), st.Key, st.Budget, refund); err == nil {
-			st.mu.Lock()
-			st.result.Remaining = min(st.result.Limit, st.result.Remaining+refund)
-			st.result.Used = st.result.Limit - st.result.Remaining
-			st.mu.Unlock()
-		}
-	}
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
-	resp.Extensions["cost"] = st.costExtension()
+	resp.Extensions["cost"] = st.Settle(ctx, resp.Data)
 	return resp
+}
+
+// Charge takes a query's requested cost from the budget, as the extension
+// does once cost.Extension has priced it, for a request answered without
+// executing (a response-cache hit). It reports false when the budget refused
+// it: the caller must then let the request take the ordinary path, which
+// refuses it with THROTTLED (a refused charge spends nothing).
+func (s *State) Charge(ctx context.Context, requested, nodes int) bool {
+	res, err := s.take(ctx, max(1, requested), nodes, false)
+	return err != nil || res.Allowed // the limiter only errs on bad input
+}
+
+// Settle refunds what a query with answer data did not use of its charge
+// and returns extensions.cost.
+func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any {
+	s.mu.Lock()
+	requested, dry := s.requested, s.dryRun
+	s.mu.Unlock()
+	actual := 0
+	if !dry {
+		actual = 1 // a query costs at least one point: no need to read the answer
+		if requested > 1 {
+			actual = min(requested, ActualCost(data))
+		}
+	}
+	s.mu.Lock()
+	s.actual = actual
+	refund := requested - actual
+	if dry || s.throttled {
+		refund = 0
+	}
+	res := s.result
+	s.mu.Unlock()
+	if refund > 0 && res != nil {
+		if err := s.cfg.Limiter.Refund(context.WithoutCancel(ctx), s.Key, s.Budget, refund); err == nil {
+			s.mu.Lock()
+			s.result.Remaining = min(s.result.Limit, s.result.Remaining+refund)
+			s.result.Used = s.result.Limit - s.result.Remaining
+			s.mu.Unlock()
+		}
+	}
+	return s.costExtension()
 }
 
 // onlyRateLimit returns a copy of op that selects only its rateLimit
