@@ -17,6 +17,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/audit"
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/cache"
+	"github.com/creditgraph/creditgraph/internal/cost"
 )
 
 // Cacheable root fields: answers made only of these are the same for every
@@ -62,6 +63,14 @@ func (*Extension) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptResponse answers from the cache, or computes, stores and answers.
 func (e *Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	st := stateFrom(ctx)
+	if len(graphql.GetErrors(ctx)) > 0 {
+		// gqlgen's DispatchError: the operation was refused before it ran
+		// (THROTTLED, MAX_COST_EXCEEDED, …) and the response middleware
+		// only wraps the errors. Answering from the cache here would serve
+		// the refused query.
+		st.set(StatusBypass, "")
+		return next(ctx)
+	}
 	oc := graphql.GetOperationContext(ctx)
 	if !cacheable(oc) {
 		st.set(StatusBypass, "")
@@ -80,18 +89,32 @@ func (e *Extension) InterceptResponse(ctx context.Context, next graphql.Response
 		AsOf:      dataloader.For(ctx).V.AsOf.Format(time.DateOnly),
 	}
 	var computed *graphql.Response
+	var unshareable bool
 	data, hit, err := e.Cache.DoTagged(ctx, key, func(ctx context.Context) (cache.Computed, error) {
 		ctx, tags := collect(ctx)
 		resp := next(ctx)
 		computed = resp
 		if resp == nil {
+			unshareable = true
 			return cache.Computed{}, nil
 		}
 		ok := len(resp.Errors) == 0 && len(resp.Data) > 0
 		if t := audit.From(ctx); t != nil && !t.Empty() {
 			ok = false
 		}
-		return cache.Computed{Value: resp.Data, Tags: tags.list(), Store: ok}, nil
+		value := resp.Data
+		if ok {
+			// Stored as json.Marshal emits it (compact, HTML-escaped), so
+			// FastPath can write it as is, byte for byte what gqlgen writes.
+			b, err := json.Marshal(resp.Data)
+			if err != nil {
+				ok = false
+			} else {
+				value = b
+			}
+		}
+		unshareable = !ok
+		return cache.Computed{Value: value, Tags: tags.list(), Store: ok}, nil
 	})
 	switch {
 	case err != nil: // only a context error: the request is over
@@ -104,6 +127,10 @@ func (e *Extension) InterceptResponse(ctx context.Context, next graphql.Response
 	status := StatusMiss
 	if hit {
 		status = StatusHit
+	}
+	if !unshareable {
+		c, _ := cost.OfOperation(oc)
+		record(ctx, route{id: key.ID(), requested: max(1, c.Requested), nodes: c.Nodes})
 	}
 	st.set(status, etag(data, st))
 	resp := &graphql.Response{Data: data}

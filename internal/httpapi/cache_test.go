@@ -16,6 +16,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
 )
 
 func (r response) cacheStatus() string { return r.header.Get(gqlcache.StatusHeader) }
@@ -332,4 +333,40 @@ func TestCacheInvalidatesPagesByNestedRecords(t *testing.T) {
 			t.Errorf("after a penalty for %s: %d penalties (%s), want %d", liftCo, got, r.cacheStatus(), before+1)
 		}
 	})
+}
+
+// TestFastPathAnswersLikeTheOrdinaryPath: a repeated request is answered
+// without gqlgen, with the same bytes, headers and charge as a cache hit on
+// the ordinary path, and a throttled repeat gets the ordinary THROTTLED.
+func TestFastPathAnswersLikeTheOrdinaryPath(t *testing.T) {
+	h := newHarnessMeter(t, memoryStore(), testMeter(ratelimit.NewShared(nil, ratelimit.Options{}), 4))
+	q := fmt.Sprintf(`{ enterprise(uscc: %q) { name penalties { totalCount } } }`, foodCo)
+	first := h.query(t, q, nil)        // computed; the request is remembered
+	fast := h.query(t, q, nil)         // the same bytes again: the fast path
+	ordinary := h.query(t, q+" ", nil) // same document, other bytes: a hit through gqlgen
+	for name, r := range map[string]response{"fast path": fast, "ordinary hit": ordinary} {
+		if r.cacheStatus() != gqlcache.StatusHit || !bytes.Equal(r.Data, first.Data) {
+			t.Errorf("%s: %s %s", name, r.cacheStatus(), r.raw)
+		}
+		if ct := r.header.Get("Content-Type"); ct != first.header.Get("Content-Type") {
+			t.Errorf("%s: Content-Type %q, want %q", name, ct, first.header.Get("Content-Type"))
+		}
+	}
+	// Byte for byte the same but for the budget left.
+	strip := func(b []byte, remaining string) string {
+		return string(bytes.Replace(b, []byte(`"currentlyAvailable":`+remaining), []byte(`"currentlyAvailable":N`), 1))
+	}
+	if a, b := strip(fast.raw, "2"), strip(ordinary.raw, "1"); a != b {
+		t.Errorf("fast path and ordinary hit differ:\n%s\n%s", a, b)
+	}
+	for i, r := range []response{first, fast, ordinary} {
+		if got, want := r.header.Get("RateLimit-Remaining"), fmt.Sprint(3-i); got != want {
+			t.Errorf("request %d: RateLimit-Remaining %s, want %s: every answer is charged", i+1, got, want)
+		}
+	}
+	h.query(t, q, nil) // the last point
+	r := h.query(t, q, nil)
+	if r.status != http.StatusTooManyRequests || r.code() != "THROTTLED" || r.header.Get("Retry-After") == "" {
+		t.Errorf("over budget: %d %s %s", r.status, r.header.Get("Retry-After"), r.raw)
+	}
 }
