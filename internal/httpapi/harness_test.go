@@ -102,7 +102,7 @@ func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
 		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
-		Cache:   rc, APQ: testAPQ(t, prefix)})
+		Cache:   rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc, prefix: prefix}

@@ -77,6 +77,9 @@ type CacheOptions struct {
 	// BulkInvalidation: a write touching more enterprises invalidates
 	// every entry (see gqlcache.WriteTags); 0 → 1000.
 	BulkInvalidation int
+	// EntityMaxBatch: per-USCC reads of at most this many enterprises go
+	// through the entity cache (gqlcache.Entities); 0 → no entity cache.
+	EntityMaxBatch int
 }
 
 // New returns the complete HTTP handler.
@@ -93,13 +96,20 @@ func New(d Deps) http.Handler {
 		if bulk <= 0 {
 			bulk = 1000
 		}
-		d.Store = gqlcache.Tagging(gqlcache.Invalidating(d.Store, d.Cache, bulk, d.Log))
+		st := gqlcache.Invalidating(d.Store, d.Cache, bulk, d.Log)
+		if d.CacheOptions.EntityMaxBatch > 0 {
+			st = gqlcache.Entities(st, d.Cache, d.CacheOptions.EntityMaxBatch)
+		}
+		d.Store = gqlcache.Tagging(st)
 	}
-	gql := auditReads(d.Audit, d.Clock, d.Log, GraphQL(d))
+	gql := dataloader.Middleware(d.Store, d.Clock, auditReads(d.Audit, d.Clock, d.Log, GraphQL(d)))
+	if d.Cache != nil {
+		gql = gqlcache.NewFastPath(d.Cache, d.Clock, d.Options.QueryCacheSize).Wrap(gql)
+	}
 	gql = gqlcache.HTTP(gqlcache.HTTPOptions{MaxAge: d.CacheOptions.HTTPMaxAge, Now: d.Clock}, gql)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", meter.Middleware(d.Meter, dataloader.Middleware(d.Store, d.Clock, gql)))
+	mux.Handle("/graphql", meter.Middleware(d.Meter, gql))
 	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
 	mux.Handle("GET /{$}", ex)
 	mux.Handle("GET /explorer/", ex)
