@@ -95,7 +95,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		APQ: gqlcache.NewPersistedQueries(rdb, gqlcache.PersistedQueryOptions{
 			Prefix: cfg.RedisKeyPrefix + "apq:", TTL: cfg.APQTTL, Timeout: cfg.CacheTimeout,
 		}),
-		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags},
+		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags, EntityMaxBatch: cfg.EntityMaxBatch},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
 			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout,
