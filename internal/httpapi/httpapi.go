@@ -104,7 +104,7 @@ func New(d Deps) http.Handler {
 	}
 	gql := dataloader.Middleware(d.Store, d.Clock, auditReads(d.Audit, d.Clock, d.Log, GraphQL(d)))
 	if d.Cache != nil {
-		gql = gqlcache.NewFastPath(d.Cache, d.Clock, d.Options.QueryCacheSize).Wrap(gql)
+		gql = gqlcache.NewFastPath(d.Cache, d.Clock, queryCacheSize(d.Options)).Wrap(gql)
 	}
 	gql = gqlcache.HTTP(gqlcache.HTTPOptions{MaxAge: d.CacheOptions.HTTPMaxAge, Now: d.Clock}, gql)
 
@@ -163,11 +163,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	size := d.Options.QueryCacheSize
-	if size <= 0 {
-		size = 1000
-	}
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](size))
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize(d.Options)))
 	if d.Options.ParserTokenLimit > 0 {
 		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
 	}
@@ -182,7 +178,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv.Use(meter.Extension{}) // after cost.Extension: it charges the price cost computed
 	if d.Cache != nil {
 		// After meter.Extension: a cached answer is charged like a computed one.
-		srv.Use(gqlcache.NewExtension(d.Cache, d.Options.QueryCacheSize))
+		srv.Use(gqlcache.NewExtension(d.Cache, queryCacheSize(d.Options)))
 	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
@@ -204,4 +200,13 @@ func mustRiskModel() risk.Model {
 		panic(err) // the defaults are validated by package risk's tests
 	}
 	return m
+}
+
+// queryCacheSize is how many documents (and requests, for the cache's fast
+// path) a replica remembers.
+func queryCacheSize(o Options) int {
+	if o.QueryCacheSize <= 0 {
+		return 1000
+	}
+	return o.QueryCacheSize
 }
