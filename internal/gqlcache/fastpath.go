@@ -139,16 +139,26 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 
 // serve answers from the cache entry rt names, or reports false having
 // written nothing.
+//
+// The charge and the lookup do not depend on each other and run at once,
+// each a Redis round trip. A charge made for a request that then misses
+// stands: the ordinary path uses it rather than charging again.
 func (f *FastPath) serve(ctx context.Context, w http.ResponseWriter, rt route) bool {
+	st := meter.From(ctx)
+	var charged chan bool
+	if st != nil {
+		charged = make(chan bool, 1)
+		go func() { charged <- st.Charge(ctx, rt.requested, rt.nodes) }()
+	}
 	data, ok := f.cache.GetID(ctx, rt.id)
+	if st != nil && !<-charged {
+		return false // the ordinary path answers THROTTLED
+	}
 	if !ok {
 		return false
 	}
 	var ext []byte
-	if st := meter.From(ctx); st != nil {
-		if !st.Charge(ctx, rt.requested, rt.nodes) {
-			return false
-		}
+	if st != nil {
 		var err error
 		if ext, err = json.Marshal(map[string]any{"cost": st.Settle(ctx, data)}); err != nil {
 			return false

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/cost"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -40,7 +41,10 @@ func (Extension) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 	if dry {
 		oc.Operation = onlyRateLimit(oc.Operation)
 	}
-	res, err := st.take(ctx, requested, c.Nodes, dry)
+	res, err, paid := st.prepaidFor(ctx, requested, dry)
+	if !paid {
+		res, err = st.take(ctx, requested, c.Nodes, dry)
+	}
 	if err != nil || res.Allowed {
 		return nil // the limiter only errs on bad input; never refuse on its account
 	}
@@ -73,9 +77,39 @@ func (Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 // executing (a response-cache hit). It reports false when the budget refused
 // it: the caller must then let the request take the ordinary path, which
 // refuses it with THROTTLED (a refused charge spends nothing).
+//
+// The charge stands for the request whichever path answers it: if the
+// ordinary path runs after all, it uses this charge's outcome instead of
+// taking the price again (see prepaidFor).
 func (s *State) Charge(ctx context.Context, requested, nodes int) bool {
-	res, err := s.take(ctx, max(1, requested), nodes, false)
+	requested = max(1, requested)
+	res, err := s.take(ctx, requested, nodes, false)
+	s.mu.Lock()
+	s.prepaid, s.prepaidErr = requested, err
+	s.mu.Unlock()
 	return err != nil || res.Allowed // the limiter only errs on bad input
+}
+
+// prepaidFor returns the outcome of a Charge made for this request, if its
+// price is the one the operation was just given. A Charge of another price
+// (which the fast path's bookkeeping should make impossible) is undone, if
+// it was granted, and the operation pays its own price.
+func (s *State) prepaidFor(ctx context.Context, requested int, dry bool) (ratelimit.Result, error, bool) {
+	s.mu.Lock()
+	paid, perr, res := s.prepaid, s.prepaidErr, s.result
+	s.prepaid, s.prepaidErr = 0, nil
+	throttled := s.throttled
+	s.mu.Unlock()
+	if paid == 0 || res == nil {
+		return ratelimit.Result{}, nil, false
+	}
+	if paid == requested && !dry {
+		return *res, perr, true
+	}
+	if !throttled {
+		_ = s.cfg.Limiter.Refund(context.WithoutCancel(ctx), s.Key, s.Budget, paid)
+	}
+	return ratelimit.Result{}, nil, false
 }
 
 // Settle refunds what a query with answer data did not use of its charge

@@ -54,6 +54,10 @@ type State struct {
 	nodes     int
 	dryRun    bool
 	throttled bool
+	// prepaid is the price a Charge took before the operation was parsed
+	// (0: none), prepaidErr the limiter's error then.
+	prepaid    int
+	prepaidErr error
 }
 
 type ctxKey struct{}
