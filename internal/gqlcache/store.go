@@ -94,9 +94,12 @@ func (t tagging) CountTypicalCases(ctx context.Context, v credit.Visibility, f s
 
 // Invalidating returns st with every Apply, once it returns, bumping the
 // tags its batch could have changed (WriteTags), on every replica sharing
-// c's Redis. It invalidates even when Apply fails: part of the batch may
-// have been written. A batch of more than bulk enterprises invalidates
-// everything (one bump instead of thousands).
+// c's Redis: those of the enterprises the batch names and of those Apply
+// reports it took records from (store.Batch.Displaced), so an answer about
+// an enterprise that lost a record to a correction is not served again. It
+// invalidates even when Apply fails: part of the batch may have been
+// written. A batch of more than bulk enterprises, displaced ones included,
+// invalidates everything (one bump instead of thousands).
 func Invalidating(st store.Store, c *cache.Cache, bulk int, log *slog.Logger) store.Store {
 	if inv, ok := st.(invalidating); ok && inv.c == c {
 		return st // already
@@ -113,7 +116,7 @@ type invalidating struct {
 
 func (s invalidating) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
 	rej, err := s.Store.Apply(ctx, b)
-	tags := WriteTags(b, s.bulk)
+	tags := WriteTags(b, s.bulk) // after Apply: b.Displaced is set
 	if ierr := s.c.Invalidate(context.WithoutCancel(ctx), tags...); ierr != nil {
 		s.log.WarnContext(ctx, "cache invalidation deferred until Redis answers", "tags", len(tags), "err", ierr)
 	}

@@ -28,8 +28,13 @@ func EnterpriseTag(uscc string) string { return "e:" + uscc }
 // ListTag is the tag of one list (serious dishonesty or abnormal operations).
 func ListTag(l credit.ListKind) string { return "list:" + string(l) }
 
-// WriteTags returns the tags a batch could change. A batch that touches more
-// than bulk enterprises (0: no bound), or holds a removal or a credit repair,
+// WriteTags returns the tags a batch could change: those of what it names,
+// and, once Apply has set b.Displaced, EnterpriseTag of every enterprise a
+// record moved away from (a licence, penalty, inspection, listing,
+// commitment or typical case re-imported under another USCC leaves its old
+// enterprise, which the batch does not name). Called before Apply, it
+// misses those. A batch that touches more than bulk enterprises (0: no
+// bound), displaced ones included, or holds a removal or a credit repair,
 // returns TagAll alone: every entry is invalidated.
 func WriteTags(b *store.Batch, bulk int) []string {
 	if len(b.Removals) > 0 || len(b.Repairs) > 0 {
@@ -72,6 +77,9 @@ func WriteTags(b *store.Batch, bulk int) []string {
 		if l.V.USCC != nil {
 			addE(*l.V.USCC)
 		}
+	}
+	for _, u := range b.Displaced {
+		addE(u)
 	}
 	if bulk > 0 && len(usccs) > bulk {
 		return []string{TagAll}

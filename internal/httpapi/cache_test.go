@@ -335,6 +335,47 @@ func TestCacheInvalidatesPagesByNestedRecords(t *testing.T) {
 	})
 }
 
+// TestCacheInvalidatedForTheEnterpriseARecordLeaves: a penalty re-imported
+// under another USCC (a correction) moves to that enterprise, and the
+// cached answers about the enterprise it left are not served again — the
+// batch names only the new one; the store reports the old one.
+func TestCacheInvalidatedForTheEnterpriseARecordLeaves(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		const moved = "榕市监处罚〔2026〕101号"
+		var from, to profile
+		h.cached(t, profileQuery, map[string]any{"uscc": foodCo}).data(t, &from)
+		if !slices.Contains(decisions(from), moved) {
+			t.Fatalf("the fixture should show %s under %s: %q", moved, foodCo, decisions(from))
+		}
+		h.cached(t, profileQuery, map[string]any{"uscc": liftCo}).data(t, &to)
+		unrelated := `query($u: ID!) { enterprise(uscc: $u) { name penalties { totalCount } } }`
+		h.cached(t, unrelated, map[string]any{"u": snackShop})
+
+		// The fixture's line for the penalty, but for the USCC.
+		body := fmt.Sprintf(`{"kind":"penalty","uscc":%q,"decision_number":%q,"violation_type":"标签不符合规定","facts":"当事人生产的糕点标签未标注生产日期。","basis":"《中华人民共和国食品安全法》第一百二十五条","penalty_types":["fine"],"content":"罚款人民币伍万元","fine_amount":"50000.00","authority":"福州市市场监督管理局","decided_on":"2026-04-20","published_on":"2026-05-01","procedure":"ordinary","key_area":"food_production"}`+"\n", liftCo, moved)
+		if r := h.ingest(t, body, bearer(writerKey)...); r.status != http.StatusOK || !bytes.Contains(r.raw, []byte(`"rejected":0`)) {
+			t.Fatalf("ingest: %d %s", r.status, r.raw)
+		}
+
+		r := h.query(t, profileQuery, map[string]any{"uscc": foodCo})
+		if r.cacheStatus() == gqlcache.StatusHit {
+			t.Errorf("the enterprise the penalty left: served from the cache after the write")
+		}
+		r.data(t, &from)
+		if slices.Contains(decisions(from), moved) {
+			t.Errorf("%s still shows %s after it moved to %s: %q (%s)", foodCo, moved, liftCo, decisions(from), r.cacheStatus())
+		}
+		r = h.query(t, profileQuery, map[string]any{"uscc": liftCo})
+		r.data(t, &to)
+		if r.cacheStatus() == gqlcache.StatusHit || !slices.Contains(decisions(to), moved) {
+			t.Errorf("%s does not show %s after it moved there: %q (%s)", liftCo, moved, decisions(to), r.cacheStatus())
+		}
+		if r := h.query(t, unrelated, map[string]any{"u": snackShop}); r.cacheStatus() != gqlcache.StatusHit {
+			t.Errorf("an answer the write could not change was invalidated (%q): invalidation is not exact", r.cacheStatus())
+		}
+	})
+}
+
 // TestFastPathAnswersLikeTheOrdinaryPath: a repeated request is answered
 // without gqlgen, with the same bytes, headers and charge as a cache hit on
 // the ordinary path, and a throttled repeat gets the ordinary THROTTLED.
@@ -368,5 +409,41 @@ func TestFastPathAnswersLikeTheOrdinaryPath(t *testing.T) {
 	r := h.query(t, q, nil)
 	if r.status != http.StatusTooManyRequests || r.code() != "THROTTLED" || r.header.Get("Retry-After") == "" {
 		t.Errorf("over budget: %d %s %s", r.status, r.header.Get("Retry-After"), r.raw)
+	}
+}
+
+// TestFastPathMissChargesOnce: a remembered request whose entry went stale
+// is charged by the fast path and answered by the ordinary path, which must
+// not charge it again.
+func TestFastPathMissChargesOnce(t *testing.T) {
+	h := newHarnessMeter(t, memoryStore(), testMeter(ratelimit.NewShared(nil, ratelimit.Options{}), 100))
+	q := fmt.Sprintf(`{ enterprise(uscc: %q) { licenses { totalCount } } }`, foodCo)
+	remaining := func(r response) int {
+		var n int
+		if _, err := fmt.Sscan(r.header.Get("RateLimit-Remaining"), &n); err != nil {
+			t.Fatalf("RateLimit-Remaining %q: %v", r.header.Get("RateLimit-Remaining"), err)
+		}
+		return n
+	}
+	h.query(t, q, nil)
+	warm := h.query(t, q, nil)
+	if warm.cacheStatus() != gqlcache.StatusHit {
+		t.Fatalf("repeat: %q", warm.cacheStatus())
+	}
+	body := fmt.Sprintf(`{"kind":"license","uscc":%q,"license_number":"SC10635010200097","name":"食品生产许可证","valid_from":"2026-01-01","valid_to":"2030-12-31","authority":"福州市市场监督管理局","decided_on":"2025-12-20"}`+"\n", foodCo)
+	if r := h.ingest(t, body, bearer(writerKey)...); r.status != http.StatusOK {
+		t.Fatalf("ingest: %d %s", r.status, r.raw)
+	}
+	// The writer's key has a budget of its own: the anonymous budget is
+	// still warm's remaining.
+	r := h.query(t, q, nil)
+	if r.cacheStatus() == gqlcache.StatusHit {
+		t.Fatalf("after a write: a hit")
+	}
+	if got, want := remaining(r), remaining(warm)-1; got != want {
+		t.Errorf("RateLimit-Remaining after a stale repeat = %d, want %d: charged %d times", got, want, remaining(warm)-got)
+	}
+	if !bytes.Contains(r.raw, []byte(`"requestedQueryCost":1`)) {
+		t.Errorf("no extensions.cost: %s", r.raw)
 	}
 }

@@ -31,7 +31,9 @@ type Store interface {
 	// listing is neither stored nor in the batch is rejected with
 	// CodeUnknownReference, so a caller may retry it later; one that breaks a
 	// disclosure rule is rejected with the rule's code. The good records of a
-	// batch are written even when others are rejected.
+	// batch are written even when others are rejected. Apply also sets
+	// b.Displaced (see Batch), so that a caller which caches by enterprise
+	// learns which enterprises the batch took records from.
 	Apply(ctx context.Context, b *Batch) ([]Rejection, error)
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
@@ -120,7 +122,8 @@ type ListingRemoval struct {
 }
 
 // Batch is a set of import records to apply together. Order within and
-// between slices does not matter.
+// between slices does not matter. Apply reads the record slices and writes
+// Displaced only; a Batch must not be applied by two goroutines at once.
 type Batch struct {
 	Enterprises  []Line[credit.Enterprise]
 	Licenses     []Line[credit.License]
@@ -131,6 +134,23 @@ type Batch struct {
 	Commitments  []Line[credit.Commitment]
 	Repairs      []Line[credit.CreditRepair]
 	TypicalCases []Line[credit.TypicalCase]
+
+	// Displaced is set by Apply, never read by it (whatever it held is
+	// replaced): the enterprises that lost a record because the batch wrote
+	// the record's natural key (licence number, penalty decision number,
+	// inspection ID, list and listing decision number, commitment ID, case
+	// ID) under another USCC, or under none (a typical case), sorted and
+	// unique. It compares each key's enterprise as stored before the batch
+	// with the one the batch left: a new record, one written under the USCC
+	// it already had, or a rejected line displaces nobody, and neither does
+	// a key that several lines name under different enterprises when the
+	// last of them is the stored one. An enterprise the batch writes to is
+	// named only if it, too, lost a record. When Apply fails, Displaced may
+	// name enterprises whose records did not move after all (a write rolled
+	// back after it was computed), never fewer than a write that went
+	// through moved. A backend whose imports can run at once documents what
+	// two of them moving the same record may make it miss (postgres).
+	Displaced []string
 }
 
 // Len is the number of records in the batch.

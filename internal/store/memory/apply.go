@@ -15,8 +15,14 @@ import (
 // Apply writes a batch in dependency order (enterprises; the records that
 // name them; removals; repairs of listings; repairs of penalties), so the
 // order of lines within the batch does not matter. It holds the write lock
-// for the whole batch: readers see a batch whole or not at all.
+// for the whole batch: readers see a batch whole or not at all. b.Displaced
+// compares the owner each written key had before the batch with the one it
+// has after it (see store.Batch).
 func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	if b == nil {
+		return nil, ctx.Err()
+	}
+	b.Displaced = nil
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -29,7 +35,7 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 		e.UpdatedAt = now
 		s.enterprises[e.USCC] = e
 	}
-	s.applyRecords(b, &rej)
+	b.Displaced = s.applyRecords(b, &rej)
 	for _, l := range b.Removals {
 		rej.add(l.N, s.applyRemoval(l.V))
 	}
@@ -40,38 +46,115 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	return rej, nil
 }
 
-// applyRecords upserts the records that name an enterprise.
-func (s *Store) applyRecords(b *store.Batch, rej *rejections) {
+// applyRecords upserts the records that name an enterprise and returns the
+// enterprises that lost one (store.Batch.Displaced).
+func (s *Store) applyRecords(b *store.Batch, rej *rejections) []string {
+	var d displacement
+	licenses, penalties, inspections := owners[string]{}, owners[string]{}, owners[string]{}
+	listings, commitments, cases := owners[listingKey]{}, owners[string]{}, owners[string]{}
 	for _, l := range b.Licenses {
 		if rej.add(l.N, s.known(l.V.USCC)) {
+			licenses.note(&s.licenses, l.V.LicenseNumber)
 			s.licenses.put(l.V.LicenseNumber, cloneLicense(l.V))
 		}
 	}
 	for _, l := range b.Penalties {
 		if rej.add(l.N, s.known(l.V.USCC)) {
+			penalties.note(&s.penalties, l.V.DecisionNumber)
 			s.putPenalty(clonePenalty(l.V))
 		}
 	}
 	for _, l := range b.Inspections {
 		if rej.add(l.N, s.known(l.V.USCC)) {
+			inspections.note(&s.inspections, l.V.InspectionID)
 			s.inspections.put(l.V.InspectionID, cloneInspection(l.V))
 		}
 	}
 	for _, l := range b.Listings {
 		if rej.add(l.N, s.known(l.V.USCC)) {
+			listings.note(&s.listings, keyOf(l.V))
 			s.putListing(cloneListing(l.V))
 		}
 	}
 	for _, l := range b.Commitments {
 		if rej.add(l.N, s.known(l.V.USCC)) {
+			commitments.note(&s.commitments, l.V.CommitmentID)
 			s.commitments.put(l.V.CommitmentID, cloneCommitment(l.V))
 		}
 	}
 	for _, l := range b.TypicalCases {
 		if l.V.USCC == nil || rej.add(l.N, s.known(*l.V.USCC)) {
+			if _, seen := cases[l.V.CaseID]; !seen {
+				cases[l.V.CaseID] = caseOwner(s.cases[l.V.CaseID])
+			}
 			s.cases[l.V.CaseID] = cloneCase(l.V)
 		}
 	}
+	licenses.compare(&s.licenses, &d)
+	penalties.compare(&s.penalties, &d)
+	inspections.compare(&s.inspections, &d)
+	listings.compare(&s.listings, &d)
+	commitments.compare(&s.commitments, &d)
+	for id, before := range cases {
+		d.add(before, caseOwner(s.cases[id]))
+	}
+	return d.list()
+}
+
+// owners holds, for every key a batch writes, the enterprise its record
+// belonged to before the batch ("" for none): noted before the key's first
+// write, so that a key written twice compares the batch's end with its start.
+type owners[K comparable] map[K]string
+
+func (o owners[K]) note(t ownedTable[K], k K) {
+	if _, seen := o[k]; !seen {
+		o[k] = t.ownerOf(k)
+	}
+}
+
+// compare adds to d the previous owner of each key whose owner changed.
+func (o owners[K]) compare(t ownedTable[K], d *displacement) {
+	for k, before := range o {
+		d.add(before, t.ownerOf(k))
+	}
+}
+
+// ownedTable is a table seen only through its keys' owners.
+type ownedTable[K comparable] interface{ ownerOf(k K) string }
+
+// caseOwner is a typical case's enterprise, "" for none (or no case).
+func caseOwner(c credit.TypicalCase) string {
+	if c.USCC == nil {
+		return ""
+	}
+	return *c.USCC
+}
+
+// displacement collects the enterprises that lost a record in a batch.
+type displacement map[string]struct{}
+
+// add records before as displaced if a record went from it to after.
+func (d *displacement) add(before, after string) {
+	if before == "" || before == after {
+		return
+	}
+	if *d == nil {
+		*d = displacement{}
+	}
+	(*d)[before] = struct{}{}
+}
+
+// list returns the displaced enterprises sorted, nil for none.
+func (d displacement) list() []string {
+	if len(d) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(d))
+	for u := range d {
+		out = append(out, u)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // putPenalty upserts a penalty, keeping a repair already applied: repairs

@@ -99,6 +99,14 @@ func (t *table[K, V]) put(k K, v V) {
 	t.byOwner[o][k] = struct{}{}
 }
 
+// ownerOf returns the enterprise of the record under k, "" for none.
+func (t *table[K, V]) ownerOf(k K) string {
+	if v, ok := t.rows[k]; ok {
+		return t.owner(v)
+	}
+	return ""
+}
+
 // of returns the records of one enterprise, in no particular order.
 func (t *table[K, V]) of(uscc string) []V {
 	keys := t.byOwner[uscc]

@@ -22,11 +22,26 @@ import (
 // wins. Removals and repairs are few: each is checked by the policy with
 // facts gathered in SQL. A transaction that loses a deadlock is run again.
 // Rejections come back ordered by line.
+//
+// b.Displaced comes from the same upserts: each also returns the previous
+// owners of the rows it moved, read from the statement's snapshot, so no
+// statement is added. The transaction runs at READ COMMITTED: should
+// another transaction write the same record under a third enterprise and
+// commit after this statement's snapshot was taken but before it locks the
+// row, the third enterprise is not reported (the snapshot's owner, if any,
+// is). Only two imports writing the same record under different
+// enterprises at the same moment get there; PostgreSQL 18's RETURNING OLD
+// would close it.
 func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
-	if b == nil || b.Len() == 0 {
+	if b == nil {
+		return nil, nil
+	}
+	b.Displaced = nil
+	if b.Len() == 0 {
 		return nil, nil
 	}
 	for attempt := 1; ; attempt++ {
+		b.Displaced = nil // what a failed attempt reported was rolled back
 		rej, err := s.apply(ctx, b)
 		if err == nil {
 			slices.SortStableFunc(rej, func(x, y store.Rejection) int { return cmp.Compare(x.Line, y.Line) })
@@ -48,6 +63,9 @@ func (s *Store) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	if err := a.records(ctx, b); err != nil {
 		return nil, err
 	}
+	// Set before the commit: should the commit fail, it may still have
+	// happened, and the caller must hear who lost records.
+	b.Displaced = a.displacedList()
 	if err := a.removals(ctx, b.Removals); err != nil {
 		return nil, err
 	}
@@ -62,9 +80,23 @@ func (s *Store) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 
 // applier is one run of Apply's transaction.
 type applier struct {
-	s        *Store // for its policy only: every statement goes through tx
-	tx       pgx.Tx
-	rejected []store.Rejection
+	s         *Store // for its policy only: every statement goes through tx
+	tx        pgx.Tx
+	rejected  []store.Rejection
+	displaced map[string]struct{} // enterprises that lost a record to another
+}
+
+// displacedList returns the displaced enterprises sorted, nil for none.
+func (a *applier) displacedList() []string {
+	if len(a.displaced) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(a.displaced))
+	for u := range a.displaced {
+		out = append(out, u)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (a *applier) reject(line int, code, format string, args ...any) {
@@ -73,7 +105,7 @@ func (a *applier) reject(line int, code, format string, args ...any) {
 
 // records stages and upserts every kind but removals and repairs: one COPY
 // fills each kind's staging table, and one pipelined batch upserts them all
-// and reports the unknown enterprises.
+// and reports the unknown enterprises and the displaced ones.
 //
 // The staging tables are session temporary tables emptied at commit (ON
 // COMMIT DELETE ROWS), created the first time a connection applies a
@@ -117,10 +149,18 @@ func (a *applier) records(ctx context.Context, b *store.Batch) error {
 		}
 		batch.Queue(k.upsert).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
+				var displaced bool
 				var line int
 				var uscc string
-				if err := rows.Scan(&line, &uscc); err != nil {
+				if err := rows.Scan(&displaced, &line, &uscc); err != nil {
 					return err
+				}
+				if displaced {
+					if a.displaced == nil {
+						a.displaced = map[string]struct{}{}
+					}
+					a.displaced[uscc] = struct{}{}
+					continue
 				}
 				a.reject(line, store.CodeUnknownReference,
 					"%s refers to enterprise %s, which is neither stored nor in this import", k.record, uscc)

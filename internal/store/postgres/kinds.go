@@ -23,7 +23,10 @@ type kind struct {
 	copyColumns []string
 	createStage string
 	// upsert writes the staged rows that name a known enterprise and, but
-	// for enterprises, returns the line and USCC of those that do not.
+	// for enterprises, returns rows (displaced, line, uscc): with displaced
+	// false, the line and USCC of each staged row that names an unknown
+	// enterprise; with displaced true (and line 0), each enterprise that
+	// lost a row to another, once.
 	upsert string
 }
 
@@ -153,11 +156,24 @@ func newKind(record, table string, key []string, ref string, cols []column,
 		return k
 	}
 	// One statement: look each reference up once, upsert the known, and
-	// return the line and reference of the others.
+	// return the line and reference of the others; then the previous
+	// owners of the rows the upsert gave another reference. Every part of
+	// a statement reads the snapshot it started with, so the final SELECT
+	// reads the table as it was before the INSERT; RETURNING lists only
+	// the rows inserted or changed, so an unchanged re-import probes
+	// nothing, and a new row finds no previous owner.
+	on := make([]string, len(key))
+	for i, c := range key {
+		on[i] = "p." + c + " = u." + c
+	}
 	k.upsert = `WITH staged AS MATERIALIZED (
 			SELECT s.*, s.` + ref + ` IS NULL OR e.uscc IS NOT NULL AS known
 			FROM ` + k.stage + ` s LEFT JOIN enterprises e ON e.uscc = s.` + ref + `),
-		upserted AS (` + fmt.Sprintf(upsert, "staged", " WHERE s.known") + `)
-		SELECT line, ` + ref + ` FROM staged WHERE NOT known`
+		upserted AS (` + fmt.Sprintf(upsert, "staged", " WHERE s.known") + `
+			RETURNING ` + keys + `, ` + ref + `)
+		SELECT false, line, ` + ref + ` FROM staged WHERE NOT known
+		UNION ALL
+		SELECT DISTINCT true, 0, p.` + ref + ` FROM upserted u JOIN ` + table + ` p ON ` + strings.Join(on, " AND ") + `
+		WHERE p.` + ref + ` IS NOT NULL AND p.` + ref + ` IS DISTINCT FROM u.` + ref
 	return k
 }

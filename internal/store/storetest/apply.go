@@ -247,6 +247,94 @@ func testApplyRecordMovesEnterprise(t *testing.T, s store.Store) {
 	}
 }
 
+// Apply reports in Batch.Displaced the enterprises a batch took records
+// from (so that a cache can drop what it holds about them): exactly those
+// whose record, by natural key, now belongs to another enterprise or none,
+// compared with before the batch; sorted, unique, and replaced by every
+// Apply.
+func testApplyReportsDisplaced(t *testing.T, s store.Store) {
+	a, b, c, unknown := company(1), company(2), company(3), company(99)
+	caseOf := func(u *string) credit.TypicalCase {
+		return with(typicalCase("T1", "2024-07-01"), func(c *credit.TypicalCase) { c.USCC = u })
+	}
+	// One record of every kind whose natural key is not its USCC.
+	records := func(u string) []any {
+		return []any{
+			license(u, "L1", "2024-01-01"),
+			penalty(u, "P1", "2024-02-01"),
+			inspection(u, "I1", "2024-03-01"),
+			abnormal(u, "A1", "2024-04-01"),
+			serious(u, "S1", "2024-05-01"),
+			commitment(u, "C1", "2024-06-01"),
+			caseOf(&u),
+		}
+	}
+	// displaced applies records as one batch, which must be accepted
+	// whole, and returns its Displaced.
+	displaced := func(t *testing.T, records ...any) []string {
+		t.Helper()
+		bt := batch(records...)
+		bt.Displaced = []string{"stale"} // Apply replaces it
+		rej, err := s.Apply(t.Context(), bt)
+		if err != nil || len(rej) > 0 {
+			t.Fatalf("Apply: %v, rejected %+v", err, rej)
+		}
+		return bt.Displaced
+	}
+	none := []string(nil)
+
+	t.Run("new records displace nobody", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, append([]any{enterprise(a), enterprise(b), enterprise(c)}, records(a)...)...), none)
+	})
+	t.Run("an unchanged re-import displaces nobody", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, records(a)...), none)
+	})
+	t.Run("a licence, a penalty and a typical case moved to another enterprise", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, license(b, "L1", "2024-01-01"), penalty(b, "P1", "2024-02-01"), caseOf(&b)), []string{a})
+		eqKeys(t, "back", displaced(t, license(a, "L1", "2024-01-01"), penalty(a, "P1", "2024-02-01"), caseOf(&a)), []string{b})
+	})
+	// Each kind on its own: each has its own key and its own statement.
+	kinds := []string{"licence", "penalty", "inspection", "abnormal listing", "serious listing", "commitment", "typical case"}
+	for i, r := range records(b) {
+		t.Run("moved "+kinds[i], func(t *testing.T) {
+			eqKeys(t, "Displaced", displaced(t, r), []string{a})
+			eqKeys(t, "moved back", displaced(t, records(a)[i]), []string{b})
+		})
+	}
+	t.Run("a new record, after the moves", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, license(b, "L2", "2024-01-01"), penalty(c, "P2", "2024-02-01")), none)
+	})
+	t.Run("a typical case that no longer names an enterprise", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, caseOf(nil)), []string{a})
+		eqKeys(t, "named again", displaced(t, caseOf(&a)), none)
+	})
+	t.Run("several enterprises, sorted and once each", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t, penalty(c, "P1", "2024-02-01"), license(c, "L1", "2024-01-01"),
+			penalty(a, "P2", "2024-02-01"), inspection(c, "I1", "2024-03-01")), []string{a, c})
+		// Now P1, L1 and I1 are c's and P2 is a's: swap them back.
+		eqKeys(t, "swapped", displaced(t, penalty(a, "P1", "2024-02-01"), license(a, "L1", "2024-01-01"),
+			inspection(a, "I1", "2024-03-01"), penalty(c, "P2", "2024-02-01")), []string{a, c})
+	})
+	t.Run("a key named twice in a batch compares the batch's end with its start", func(t *testing.T) {
+		// The last line of a key wins: P3 is new and ends b's, P1 ends a's again.
+		eqKeys(t, "Displaced", displaced(t, penalty(a, "P3", "2024-02-01"), penalty(b, "P3", "2024-02-01"),
+			penalty(c, "P1", "2024-02-01"), penalty(a, "P1", "2024-02-01")), none)
+		v := regulator("2024-12-31")
+		eqKeys(t, "b's penalties", keysOf(penaltiesOf(t, s, v, b), penaltyKey), []string{"P3"})
+		eqKeys(t, "c's penalties", keysOf(penaltiesOf(t, s, v, c), penaltyKey), []string{"P2"})
+	})
+	t.Run("a rejected line moves nothing", func(t *testing.T) {
+		bt := batch(penalty(unknown, "P1", "2024-02-01"))
+		if rej, err := s.Apply(t.Context(), bt); err != nil || len(rej) != 1 {
+			t.Fatalf("Apply: %v, rejected %+v; want one rejection", err, rej)
+		}
+		eqKeys(t, "Displaced", bt.Displaced, none)
+	})
+	t.Run("an empty batch", func(t *testing.T) {
+		eqKeys(t, "Displaced", displaced(t), none)
+	})
+}
+
 // Repairing an abnormal listing records the repair and, when the listing
 // has no removal yet, removes it on the repair date; an existing removal
 // stays as it was.

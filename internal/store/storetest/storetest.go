@@ -22,6 +22,9 @@
 //   - A typical case naming an unknown enterprise is an UNKNOWN_REFERENCE.
 //   - Re-importing a penalty or listing keeps the repair and removal already
 //     applied to it; an enterprise re-import replaces every field.
+//   - A record re-imported under another USCC moves to it, and Apply names
+//     the enterprise it left in Batch.Displaced: the owner of each key the
+//     batch wrote, before the batch, if it differs from the owner after it.
 //   - Every period ends where credit.Policy says, to the day (time.AddDate
 //     arithmetic, not SQL intervals: 29 February + 3 years = 1 March).
 //   - Page.First is clamped by Page.Limit (0 = 20, at most 100).
@@ -68,6 +71,7 @@ var storeTests = []storeTest{
 	{"ApplyKeepsRepairsAndRemovals", testApplyKeepsRepairsAndRemovals},
 	{"ApplyEnterpriseReplaces", testApplyEnterpriseReplaces},
 	{"ApplyRecordMovesEnterprise", testApplyRecordMovesEnterprise},
+	{"ApplyReportsDisplaced", testApplyReportsDisplaced},
 	{"ApplyAbnormalRepair", testApplyAbnormalRepair},
 	{"ApplyRejectedLeavesNoTrace", testApplyRejectedLeavesNoTrace},
 	{"ApplyEmptyBatch", testApplyEmptyBatch},
