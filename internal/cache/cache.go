@@ -110,6 +110,8 @@ type Cache struct {
 	// hints remembers each entry's tags as this replica last saw them, so
 	// a lookup can fetch them with the entry (see redisStore.get).
 	hints *otter.Cache[string, []string]
+	// recent remembers when this replica last stored each answer.
+	recent *otter.Cache[string, time.Time]
 
 	replayMu   sync.Mutex  // one replay at a time; lookups wait for it
 	hasPending atomic.Bool // fast path: nothing to replay
@@ -129,6 +131,7 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 		opts:    opts,
 		pending: make(map[string]struct{}),
 		hints:   otter.Must(&otter.Options[string, []string]{MaximumSize: maxHints}),
+		recent:  otter.Must(&otter.Options[string, time.Time]{MaximumSize: maxHints}),
 	}
 	if client != nil {
 		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
@@ -196,6 +199,72 @@ func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
 		a.v, a.ok = c.local.get(id)
 	}
 	return a.v, a.ok, src
+}
+
+// recentFlight is how long after storing an answer a new flight on its key
+// looks the key up again before computing (see DoTagged).
+const recentFlight = 2 * time.Second
+
+// lookupWrites is lookup that also returns WritesTag's current version, read
+// in the same round trip (created, in one more, the first time).
+func (c *Cache) lookupWrites(ctx context.Context, id string) ([]byte, bool, int64) {
+	type answer struct {
+		v      []byte
+		ok     bool
+		writes int64
+	}
+	a, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (answer, error) {
+		if err := c.replayPending(ctx); err != nil {
+			return answer{}, err
+		}
+		hint, _ := c.hints.GetIfPresent(id)
+		v, ok, tags, w, err := c.redis.getWith(ctx, id, hint, WritesTag)
+		if err == nil && tags != nil && !slices.Equal(tags, hint) {
+			c.hints.Set(id, tags)
+		}
+		if err == nil && !ok && w == 0 { // no write yet under this prefix: start its version
+			var vs []int64
+			if vs, err = c.redis.versions(ctx, []string{WritesTag}); err == nil {
+				w = vs[0]
+			}
+		}
+		return answer{v, ok, w}, err
+	})
+	src := SourceRedis
+	if err != nil {
+		src = SourceLocal
+		a.v, a.ok = c.local.get(id)
+		a.writes = c.local.versions([]string{WritesTag})[0]
+	}
+	if a.ok {
+		c.opts.Metrics.Hit(src, len(a.v))
+	} else {
+		c.opts.Metrics.Miss(src)
+	}
+	return a.v, a.ok, a.writes
+}
+
+// versionsThenWrites is Versions(tags) followed by WritesTag's version, read
+// strictly after them (see DoTagged).
+func (c *Cache) versionsThenWrites(ctx context.Context, tags []string) (map[string]int64, int64) {
+	tags = uniq(tags)
+	type answer struct {
+		vs     []int64
+		writes int64
+	}
+	a, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (answer, error) {
+		vs, w, err := c.redis.versionsThen(ctx, tags, WritesTag)
+		return answer{vs, w}, err
+	})
+	if err != nil {
+		a.vs = c.local.versions(tags)
+		a.writes = c.local.versions([]string{WritesTag})[0]
+	}
+	out := make(map[string]int64, len(tags))
+	for i, t := range tags {
+		out[t] = a.vs[i]
+	}
+	return out, a.writes
 }
 
 // Versions returns the current version of each tag, to be passed to Set. Read
@@ -456,7 +525,9 @@ var errNotShared = errors.New("cache: answer not shareable")
 // from the cache.
 func (c *Cache) DoTagged(ctx context.Context, key Key, compute func(context.Context) (Computed, error)) (value []byte, hit bool, err error) {
 	id := key.id()
-	if v, ok := c.get(ctx, id); ok {
+	// The entry and WritesTag's version come in one round trip.
+	v, ok, before := c.lookupWrites(ctx, id)
+	if ok {
 		return v, true, nil
 	}
 	var leader bool
@@ -465,10 +536,13 @@ func (c *Cache) DoTagged(ctx context.Context, key Key, compute func(context.Cont
 		leader = true
 		// A flight on this key may have ended, and stored its answer,
 		// between our lookup and this flight: look again before computing.
-		if v, ok, _ := c.lookup(ctx, id); ok {
-			return v, nil
+		if t, ok := c.recent.GetIfPresent(id); ok && c.opts.Now().Sub(t) < recentFlight {
+			if v, ok, w := c.lookupWrites(ctx, id); ok {
+				return v, nil
+			} else {
+				before = w
+			}
 		}
-		before := c.Versions(ctx, []string{WritesTag})[WritesTag]
 		r, err := compute(ctx)
 		if err != nil {
 			return nil, err
@@ -477,9 +551,10 @@ func (c *Cache) DoTagged(ctx context.Context, key Key, compute func(context.Cont
 		if !r.Store {
 			return nil, errNotShared
 		}
-		vs := c.Versions(ctx, r.Tags)
-		if after := c.Versions(ctx, []string{WritesTag})[WritesTag]; after == before {
+		vs, after := c.versionsThenWrites(ctx, r.Tags)
+		if after == before && after != 0 {
 			c.set(ctx, key, id, r.Value, r.Tags, vs, r.TTL)
+			c.recent.Set(id, c.opts.Now())
 		}
 		return r.Value, nil
 	}

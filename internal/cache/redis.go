@@ -60,15 +60,37 @@ func (r *redisStore) tagKey(tag string) string  { return r.prefix + "t:" + tag }
 // and a second only for tags the hint missed. It returns the entry's tags,
 // the next hint.
 func (r *redisStore) get(ctx context.Context, id string, hint []string) ([]byte, bool, []string, error) {
+	v, ok, tags, _, err := r.getWith(ctx, id, hint, "")
+	return v, ok, tags, err
+}
+
+// getWith is get that also reads the version of the tag extra ("": none) in
+// the entry's pipeline; 0 if that tag does not exist.
+func (r *redisStore) getWith(ctx context.Context, id string, hint []string, extra string) ([]byte, bool, []string, int64, error) {
 	pipe := r.client.Pipeline()
 	entryCmd := pipe.Get(ctx, r.entryKey(id))
 	known := make(map[string]*redis.StringCmd, len(hint))
 	for _, t := range hint {
 		known[t] = pipe.Get(ctx, r.tagKey(t))
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, false, nil, err
+	var extraCmd *redis.StringCmd
+	if extra != "" {
+		extraCmd = pipe.Get(ctx, r.tagKey(extra))
 	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, false, nil, 0, err
+	}
+	var extraVersion int64
+	if extraCmd != nil {
+		extraVersion, _ = extraCmd.Int64() // redis.Nil: 0, a version no tag has
+	}
+	v, ok, tags, err := r.check(ctx, entryCmd, known)
+	return v, ok, tags, extraVersion, err
+}
+
+// check validates the entry entryCmd read against the tag versions in known,
+// reading those known lacks.
+func (r *redisStore) check(ctx context.Context, entryCmd *redis.StringCmd, known map[string]*redis.StringCmd) ([]byte, bool, []string, error) {
 	raw, err := entryCmd.Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil, nil
@@ -108,6 +130,63 @@ func (r *redisStore) get(ctx context.Context, id string, hint []string) ([]byte,
 
 func (r *redisStore) set(ctx context.Context, id string, entry []byte, ttl time.Duration) error {
 	return r.client.Set(ctx, r.entryKey(id), entry, ttl).Err()
+}
+
+// versionsThen returns the versions of tags (created where missing) and
+// then, read strictly after them, the version of last (0 if missing). On a
+// single node one pipeline keeps that order (a pipeline's commands run in
+// order); on Cluster the pipeline is split across nodes and run at once, so
+// last takes a round trip of its own.
+func (r *redisStore) versionsThen(ctx context.Context, tags []string, last string) ([]int64, int64, error) {
+	_, single := r.client.(*redis.Client)
+	pipe := r.client.Pipeline()
+	cmds := make([]*redis.StringCmd, len(tags))
+	for i, t := range tags {
+		cmds[i] = pipe.Get(ctx, r.tagKey(t))
+	}
+	var lastCmd *redis.StringCmd
+	if single {
+		lastCmd = pipe.Get(ctx, r.tagKey(last))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, 0, err
+	}
+	out := make([]int64, len(tags))
+	var missing []string
+	var at []int
+	for i, c := range cmds {
+		v, err := c.Int64()
+		if err != nil {
+			missing, at = append(missing, tags[i]), append(at, i)
+			continue
+		}
+		out[i] = v
+	}
+	if len(missing) > 0 { // born now: no entry can depend on them yet
+		vs, err := r.versions(ctx, missing)
+		if err != nil {
+			return nil, 0, err
+		}
+		for j, i := range at {
+			out[i] = vs[j]
+		}
+		lastCmd = nil // read last again, after these versions
+	}
+	if lastCmd == nil {
+		lastCmd = r.client.Get(ctx, r.tagKey(last))
+		if err := lastCmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, 0, err
+		}
+	}
+	lv, err := lastCmd.Int64()
+	if err != nil { // never bumped yet: create it (this answer is then not stored)
+		vs, err := r.versions(ctx, []string{last})
+		if err != nil {
+			return nil, 0, err
+		}
+		lv = vs[0]
+	}
+	return out, lv, nil
 }
 
 func (r *redisStore) versions(ctx context.Context, tags []string) ([]int64, error) {
