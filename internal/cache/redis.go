@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -132,61 +133,48 @@ func (r *redisStore) set(ctx context.Context, id string, entry []byte, ttl time.
 	return r.client.Set(ctx, r.entryKey(id), entry, ttl).Err()
 }
 
-// versionsThen returns the versions of tags (created where missing) and
-// then, read strictly after them, the version of last (0 if missing). On a
-// single node one pipeline keeps that order (a pipeline's commands run in
-// order); on Cluster the pipeline is split across nodes and run at once, so
-// last takes a round trip of its own.
+// versionsThen returns the versions of tags and then, read strictly after
+// them, the version of last, creating any that is missing. On a single node
+// one pipeline keeps that order (a pipeline's commands run in order); on
+// Cluster the pipeline is split across nodes and run at once, so last takes
+// a round trip of its own.
 func (r *redisStore) versionsThen(ctx context.Context, tags []string, last string) ([]int64, int64, error) {
-	_, single := r.client.(*redis.Client)
-	pipe := r.client.Pipeline()
-	cmds := make([]*redis.StringCmd, len(tags))
-	for i, t := range tags {
-		cmds[i] = pipe.Get(ctx, r.tagKey(t))
-	}
-	var lastCmd *redis.StringCmd
-	if single {
-		lastCmd = pipe.Get(ctx, r.tagKey(last))
-	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, 0, err
-	}
-	out := make([]int64, len(tags))
-	var missing []string
-	var at []int
-	for i, c := range cmds {
-		v, err := c.Int64()
+	if _, single := r.client.(*redis.Client); !single {
+		out, err := r.versions(ctx, tags)
 		if err != nil {
-			missing, at = append(missing, tags[i]), append(at, i)
+			return nil, 0, err
+		}
+		lv, err := r.versions(ctx, []string{last})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out, lv[0], nil
+	}
+	ttl := strconv.FormatInt(r.tagTTL.Milliseconds(), 10)
+	for attempt := 0; ; attempt++ {
+		pipe := r.client.Pipeline()
+		cmds := make([]*redis.Cmd, len(tags)+1)
+		for i, t := range append(slices.Clip(tags), last) {
+			cmds[i] = versionScript.EvalSha(ctx, pipe, []string{r.tagKey(t)}, ttl)
+		}
+		_, err := pipe.Exec(ctx)
+		if err != nil && attempt == 0 && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			if err := versionScript.Load(ctx, r.client).Err(); err != nil {
+				return nil, 0, err
+			}
 			continue
 		}
-		out[i] = v
-	}
-	if len(missing) > 0 { // born now: no entry can depend on them yet
-		vs, err := r.versions(ctx, missing)
 		if err != nil {
 			return nil, 0, err
 		}
-		for j, i := range at {
-			out[i] = vs[j]
+		out := make([]int64, len(cmds))
+		for i, c := range cmds {
+			if out[i], err = c.Int64(); err != nil {
+				return nil, 0, err
+			}
 		}
-		lastCmd = nil // read last again, after these versions
+		return out[:len(tags)], out[len(tags)], nil
 	}
-	if lastCmd == nil {
-		lastCmd = r.client.Get(ctx, r.tagKey(last))
-		if err := lastCmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
-			return nil, 0, err
-		}
-	}
-	lv, err := lastCmd.Int64()
-	if err != nil { // never bumped yet: create it (this answer is then not stored)
-		vs, err := r.versions(ctx, []string{last})
-		if err != nil {
-			return nil, 0, err
-		}
-		lv = vs[0]
-	}
-	return out, lv, nil
 }
 
 func (r *redisStore) versions(ctx context.Context, tags []string) ([]int64, error) {
