@@ -121,7 +121,7 @@ var Settings = []Setting{
 	{"CACHE_LOCAL_MAX_BYTES", "67108864", "bytes of answers kept in process while Redis is absent or failing", int64Set(func(c *Config) *int64 { return &c.CacheLocalMaxBytes })},
 	{"CACHE_HTTP_MAX_AGE", "0s", "max-age of PUBLIC GET answers for HTTP caches and CDNs; 0 → revalidate each time (ETag, 304)", durationOrZero(func(c *Config) *time.Duration { return &c.CacheHTTPMaxAge })},
 	{"CACHE_BULK_INVALIDATION", "1000", "a write touching more enterprises than this invalidates every cached answer at once", intSet(func(c *Config) *int { return &c.CacheBulkTags })},
-	{"ENTITY_CACHE_MAX_BATCH", "10", "per-enterprise record reads of at most this many enterprises are shared through the entity cache; 0 turns it off", intSet(func(c *Config) *int { return &c.EntityMaxBatch })},
+	{"ENTITY_CACHE_MAX_BATCH", "0", "per-enterprise record reads of at most this many enterprises are shared through the entity cache (try 10 when the store is slower than Redis); 0 turns it off", intSet(func(c *Config) *int { return &c.EntityMaxBatch })},
 	{"APQ_TTL", "720h", "how long an automatic persisted query is kept in Redis after its last use", duration(func(c *Config) *time.Duration { return &c.APQTTL })},
 	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
 }
