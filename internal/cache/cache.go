@@ -306,37 +306,25 @@ func (c *Cache) set(ctx context.Context, key Key, id string, value []byte, tags 
 	if !ok {
 		return
 	}
-	tags = uniq(tags)
-	deps := make([]tagVersion, len(tags))
-	var pos, neg int
-	for i, t := range tags {
-		v, ok := versions[t]
-		if !ok || v == 0 {
-			c.opts.Logger.Warn("cache: Set without a version for a tag; not stored", "tag", t)
-			return
-		}
-		if v > 0 {
-			pos++
-		} else {
-			neg++
-		}
-		deps[i] = tagVersion{t, v}
-	}
-	if pos > 0 && neg > 0 {
-		c.opts.Logger.Warn("cache: Set with versions from both Redis and the local fallback; not stored")
+	deps, fromRedis, ok := c.depsOf(tags, versions)
+	if !ok {
 		return
 	}
-	if neg == 0 {
+	if fromRedis || len(deps) == 0 {
 		entry := encodeEntry(deps, value)
 		_, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, c.redis.set(ctx, id, entry, life)
 		})
 		if err == nil {
-			c.hints.Set(id, tags)
+			hint := make([]string, len(deps))
+			for i, d := range deps {
+				hint[i] = d.tag
+			}
+			c.hints.Set(id, hint)
 			c.opts.Metrics.Set(SourceRedis, len(value))
 			return
 		}
-		if pos > 0 {
+		if fromRedis {
 			return // Redis versions mean nothing to the local fallback
 		}
 	}

@@ -140,7 +140,7 @@ func (c *Cache) depsOf(tags []string, versions map[string]int64) (deps []tagVers
 	for i, t := range tags {
 		v, ok := versions[t]
 		if !ok || v == 0 {
-			c.opts.Logger.Warn("cache: SetMany without a version for a tag; not stored", "tag", t)
+			c.opts.Logger.Warn("cache: an entry without a version for a tag; not stored", "tag", t)
 			return nil, false, false
 		}
 		if v > 0 {
@@ -151,7 +151,7 @@ func (c *Cache) depsOf(tags []string, versions map[string]int64) (deps []tagVers
 		deps[i] = tagVersion{t, v}
 	}
 	if pos > 0 && neg > 0 {
-		c.opts.Logger.Warn("cache: SetMany with versions from both Redis and the local fallback; not stored")
+		c.opts.Logger.Warn("cache: an entry with versions from both Redis and the local fallback; not stored")
 		return nil, false, false
 	}
 	return deps, pos > 0, true
