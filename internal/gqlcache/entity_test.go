@@ -20,34 +20,13 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
 	"github.com/creditgraph/creditgraph/internal/store/storetest"
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
-// entityRedis connects to TEST_REDIS_URL. Without it the test is skipped,
-// or, under CI=true, fails: CI must never pass by skipping. A URL that is
-// set but does not answer is a failure.
+// entityRedis connects to TEST_REDIS_URL (see testenv.Redis).
 func entityRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		msg := "TEST_REDIS_URL is not set; set it (e.g. redis://127.0.0.1:6379/0) to run Redis integration tests"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + " (CI=true: integration tests must run)")
-		}
-		t.Skip(msg)
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatalf("TEST_REDIS_URL: %v", err)
-	}
-	opt.ContextTimeoutEnabled = true
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { _ = c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		t.Fatalf("TEST_REDIS_URL=%s does not answer: %v", opt.Addr, err)
-	}
-	return c
+	return testenv.Redis(t, testenv.ContextTimeouts)
 }
 
 var entityPrefixSeq atomic.Int64

@@ -88,7 +88,7 @@ func (p *redisProcess) kill() {
 // the local share, without error; after a restart, shared limiting resumes
 // when the breaker's cooldown ends.
 func TestSharedDegradesAndRecovers(t *testing.T) {
-	testRedisURL(t) // an integration test: same gate as the others
+	newTestClient(t) // an integration test: same gate as the others
 	tests := []struct {
 		name   string
 		client func(addr string) *redis.Client

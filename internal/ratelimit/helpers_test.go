@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,67 +11,27 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // fakeClock is the injected clock: limiter logic tests move time by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type fakeClock = testenv.Clock
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	return testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 }
 
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// needServer follows the pgx rule: without the server the test skips with a
-// message naming what is missing, but under CI=true it fails.
+// needServer: without the server the test skips, but under CI=true it fails.
 func needServer(t testing.TB, format string, args ...any) {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: integration tests must run)")
-	}
-	t.Skip(msg)
+	testenv.NeedServer(t, format, args...)
 }
 
-// testRedisURL returns TEST_REDIS_URL, or skips/fails without it.
-func testRedisURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		needServer(t, "TEST_REDIS_URL is not set; set it (e.g. redis://127.0.0.1:6379/0) to run Redis integration tests")
-	}
-	return u
-}
-
-// newTestClient connects to TEST_REDIS_URL; a URL that is set but does not
-// answer is a failure, not a skip.
+// newTestClient connects to TEST_REDIS_URL.
 func newTestClient(t testing.TB) *redis.Client {
 	t.Helper()
-	opt, err := redis.ParseURL(testRedisURL(t))
-	if err != nil {
-		t.Fatalf("TEST_REDIS_URL: %v", err)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { _ = c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		t.Fatalf("TEST_REDIS_URL=%s does not answer: %v", opt.Addr, err)
-	}
-	return c
+	return testenv.Redis(t)
 }
 
 var prefixSeq atomic.Int64
