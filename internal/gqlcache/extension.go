@@ -12,8 +12,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/creditgraph/creditgraph/dataloader"
+	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/audit"
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/cache"
@@ -117,8 +119,11 @@ func (e *Extension) InterceptResponse(ctx context.Context, next graphql.Response
 		return cache.Computed{Value: value, Tags: tags.list(), Store: ok}, nil
 	})
 	switch {
-	case err != nil: // only a context error: the request is over
-		return graphql.ErrorResponse(ctx, "%s", err.Error())
+	case err != nil: // only a context error: the request timed out or was abandoned
+		return &graphql.Response{Errors: gqlerror.List{{
+			Message:    "the request ran out of time before its answer was ready; retry later",
+			Extensions: map[string]any{"code": apierr.Unavailable},
+		}}}
 	case computed != nil && (len(computed.Errors) > 0 || len(computed.Data) == 0):
 		// This caller's own answer, with its errors and extensions.
 		st.set(StatusMiss, "")
