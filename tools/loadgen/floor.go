@@ -133,13 +133,9 @@ func (o options) floorPlan(log io.Writer) (*floorPlan, error) {
 			}
 		}
 	}
-	query := o.query
-	if o.queryFile != "" {
-		raw, err := os.ReadFile(o.queryFile)
-		if err != nil {
-			return nil, err
-		}
-		query = string(raw)
+	query, err := o.queryText()
+	if err != nil {
+		return nil, err
 	}
 	var values []string
 	switch {

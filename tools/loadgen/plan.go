@@ -93,13 +93,9 @@ func (o options) plan() (*plan, error) {
 		}
 		p.targets = append(p.targets, b)
 	}
-	query := o.query
-	if o.queryFile != "" {
-		raw, err := os.ReadFile(o.queryFile)
-		if err != nil {
-			return nil, err
-		}
-		query = string(raw)
+	query, err := o.queryText()
+	if err != nil {
+		return nil, err
 	}
 	var usccs []string
 	switch {
@@ -207,4 +203,13 @@ func (s bodySource) body(i int) []byte {
 	v := s.values[i%len(s.values)]
 	b := make([]byte, 0, len(s.prefix)+len(v)+len(s.suffix))
 	return append(append(append(b, s.prefix...), v...), s.suffix...)
+}
+
+// queryText is -query, or the contents of -query-file when given.
+func (o options) queryText() (string, error) {
+	if o.queryFile == "" {
+		return o.query, nil
+	}
+	raw, err := os.ReadFile(o.queryFile)
+	return string(raw), err
 }
