@@ -74,10 +74,13 @@ func TestImportCommand(t *testing.T) {
 	}
 	bad := `{"kind":"enterprise","uscc":"91350100MA2XYK001H","name":"x","status":"operating","region_code":"350102"}` + "\n" +
 		`{"kind":"license","uscc":"91350100MA2XYK001G","license_number":"L1","name":"n","authority":"a","decided_on":"2026-01-01"}` + "\n" +
-		`{"kind":"enterprise","uscc":"91350100MA2XYK001G","name":"甲","status":"operating","region_code":"350102"}` + "\n"
+		`{"kind":"enterprise","uscc":"91350100MA2XYK001G","name":"甲","status":"operating","region_code":"350102"}` + "\n" +
+		`{"kind":"enterprise","uscc":"91350100MA2XYK002K","name":"乙\u0000","status":"operating","region_code":"350102"}` + "\n" +
+		`{"kind":"license","uscc":"91350100MA2XYK001G","license_number":"L2","name":"n","authority":"a","decided_on":"2026-01-02"}` + "\n"
 	out, err := runCmd(t, bad, "import", "-")
-	if exitCode(err) != 1 || !strings.Contains(out, `"accepted":2`) || !strings.Contains(out, `"line":1,"code":"INVALID_USCC"`) {
-		t.Errorf("a bad line: exit %d, %s", exitCode(err), out)
+	if exitCode(err) != 1 || !strings.Contains(out, `"accepted":3`) || !strings.Contains(out, `"line":1,"code":"INVALID_USCC"`) ||
+		!strings.Contains(out, `"line":4,"code":"CONTROL_CHARACTER"`) {
+		t.Errorf("bad lines among good ones: exit %d, %s", exitCode(err), out)
 	}
 	if _, err := runCmd(t, "", "import", filepath.Join(t.TempDir(), "missing.ndjson")); exitCode(err) != 2 {
 		t.Errorf("a missing file is fatal: exit %d", exitCode(err))

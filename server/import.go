@@ -41,12 +41,10 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 	if err != nil {
 		return err
 	}
-	total, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, stdin, files...)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	enc := json.NewEncoder(stdout)
-	if err := enc.Encode(total); err != nil {
+	total, importErr := newImporter(cfg, invalidating(cfg, st, rc, log), log).ImportFiles(ctx, stdin, files...)
+	// The summary is printed even when the import stopped: it says what
+	// was written before (exit 2, with "fatal" saying why).
+	if err := json.NewEncoder(stdout).Encode(total); err != nil {
 		return err
 	}
 	if rc != nil {
@@ -59,6 +57,9 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 				"running servers may answer without them for up to CACHE_TTL (%s)", err, cfg.CacheTTL)
 		}
 	}
+	if importErr != nil {
+		return &exitError{code: 2, err: fmt.Errorf("import: %w", importErr)}
+	}
 	if code := total.ExitCode(); code != 0 {
 		return &exitError{code: code}
 	}
@@ -70,6 +71,7 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 const importFlushTimeout = 10 * time.Second
 
 // newImporter is the one importer configuration every import path shares.
-func newImporter(cfg config.Config, st store.Store) *ingest.Importer {
-	return &ingest.Importer{Store: st, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors, MaxLineBytes: cfg.MaxLineBytes}
+func newImporter(cfg config.Config, st store.Store, log *slog.Logger) *ingest.Importer {
+	return &ingest.Importer{Store: st, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
+		MaxLineBytes: cfg.MaxLineBytes, Log: log}
 }

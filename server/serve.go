@@ -57,9 +57,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	if len(load) > 0 {
-		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, nil, load...)
+		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log), log).ImportFiles(ctx, nil, load...)
 		if err != nil {
-			return fmt.Errorf("--load: %w", err)
+			return fmt.Errorf("--load stopped after %d records were written: %s: %w", sum.Accepted, sum.Fatal, err)
 		}
 		log.Info("loaded", "files", load, "accepted", sum.Accepted, "rejected", sum.Rejected)
 		for _, e := range sum.Errors {

@@ -25,7 +25,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, withDem
 		}
 		rc := demo.Open()
 		defer rc.Close()
-		sum, err := newImporter(cfg, st).Import(ctx, rc)
+		sum, err := newImporter(cfg, st, log).Import(ctx, rc)
 		if err != nil {
 			return nil, fmt.Errorf("load demo dataset: %w", err)
 		}

@@ -253,6 +253,8 @@ func TestBadInput(t *testing.T) {
 		{"short USCC", `{ enterprise(uscc: "9135010") { name } }`, nil, "INVALID_USCC", "length"},
 		{"letter O", `{ enterprise(uscc: "91350100MA2XYK00OG") { name } }`, nil, "INVALID_USCC", "alphabet"},
 		{"bad check char", `{ enterprise(uscc: "91350100MA2XYK001H") { name } }`, nil, "INVALID_USCC", "check character"},
+		{"type 9 under market regulation", `{ enterprise(uscc: "99330102MA0000001K") { name } }`, nil, "INVALID_USCC", "organisation type check failed"},
+		{"division 000000", `{ enterprise(uscc: "91000000MA0000001R") { name } }`, nil, "INVALID_USCC", "division check failed"},
 		{"first 0", `{ enterprises(first: 0) { totalCount } }`, nil, "BAD_USER_INPUT", "between 1 and 100"},
 		{"first 101", `{ enterprises(first: 101) { totalCount } }`, nil, "BAD_USER_INPUT", "got 101"},
 		{"nested first", `{ enterprise(uscc: "` + foodCo + `") { penalties(first: 500) { totalCount } } }`, nil, "BAD_USER_INPUT", "between 1 and 100"},
@@ -298,6 +300,49 @@ func TestBadInput(t *testing.T) {
 		if r.code() != "BAD_USER_INPUT" {
 			t.Errorf("code = %q: %s", r.code(), r.raw)
 		}
+	})
+}
+
+// A control character in any string argument, literal or variable, at any
+// depth, is BAD_USER_INPUT naming the argument, before anything runs; on
+// PostgreSQL a NUL used to reach SQL and answer INTERNAL.
+func TestControlCharactersInArguments(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		tests := []struct {
+			name, query string
+			vars        map[string]any
+			msg         string
+		}{
+			{"literal in a filter", `{ enterprises(filter: {namePrefix: "福州\u0000"}) { totalCount } }`, nil,
+				`argument "filter.namePrefix" of enterprises contains a control character U+0000 at character 3`},
+			{"variable in a filter", `query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }`,
+				map[string]any{"f": map[string]any{"name": "泉州\u0000海禾"}}, `argument "filter.name" of enterprises contains a control character U+0000`},
+			{"whole variable", `query($u: ID!) { enterprise(uscc: $u) { name } }`, map[string]any{"u": "\u001b[2J"},
+				`argument "uscc" of enterprise contains a control character U+001B at character 1`},
+			{"inside a fragment", `query { ...F } fragment F on Query { enterprises(filter: {name: "a\u0007"}) { totalCount } }`, nil,
+				`argument "filter.name" of enterprises contains a control character U+0007`},
+			{"nested field", `{ seriousDishonestyList(first: 1) { nodes { enterprise { penalties(after: "x\u0000") { totalCount } } } } }`, nil,
+				`argument "after" of penalties contains a control character U+0000`},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := h.query(t, tt.query, tt.vars, bearer(regulatorKey)...)
+				if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, tt.msg) {
+					t.Fatalf("want BAD_USER_INPUT with %q, got %d %s", tt.msg, r.status, r.raw)
+				}
+				if strings.Contains(string(r.raw), `"data":{`) {
+					t.Errorf("the operation ran: %s", r.raw)
+				}
+			})
+		}
+		t.Run("tab and newline are refused in arguments too, other text passes", func(t *testing.T) {
+			r := h.query(t, `query($n: String) { enterprises(filter: {namePrefix: $n}) { totalCount } }`, map[string]any{"n": "福\t州"})
+			if r.code() != "BAD_USER_INPUT" {
+				t.Errorf("tab: %s", r.raw)
+			}
+			var out struct{ Enterprises struct{ TotalCount int } }
+			h.query(t, `{ enterprises(filter: {namePrefix: "福州\u3000"}) { totalCount } }`, nil).data(t, &out)
+		})
 	})
 }
 

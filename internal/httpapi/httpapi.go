@@ -168,6 +168,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
 	}
 	srv.Use(extension.Introspection{})
+	srv.Use(graph.ArgumentText{}) // before pricing: a refused operation costs nothing
 	apq := d.APQ
 	if apq == nil {
 		apq = gqlcache.NewPersistedQueries(nil, gqlcache.PersistedQueryOptions{})

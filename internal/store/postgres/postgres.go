@@ -117,7 +117,28 @@ func wrap(op string, err error) error {
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrAlreadyExists, err)
 	}
+	if errors.As(err, &pe) && invalidData(pe.Code) {
+		// The server's message may quote the value (personal data, say):
+		// only the SQLSTATE and the constraint or column name go on.
+		return fmt.Errorf("postgres: %s: %w (SQLSTATE %s%s%s)", op, store.ErrInvalidRecord, pe.Code,
+			prefixed(" constraint ", pe.ConstraintName), prefixed(" column ", pe.ColumnName))
+	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+// invalidData reports whether a SQLSTATE blames the data a statement
+// carried: 22 data exception (a value out of range, a NUL in text), 23
+// integrity constraint violation (a CHECK), 54 program limit exceeded (an
+// index row too large).
+func invalidData(code string) bool {
+	return strings.HasPrefix(code, "22") || strings.HasPrefix(code, "23") || strings.HasPrefix(code, "54")
 }
 
 // unavailable reports whether err means the server cannot be reached or will
