@@ -73,5 +73,5 @@ const importFlushTimeout = 10 * time.Second
 // newImporter is the one importer configuration every import path shares.
 func newImporter(cfg config.Config, st store.Store, log *slog.Logger) *ingest.Importer {
 	return &ingest.Importer{Store: st, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
-		MaxLineBytes: cfg.MaxLineBytes, Log: log}
+		MaxLineBytes: cfg.MaxLineBytes, Log: log, Now: cfg.Clock(), PublicationLead: cfg.PublicationLead}
 }

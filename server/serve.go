@@ -38,6 +38,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if cfg.ClockDate != nil {
+		log.Warn("CLOCK_DATE is set: every disclosure rule, import check and export uses this date as today, not the real date",
+			"today", cfg.ClockDate.Format(time.DateOnly))
+	}
 	st, err := openStore(ctx, cfg, log, true)
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	h := httpapi.New(httpapi.Deps{
 		Registry: reg, Meter: meterCfg,
-		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: time.Now, Log: log,
+		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: cfg.Clock(), Log: log,
 		Options: httpapi.Options{
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
 			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
@@ -98,7 +102,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags, EntityMaxBatch: cfg.EntityMaxBatch},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
-			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout,
+			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout, PublicationLead: cfg.PublicationLead,
 		},
 	})
 	srv := &http.Server{

@@ -28,8 +28,11 @@ type Config struct {
 	KeysFile        string
 	LogLevel        slog.Level
 	LogFormat       string // "text" or "json"
+	// ClockDate, when set (CLOCK_DATE), is "today" for the whole process.
+	ClockDate *time.Time
 
-	Disclosure credit.Settings
+	Disclosure      credit.Settings
+	PublicationLead credit.Period
 
 	MaxBodyBytes     int64
 	MaxQueryCost     int
@@ -82,6 +85,7 @@ var Settings = []Setting{
 	{"KEYS_FILE", "", "optional file of API keys (tier<TAB>name<TAB>scope<TAB>sha256-hex)", str(func(c *Config) *string { return &c.KeysFile })},
 	{"LOG_LEVEL", "info", "debug, info, warn or error", logLevel},
 	{"LOG_FORMAT", "text", "text or json", logFormat},
+	{"CLOCK_DATE", "", "YYYY-MM-DD: use this date as today for the disclosure rules, imports and exports (staging, demos, reproducible checks); unset → the real date", clockDate},
 	{"PENALTY_SHORT_PERIOD", "3m", "disclosure period of a penalty that is only a public reprimand and/or a lower-amount fine", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyShortPeriod })},
 	{"PENALTY_LONG_PERIOD", "3y", "disclosure period of any other disclosed penalty (longer if a restriction lasts longer)", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyLongPeriod })},
 	{"LOWER_FINE_INDIVIDUAL", "10000", "a fine below this many yuan on an individual business or natural person is a lower-amount fine", money(func(s *credit.Settings) *decimal.Decimal { return &s.LowerFineIndividual })},
@@ -92,6 +96,11 @@ var Settings = []Setting{
 	{"SERIOUS_REPAIR_WAIT", "1y", "early removal from the serious list by credit repair is possible after this", period(func(s *credit.Settings) *credit.Period { return &s.SeriousRepairWait })},
 	{"ABNORMAL_TO_SERIOUS_AFTER", "3y", "an abnormal listing this old and not removed is due for the serious list", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousAfter })},
 	{"ABNORMAL_TO_SERIOUS_REMINDER", "60d", "regulators are reminded this long before that date", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousReminder })},
+	{"MAX_PUBLICATION_LEAD", "30d", "an imported publication date may lie this far after today (later: DATE_IN_FUTURE)", func(c *Config, v string) error {
+		p, err := ParsePeriod(v)
+		c.PublicationLead = p
+		return err
+	}},
 	{"MAX_BODY_BYTES", "1048576", "largest request body accepted", int64Set(func(c *Config) *int64 { return &c.MaxBodyBytes })},
 	{"MAX_QUERY_COST", "1000", "most points a single query may cost (MAX_COST_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryCost })},
 	{"MAX_QUERY_NODES", "50000", "most nodes a single query may ask for (MAX_NODES_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryNodes })},
@@ -155,6 +164,32 @@ func str(f func(*Config) *string) func(*Config, string) error {
 
 func logLevel(c *Config, v string) error {
 	return c.LogLevel.UnmarshalText([]byte(v))
+}
+
+func clockDate(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+	if err != nil {
+		return errors.New("want a date YYYY-MM-DD")
+	}
+	c.ClockDate = &d
+	return nil
+}
+
+// Clock is the process's one clock: the real time, or with CLOCK_DATE that
+// date at the real time of day (UTC), so "today" is fixed while timestamps
+// still move on.
+func (c Config) Clock() credit.Clock {
+	if c.ClockDate == nil {
+		return time.Now
+	}
+	day := *c.ClockDate
+	return func() time.Time {
+		now := time.Now().UTC()
+		return day.Add(now.Sub(credit.DateOf(now)))
+	}
 }
 
 func logFormat(c *Config, v string) error {

@@ -25,6 +25,9 @@ type IngestOptions struct {
 	MaxErrors    int
 	MaxLineBytes int
 	Timeout      time.Duration // longest an ingest request may run
+	// PublicationLead: how far ahead of today a publication date may lie
+	// (zero: ingest.DefaultPublicationLead).
+	PublicationLead credit.Period
 }
 
 // ingestHandler serves POST /v1/ingest: an NDJSON body of import records,
@@ -61,7 +64,7 @@ func ingestHandler(d Deps) http.Handler {
 		}
 		body := http.MaxBytesReader(w, r.Body, limit)
 		im := &ingest.Importer{Store: d.Store, BatchSize: d.Ingest.BatchSize, MaxErrors: d.Ingest.MaxErrors,
-			MaxLineBytes: d.Ingest.MaxLineBytes, Log: d.Log}
+			MaxLineBytes: d.Ingest.MaxLineBytes, Log: d.Log, Now: d.Clock, PublicationLead: d.Ingest.PublicationLead}
 		sum, err := im.Import(r.Context(), body)
 		auditWrite(r.Context(), d.Audit, d.Log, c.KeyName, d.Clock(), sum)
 		if err != nil {

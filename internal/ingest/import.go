@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"time"
 
+	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -30,6 +32,12 @@ type Importer struct {
 	MaxErrors int
 	// MaxLineBytes is the longest line accepted (default 1 MiB).
 	MaxLineBytes int
+	// Now gives today for the date checks (DATE_IN_FUTURE); nil: time.Now.
+	// The server passes its one clock, so CLOCK_DATE moves imports too.
+	Now func() time.Time
+	// PublicationLead is how far ahead of today a publication date may lie
+	// (zero: DefaultPublicationLead).
+	PublicationLead credit.Period
 	// Log notes records the store refused (nil: not logged). It never
 	// receives record content, only line numbers, kinds and the store's
 	// error.
@@ -76,8 +84,17 @@ func (im *Importer) ImportSources(ctx context.Context, srcs ...Source) (Summary,
 	if im.Store == nil {
 		return Summary{}, errors.New("ingest: Importer has no Store")
 	}
+	now := im.Now
+	if now == nil {
+		now = time.Now
+	}
+	lead := im.PublicationLead
+	if lead == (credit.Period{}) {
+		lead = DefaultPublicationLead
+	}
 	j := &job{
 		im:        im,
+		dates:     DateRules{Today: credit.DateOf(now()), PublicationLead: lead},
 		batchSize: cmp.Or(im.BatchSize, DefaultBatchSize),
 		errs:      errorList{max: cmp.Or(im.MaxErrors, DefaultMaxErrors)},
 		srcs:      srcs,
@@ -121,6 +138,7 @@ func FatalMessage(err error) string {
 // overlap.
 type job struct {
 	im        *Importer
+	dates     DateRules // today is taken once, when the import starts
 	batchSize int
 	srcs      []Source
 
@@ -204,6 +222,7 @@ func (j *job) readSource(ctx context.Context, src int, s Source, out chan<- chun
 	defer rc.Close()
 	d := NewDecoder(rc)
 	d.MaxLineBytes = j.im.MaxLineBytes
+	d.Dates = j.dates
 	c := chunk{src: src}
 	keys := make(map[naturalKey]struct{}, j.batchSize)
 	send := func() error {
