@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/audit"
 	"github.com/creditgraph/creditgraph/internal/auth"
@@ -74,6 +75,8 @@ func usccOf(obj any) string {
 	case *credit.Inspection:
 		return o.USCC
 	case *credit.Commitment:
+		return o.USCC
+	case *model.CreditSummary:
 		return o.USCC
 	case *credit.TypicalCase:
 		if o.USCC != nil {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -409,4 +410,74 @@ func aliases(n int) string {
 		fmt.Fprintf(&b, " a%d: viewer { tier }", i)
 	}
 	return b.String()
+}
+
+// creditSummary counts what is disclosed today, so every tier gets the same
+// numbers for an enterprise with penalties in every state; a regulator gets
+// the whole file counted apart, in recorded.
+func TestCreditSummaryMeansTheSameInEveryTier(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		const q = `query($u: ID!) { enterprise(uscc: $u) { creditSummary {
+			licenseCount validLicenseCount penaltyCount totalFines latestPenaltyOn inspectionCount
+			nonCompliantInspectionCount onAbnormalOperationList onSeriousDishonestyList untrueCommitmentCount asOf } } }`
+		var summaries []string
+		for _, key := range []string{"", partnerKey, regulatorKey} {
+			var headers []string
+			if key != "" {
+				headers = bearer(key)
+			}
+			r := h.query(t, q, map[string]any{"u": foodCo}, headers...)
+			if len(r.Errors) > 0 {
+				t.Fatalf("%s", r.raw)
+			}
+			summaries = append(summaries, string(r.Data))
+		}
+		if summaries[0] != summaries[1] || summaries[0] != summaries[2] {
+			t.Fatalf("creditSummary differs by tier:\nPUBLIC    %s\nPARTNER   %s\nREGULATOR %s", summaries[0], summaries[1], summaries[2])
+		}
+		var out struct {
+			Enterprise struct {
+				CreditSummary struct {
+					PenaltyCount int
+					Recorded     struct {
+						PenaltyCount     int
+						TotalFines       string
+						PenaltiesByState []struct {
+							State string
+							Count int
+						}
+						AbnormalListingCount, SeriousListingCount int
+					}
+				}
+				Penalties struct {
+					TotalCount int
+					Nodes      []struct{ DisclosureState struct{ State string } }
+				}
+			}
+		}
+		h.query(t, `query($u: ID!) { enterprise(uscc: $u) {
+			creditSummary { penaltyCount recorded { penaltyCount totalFines penaltiesByState { state count } abnormalListingCount seriousListingCount } }
+			penalties(first: 100) { totalCount nodes { disclosureState { state } } } } }`,
+			map[string]any{"u": foodCo}, bearer(regulatorKey)...).data(t, &out)
+		e := out.Enterprise
+		rec := e.CreditSummary.Recorded
+		if rec.PenaltyCount != e.Penalties.TotalCount || rec.PenaltyCount <= e.CreditSummary.PenaltyCount {
+			t.Fatalf("recorded.penaltyCount %d, penalties on file %d, disclosed %d: want all on file, more than disclosed",
+				rec.PenaltyCount, e.Penalties.TotalCount, e.CreditSummary.PenaltyCount)
+		}
+		want := map[string]int{}
+		for _, n := range e.Penalties.Nodes {
+			want[n.DisclosureState.State]++
+		}
+		got := map[string]int{}
+		for _, s := range rec.PenaltiesByState {
+			got[s.State] = s.Count
+		}
+		if !maps.Equal(got, want) || got["DISCLOSED"] != e.CreditSummary.PenaltyCount {
+			t.Errorf("penaltiesByState %v, want %v with DISCLOSED = penaltyCount %d", got, want, e.CreditSummary.PenaltyCount)
+		}
+		if r := h.query(t, `{ enterprise(uscc: "`+foodCo+`") { creditSummary { recorded { penaltyCount } } } }`, nil, bearer(partnerKey)...); r.code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("PARTNER can ask for recorded: %s", r.raw)
+		}
+	})
 }
