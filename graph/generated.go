@@ -49,7 +49,6 @@ type ResolverRoot interface {
 
 type DirectiveRoot struct {
 	Disclosure func(ctx context.Context, obj any, next graphql.Resolver, tier credit.Tier) (res any, err error)
-	Redacted   func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -1775,7 +1774,12 @@ enum Tier {
 "The least tier that may read this field. 可读取该字段的最低层级。"
 directive @disclosure(tier: Tier!) on FIELD_DEFINITION
 
-"Free text in which personal data (ID, phone and bank card numbers, e-mail addresses) is replaced by [已脱敏] below REGULATOR. 个人信息脱敏。"
+"""
+Free text in which personal data (ID, passport, phone, bank card and account numbers, e-mail addresses,
+vehicle plates, home addresses past the district, health information, names of third persons) is
+hidden below REGULATOR: numbers and addresses become [已脱敏], a person's name becomes surname + 某.
+自由文本中的个人信息对公众和合作方脱敏。
+"""
 directive @redacted on FIELD_DEFINITION
 
 "Where a record stands under the disclosure rules (公示状态). 公示状态。"
@@ -2122,11 +2126,11 @@ type Penalty {
   "Decision number (决定书文号). 决定书文号。"
   decisionNumber: ID!
   "Violation type (违法行为类型). 违法行为类型。"
-  violationType: String!
+  violationType: String! @redacted
   "Facts of the violation (违法事实); personal data redacted below REGULATOR. 违法事实。"
   facts: String @redacted
   "Legal basis (处罚依据). 处罚依据。"
-  basis: String
+  basis: String @redacted
   "Penalty types (处罚种类). 处罚种类。"
   penaltyTypes: [PenaltyType!]!
   "Penalty content (处罚内容). 处罚内容。"
@@ -2194,7 +2198,7 @@ type Inspection {
   "Items checked (检查事项); personal data redacted below REGULATOR. 检查事项。"
   items: String @redacted
   "Product sampled (抽检产品). 抽检产品。"
-  product: String
+  product: String @redacted
   "Batch sampled (批次). 批次。"
   batch: String
   "Key area. 重点领域。"
@@ -2295,8 +2299,8 @@ type Commitment {
 type TypicalCase {
   "Case identifier. 案例编号。"
   caseId: ID!
-  "Title. 标题。"
-  title: String!
+  "Title; personal data redacted below REGULATOR. 标题。"
+  title: String! @redacted
   "Summary; personal data redacted below REGULATOR. 案情摘要。"
   summary: String! @redacted
   "The enterprise concerned, if named. 涉及企业。"
@@ -3793,20 +3797,7 @@ func (ec *executionContext) _Commitment_content(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4696,20 +4687,7 @@ func (ec *executionContext) _Enterprise_address(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Address, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -4732,20 +4710,7 @@ func (ec *executionContext) _Enterprise_businessScope(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.BusinessScope, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -5454,20 +5419,7 @@ func (ec *executionContext) _Inspection_items(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Items, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -5829,20 +5781,7 @@ func (ec *executionContext) _License_content(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6305,20 +6244,7 @@ func (ec *executionContext) _Listing_reason(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Reason, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6973,20 +6899,7 @@ func (ec *executionContext) _Penalty_facts(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Facts, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -7055,20 +6968,7 @@ func (ec *executionContext) _Penalty_content(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -8323,20 +8223,7 @@ func (ec *executionContext) _Removal_reason(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Reason, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -8644,20 +8531,7 @@ func (ec *executionContext) _TypicalCase_summary(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Summary, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
