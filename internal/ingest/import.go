@@ -220,7 +220,12 @@ func (j *job) readSource(ctx context.Context, src int, s Source, out chan<- chun
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer rc.Close()
-	d := NewDecoder(rc)
+	in, zc, err := Gunzip(rc)
+	if err != nil {
+		return err
+	}
+	defer zc.Close()
+	d := NewDecoder(in)
 	d.MaxLineBytes = j.im.MaxLineBytes
 	d.Dates = j.dates
 	c := chunk{src: src}

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -398,4 +400,34 @@ func TestSummaryAddAndExitCode(t *testing.T) {
 	if strings.Join(lines, ",") != "9,12,1" {
 		t.Errorf("errors in order %s, want 9,12,1 (each summary's in turn)", strings.Join(lines, ","))
 	}
+}
+
+// A gzipped source is read as its contents, found by its magic bytes: the
+// demo dataset and gzipped stdin import like plain NDJSON; a broken gzip
+// stream is a fatal read error, not a line of invalid JSON.
+func TestImportReadsGzip(t *testing.T) {
+	plain := line(KindEnterprise) + "\n" + line(KindLicense) + "\n"
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write([]byte(plain))
+	zw.Close()
+	for name, in := range map[string][]byte{"plain": []byte(plain), "gzipped": zipped.Bytes(), "empty": nil} {
+		t.Run(name, func(t *testing.T) {
+			sum, err := (&Importer{Store: newFakeStore()}).Import(t.Context(), bytes.NewReader(in))
+			want := 2
+			if name == "empty" {
+				want = 0
+			}
+			if err != nil || sum.Accepted != want || sum.Rejected != 0 {
+				t.Fatalf("%v %+v", err, sum)
+			}
+		})
+	}
+	t.Run("broken gzip", func(t *testing.T) {
+		broken := append([]byte{}, zipped.Bytes()[:12]...)
+		sum, err := (&Importer{Store: newFakeStore()}).Import(t.Context(), bytes.NewReader(broken))
+		if !errors.Is(err, ErrRead) || sum.Fatal == "" {
+			t.Fatalf("err %v, summary %+v: want a fatal read error", err, sum)
+		}
+	})
 }
