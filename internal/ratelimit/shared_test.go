@@ -122,7 +122,6 @@ func TestSharedFallsBackWithoutAServer(t *testing.T) {
 	}
 }
 
-
 func TestSharedCallerGivesUp(t *testing.T) {
 	clk := newFakeClock()
 	s := NewShared(redis.NewClient(&redis.Options{Addr: blackHole(t)}), Options{Timeout: time.Second, FailureThreshold: 1, Now: clk.Now})
