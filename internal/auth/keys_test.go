@@ -60,7 +60,7 @@ func TestKeyringCachesOnlyWithinTTL(t *testing.T) {
 	st := memory.New(credit.NewPolicy(credit.DefaultSettings()))
 	secret, _ := NewSecret()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	kr := NewKeyring(nil, st, 10*time.Second, func() time.Time { return now })
+	kr := NewKeyring(nil, st, KeyringOptions{TTL: 10 * time.Second, Now: func() time.Time { return now }})
 	if _, err := kr.Authenticate(ctx, secret); !errors.Is(err, ErrUnknownKey) {
 		t.Fatalf("before creation: %v", err)
 	}

@@ -99,7 +99,7 @@ func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	prefix := testRedisPrefix(t)
 	rc := testCache(t, c, prefix)
 	st = gqlcache.Invalidating(st, rc, 1000, log) // writes by the tests invalidate, as the edge's do
-	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
+	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, auth.KeyringOptions{}), Meter: m,
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
 		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
 		Cache:   rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}})

@@ -47,8 +47,8 @@ func ingestHandler(d Deps) http.Handler {
 				"ingest needs a REGULATOR key with write scope; key %q is %s with %s scope", c.KeyName, c.Tier, c.Scope))
 			return
 		case r.ContentLength > limit:
-			writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-				"request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
+			tooLarge(w, r, r.Body, limit, apierr.New(apierr.PayloadTooLarge,
+				"the request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
 			return
 		}
 		// Ingest costs one point per started 64 KiB of body, charged before
@@ -66,7 +66,7 @@ func ingestHandler(d Deps) http.Handler {
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if asMaxBytes(err, &mbe) {
-				writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
+				writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.PayloadTooLarge,
 					"request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted))
 				return
 			}
