@@ -101,7 +101,7 @@ func (o *outage) KeyByHash(ctx context.Context, hash string) (store.Key, error) 
 }
 
 func (o *outage) CreateKey(ctx context.Context, k store.Key) error { return o.up.CreateKey(ctx, k) }
-func (o *outage) Keys(ctx context.Context) ([]store.Key, error)   { return o.up.Keys(ctx) }
+func (o *outage) Keys(ctx context.Context) ([]store.Key, error)    { return o.up.Keys(ctx) }
 func (o *outage) RevokeKey(ctx context.Context, name string, at time.Time) error {
 	return o.up.RevokeKey(ctx, name, at)
 }

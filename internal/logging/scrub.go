@@ -39,7 +39,7 @@ var scrubbers = []struct {
 
 // Scrub removes connection details, secrets and personal data from s.
 func Scrub(s string) string {
-	if !strings.ContainsAny(s, "0123456789@=:_") {
+	if !strings.ContainsAny(s, "0123456789@=:_") && !strings.Contains(s, "earer") {
 		return s // nothing any scrubber matches
 	}
 	for _, sc := range scrubbers {
