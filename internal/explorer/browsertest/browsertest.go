@@ -113,6 +113,39 @@ func Run(t testing.TB, baseURL string, q Query) Result {
 	return res
 }
 
+// Script opens pageURL and evaluates expression there, a JavaScript
+// expression whose value (or a Promise of it) is a string, and returns that
+// string: a page of one origin calling an API on another, say. The test
+// fails when the browser cannot be driven or the script throws.
+func Script(t testing.TB, pageURL, expression string) string {
+	t.Helper()
+	RequireChromium(t)
+	page, err := url.Parse(pageURL)
+	if err != nil || page.Hostname() == "" {
+		t.Fatalf("browsertest: page URL %q: want an absolute http URL", pageURL)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), Timeout)
+	defer cancel()
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocatorOptions(page.Hostname())...)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+	rec := &recorder{host: page.Hostname()}
+	if err := chromedp.Listen(ctx, rec.event); err != nil {
+		t.Fatalf("browsertest: starting %s: %v", ChromiumPath, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
+		t.Fatalf("browsertest: opening %s: %v", pageURL, err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](expression, chromedp.EvalAwaitPromise))
+	if err != nil {
+		var res Result
+		rec.fill(&res)
+		t.Fatalf("browsertest: the script failed: %v\nrequests: %q\nerrors: %q", err, res.Requests, res.Errors)
+	}
+	return out
+}
+
 // RequireChromium skips the test when ChromiumPath is missing, or fails it
 // under CI=true, where a missing browser is a broken CI image.
 func RequireChromium(t testing.TB) {
