@@ -214,6 +214,17 @@ func (h *harness) query(t *testing.T, q string, vars map[string]any, headers ...
 
 func (h *harness) do(t *testing.T, req *http.Request) response {
 	t.Helper()
+	r, err := h.roundTrip(t, req)
+	if err != nil {
+		t.Fatalf("response is not JSON (%d): %s", r.status, r.raw)
+	}
+	return r
+}
+
+// roundTrip sends req and decodes the answer, reporting a body that is not
+// JSON as an error.
+func (h *harness) roundTrip(t *testing.T, req *http.Request) (response, error) {
+	t.Helper()
 	res, err := h.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -221,10 +232,7 @@ func (h *harness) do(t *testing.T, req *http.Request) response {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (%d): %s", res.StatusCode, raw)
-	}
-	return r
+	return r, json.Unmarshal(raw, &r)
 }
 
 // data decodes the response's data into v, failing on any GraphQL error.
