@@ -16,8 +16,9 @@ import (
 // TestOversizedBodiesGetTheir413: clients sending a body over the limit
 // (1 MiB here) all read the 413 PAYLOAD_TOO_LARGE, none a connection reset:
 // the server drains the rest of the body before closing. Five at once, over
-// raw TCP (a client that writes its whole body before reading), with a
-// declared length and chunked.
+// raw TCP, each a client that writes its whole body (at an uploader's pace,
+// not a loopback burst) before reading, with a declared length and
+// chunked.
 func TestOversizedBodiesGetTheir413(t *testing.T) {
 	h := newHarness(t, memoryStore())
 	addr := strings.TrimPrefix(h.srv.URL, "http://")
@@ -68,6 +69,12 @@ func sendWhole(addr string, body []byte, chunked bool) error {
 		}
 		if _, err := w.Write(chunk); err != nil {
 			return fmt.Errorf("writing the body: %w (the server closed the connection under the client)", err)
+		}
+		if off%(256<<10) == 0 {
+			if err := w.Flush(); err != nil {
+				return fmt.Errorf("writing the body: %w (the server closed the connection under the client)", err)
+			}
+			time.Sleep(60 * time.Millisecond) // an uploader's pace: 3 MiB take ~0.7 s, longer than a server waits before closing
 		}
 		if chunked {
 			_, _ = w.WriteString("\r\n")
