@@ -172,6 +172,9 @@ func TestVaryAndSecurityHeaders(t *testing.T) {
 		{"explorer", "GET", "/", ""},
 		{"healthz", "GET", "/healthz", ""},
 		{"unknown path", "GET", "/nope", ""},
+		{"unknown asset", "GET", "/explorer/nope.js", ""},
+		{"explorer POST", "POST", "/", ""},
+		{"healthz DELETE", "DELETE", "/healthz", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := h.send(t, tc.method, tc.path, tc.body, "Content-Type", jsonCT)

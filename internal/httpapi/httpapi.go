@@ -116,14 +116,15 @@ func New(d Deps) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graphQLVary(meter.Middleware(d.Meter, gql)))
-	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
+	ex := only("GET, HEAD", getHead, explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql",
+		DefaultQuery: d.Options.DefaultQuery, NotFound: http.HandlerFunc(notFound)}))
 	mux.Handle("/{$}", ex)
 	mux.Handle("/explorer/", ex)
 	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(d))))
-	mux.Handle("/healthz", only("GET", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/healthz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
-	mux.Handle("/readyz", only("GET", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/readyz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := d.Store.Ping(ctx); err != nil {
