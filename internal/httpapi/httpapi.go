@@ -1,9 +1,12 @@
 // Package httpapi is the HTTP edge: it routes /graphql, the explorer,
-// health, readiness and metrics; builds the gqlgen handler with explicit
-// transports and limits; and wraps every request with body limits, a
-// timeout, the caller's identity, per-request dataloaders, logging and
-// metrics. It owns no domain rules: disclosure is package credit's and the
-// store's, resolution is package graph's.
+// health and readiness on the public handler, and metrics and pprof on the
+// operators' one (Operations); builds the gqlgen handler with the
+// GraphQL-over-HTTP transport (package gqlhttp) and limits; and wraps every
+// request with security headers, CORS, body limits (413 with the body
+// drained), the caller's identity (failures limited per client address),
+// a timeout, per-request dataloaders, logging and metrics. It owns no
+// domain rules: disclosure is package credit's and the store's, resolution
+// is package graph's.
 package httpapi
 
 import (
