@@ -113,17 +113,7 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	if out, err := importFile(t, file, "DATABASE_URL="+db).CombinedOutput(); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	t.Setenv("DATABASE_URL", db)
-	t.Setenv("KEYS_FILE", "")
-	keyOut, err := keysCLI(t, "create", "--tier", "PARTNER", "--name", "acme-bank")
-	if err != nil {
-		t.Fatal(err)
-	}
-	newOut, err := keysCLI(t, "create", "--tier", "PARTNER", "--name", "late-bank")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, lateKey := lastLine(keyOut), lastLine(newOut)
+	key, lateKey := storeKey(t, db, "acme-bank"), storeKey(t, db, "late-bank")
 	srv := startProcess(t, []string{"serve"}, "DATABASE_URL="+db, "REDIS_URL="+rs.url(), "LOG_LEVEL=info",
 		"KEY_CACHE_TTL=200ms", "KEY_GRACE=10m", "LOG_REPEAT_INTERVAL=1s", "CACHE_TIMEOUT="+testCacheTimeout,
 		"RATE_LIMIT_PUBLIC=1000000/1h", "RATE_LIMIT_PARTNER=1000000/1h", "MAX_CONCURRENT_PER_KEY=0", "DB_MAX_CONNS=4")
@@ -137,97 +127,30 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 		}
 	}
 
-	var phase atomic.Value
-	phase.Store("up")
-	var mu sync.Mutex
-	var seen []outcome
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var o outcome
-				switch kind := i % 3; {
-				case kind == 0:
-					o = ask(srv.base, "", warm[i%len(warm)])
-					o.kind = "warm-public"
-				case kind == 1:
-					o = ask(srv.base, key, warm[i%len(warm)])
-					o.kind = "warm-partner"
-				default: // a document never asked before: never in the cache
-					o = askQuery(srv.base, "", fmt.Sprintf("query($u: ID!) { c%d_%d: enterprise(uscc: $u) { name } }", w, i), cold[i%len(cold)])
-					o.kind = "cold"
-				}
-				o.phase = phase.Load().(string)
-				mu.Lock()
-				seen = append(seen, o)
-				mu.Unlock()
-			}
-		}()
-	}
-	count := func(p string) int {
-		mu.Lock()
-		defer mu.Unlock()
-		n := 0
-		for _, o := range seen {
-			if o.phase == p {
-				n++
-			}
-		}
-		return n
-	}
-	waitFor := func(p string, n int) { // until the load has sent n requests in phase p
-		deadline := time.Now().Add(60 * time.Second)
-		for count(p) < n && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitFor("up", 60)
-	phase.Store("stopping")
+	l := startLoad(srv.base, key, warm, cold)
+	l.waitFor("up", 60)
+	l.setPhase("stopping")
 	pg.stop()
-	phase.Store("down")
-	waitFor("down", 300)
+	l.setPhase("down")
+	l.waitFor("down", 300)
 	newKey := ask(srv.base, lateKey, warm[0])
 	for range 50 { // the same failure again and again: its log line is collapsed
 		ask(srv.base, lateKey, warm[0])
 	}
-	ready, _ := http.Get(srv.base + "/readyz")
-	ready.Body.Close()
-	phase.Store("starting")
+	notReady := status(t, srv.base+"/readyz")
+	l.setPhase("starting")
 	pg.start()
-	phase.Store("recovering")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		res, err := http.Get(srv.base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("/readyz did not recover")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	phase.Store("up again")
-	waitFor("up again", 120)
-	close(stop)
-	wg.Wait()
+	l.setPhase("recovering")
+	waitReady(t, srv.base)
+	l.setPhase("up again")
+	l.waitFor("up again", 120)
+	checkOutcomes(t, l.stop())
 
-	checkOutcomes(t, seen)
 	if newKey.status != 503 || newKey.code != "UNAVAILABLE" || newKey.retryAfter == "" {
 		t.Errorf("a key never seen, store down: %+v, want 503 UNAVAILABLE (never 401)", newKey)
 	}
-	if ready.StatusCode != 503 {
-		t.Errorf("/readyz while the store is down: %d", ready.StatusCode)
+	if notReady != 503 {
+		t.Errorf("/readyz while the store is down: %d", notReady)
 	}
 	for _, u := range usccs { // after the outage every answer comes
 		for _, k := range []string{"", key} {
@@ -240,6 +163,122 @@ func TestStoreOutageUnderLoad(t *testing.T) {
 	_ = srv.cmd.Process.Signal(syscall.SIGTERM)
 	_ = srv.cmd.Wait()
 	checkServerLog(t, srv.out.String(), pg.port, key, lateKey)
+}
+
+// storeKey creates a PARTNER key in db with the keys command and returns
+// its secret.
+func storeKey(t *testing.T, db, name string) string {
+	t.Helper()
+	t.Setenv("DATABASE_URL", db)
+	t.Setenv("KEYS_FILE", "")
+	out, err := keysCLI(t, "create", "--tier", "PARTNER", "--name", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lastLine(out)
+}
+
+// status GETs url and returns the status.
+func status(t *testing.T, url string) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// waitReady waits until base's /readyz answers 200.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz did not recover")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// load is four clients asking without pause, each answer labelled with the
+// phase the test was in when it came.
+type load struct {
+	phase atomic.Value
+	stopc chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	seen  []outcome
+}
+
+// startLoad asks, in turn, a cached profile anonymously, the same with key,
+// and a document never asked before (never in the cache).
+func startLoad(base, key string, warm, cold []string) *load {
+	l := &load{stopc: make(chan struct{})}
+	l.phase.Store("up")
+	for w := range 4 {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for i := w; ; i++ {
+				select {
+				case <-l.stopc:
+					return
+				default:
+				}
+				var o outcome
+				switch i % 3 {
+				case 0:
+					o, o.kind = ask(base, "", warm[i%len(warm)]), "warm-public"
+				case 1:
+					o, o.kind = ask(base, key, warm[i%len(warm)]), "warm-partner"
+				default:
+					q := fmt.Sprintf("query($u: ID!) { c%d_%d: enterprise(uscc: $u) { name } }", w, i)
+					o, o.kind = askQuery(base, "", q, cold[i%len(cold)]), "cold"
+				}
+				o.phase = l.phase.Load().(string)
+				l.mu.Lock()
+				l.seen = append(l.seen, o)
+				l.mu.Unlock()
+			}
+		}()
+	}
+	return l
+}
+
+func (l *load) setPhase(p string) { l.phase.Store(p) }
+
+// waitFor waits until the load has had n answers in phase p.
+func (l *load) waitFor(p string, n int) {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		l.mu.Lock()
+		got := 0
+		for _, o := range l.seen {
+			if o.phase == p {
+				got++
+			}
+		}
+		l.mu.Unlock()
+		if got >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop ends the load and returns every answer it saw.
+func (l *load) stop() []outcome {
+	close(l.stopc)
+	l.wg.Wait()
+	return l.seen
 }
 
 // checkOutcomes holds every answer seen under load to the outage contract.
