@@ -84,6 +84,10 @@ func (Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
+	if resp == nil { // only a subscription ends without a response; there are none
+		refuse(w, media, &apierr.Error{Code: apierr.Internal, Message: "internal error"})
+		return
+	}
 	status := http.StatusOK
 	if has(resp.Errors, apierr.Unavailable) {
 		status, resp.Data = http.StatusServiceUnavailable, nil
