@@ -183,11 +183,16 @@ func importProcess(t *testing.T, body string, env ...string) {
 	}
 }
 
-// metric returns the value of the series name{labels…} on base's /metrics
-// (labels as `k="v"`, in any order), failing if it is absent.
+// metric returns the value of the series name{labels…} on the /metrics of
+// base's server, at its METRICS_ADDR (labels as `k="v"`, in any order),
+// failing if it is absent.
 func metric(t *testing.T, base, name string, labels ...string) float64 {
 	t.Helper()
-	res, err := http.Get(base + "/metrics")
+	m, ok := metricsOf.Load(base)
+	if !ok {
+		t.Fatalf("no METRICS_ADDR known for %s", base)
+	}
+	res, err := http.Get(m.(string) + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/logging"
 )
 
 const usage = `usage: creditgraph <command> [flags]
@@ -50,7 +50,7 @@ func main() {
 			code = ee.code
 		}
 		if ee == nil || ee.err != nil {
-			fmt.Fprintln(os.Stderr, "creditgraph:", err)
+			fmt.Fprintln(os.Stderr, "creditgraph:", logging.Scrub(err.Error()))
 		}
 		os.Exit(code)
 	}
@@ -72,7 +72,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	lg := newLogger(cfg, stderr)
+	lctx, stopLog := context.WithCancel(ctx)
+	go lg.Run(lctx)
+	defer func() { stopLog(); lg.Close(context.Background()) }()
+	log := lg.Logger
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log, args)
@@ -87,10 +91,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+// newLogger is the process's logger: scrubbed of secrets, connection
+// details and personal data, with repeated errors collapsed.
+func newLogger(cfg config.Config, w io.Writer) *logging.Logger {
+	return logging.New(w, logging.Options{Level: cfg.LogLevel, JSON: cfg.LogFormat == "json", Repeat: cfg.LogRepeat})
 }

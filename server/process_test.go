@@ -77,28 +77,68 @@ func startServer(t *testing.T, env ...string) string {
 // startServerArgs runs the binary with args and env until it is ready.
 func startServerArgs(t *testing.T, args []string, env ...string) string {
 	t.Helper()
+	return startProcess(t, args, env...).base
+}
+
+// proc is a running server process.
+type proc struct {
+	base    string // http://host:port of the public listener
+	metrics string // http://host:port of METRICS_ADDR
+	out     *lockedBuffer
+	cmd     *exec.Cmd
+}
+
+// metricsOf maps a server's base URL to its METRICS_ADDR URL.
+var metricsOf sync.Map
+
+// startProcess runs the binary with args and env (LISTEN_ADDR and
+// METRICS_ADDR on free ports, no DATABASE_URL unless env sets one) and waits
+// until /readyz answers 200.
+func startProcess(t *testing.T, args []string, env ...string) *proc {
+	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	maddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary(t), args...)
-	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "METRICS_ADDR=" + maddr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	p := &proc{base: "http://" + addr, metrics: "http://" + maddr, out: out, cmd: cmd}
+	metricsOf.Store(p.base, p.metrics)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+		if res, err := http.Get(p.base + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return "http://" + addr
+				return p
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("server on %s not ready:\n%s", addr, out.String())
-	return ""
+	return nil
+}
+
+// lockedBuffer collects a process's output for reading while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // hit sends one cheap query and returns the status and X-RateLimit-Limit.

@@ -12,6 +12,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
+	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -70,6 +71,19 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 		Limiter: lim, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,
 		MaxConcurrent: cfg.MaxConcurrent, TrustedProxies: cfg.TrustedProxies, Now: time.Now,
 	}, nil
+}
+
+// newAuthThrottle limits failed authentications per client address, in
+// Redis beside the budgets (local fallback); nil when
+// AUTH_FAILURES_PER_MINUTE is 0.
+func newAuthThrottle(cfg config.Config, client redis.UniversalClient, log *slog.Logger) *httpapi.AuthThrottle {
+	if cfg.AuthFailures <= 0 {
+		return nil
+	}
+	lim := ratelimit.NewShared(client, ratelimit.Options{
+		Timeout: cfg.RedisTimeout, Replicas: cfg.RateReplicas, Logger: log, Prefix: cfg.RedisKeyPrefix + "af:",
+	})
+	return &httpapi.AuthThrottle{Limiter: lim, Budget: ratelimit.Budget{Points: cfg.AuthFailures, Per: time.Minute}}
 }
 
 // newCache builds the response cache on client (nil: in-process only), or

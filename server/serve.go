@@ -20,6 +20,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
+	"github.com/creditgraph/creditgraph/internal/logging"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -85,13 +86,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	keys := auth.NewKeyring(fileKeys, ks, auth.KeyringOptions{
+		TTL: cfg.KeyCacheTTL, Grace: cfg.KeyGrace, UnknownTTL: cfg.KeyUnknownTTL, Now: time.Now,
+	})
 	h := httpapi.New(httpapi.Deps{
-		Registry: reg, Meter: meterCfg,
-		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: cfg.Clock(), Log: log,
+		Registry: reg, Meter: meterCfg, AuthThrottle: newAuthThrottle(cfg, rdb, log),
+		Store: st, Audit: al, Keys: keys, Policy: credit.NewPolicy(cfg.Disclosure), Clock: cfg.Clock(), Log: log,
 		Options: httpapi.Options{
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
 			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
 			DefaultQuery: query,
+			CORS:         httpapi.CORSOptions{AllowedOrigins: cfg.CORSOrigins, MaxAge: cfg.CORSMaxAge},
 			CostLimits: cost.Limits{MaxCost: cfg.MaxQueryCost, MaxNodes: cfg.MaxQueryNodes,
 				MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxQueryAliases},
 		},
@@ -118,9 +123,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "explorer", "http://"+displayAddr(ln.Addr())+"/")
-	errc := make(chan error, 1)
+	ops, err := listenOperations(cfg, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("serving", "addr", logging.Public(ln.Addr().String()), "explorer", logging.Public("http://"+displayAddr(ln.Addr())+"/"))
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if ops != nil {
+		go func() {
+			if err := ops.srv.Serve(ops.ln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		defer ops.srv.Close()
+	}
 	if rc != nil {
 		go flushInvalidations(ctx, rc, log)
 	}
@@ -136,6 +154,27 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	return nil
+}
+
+// operations is the private listener of /metrics and /debug/pprof/.
+type operations struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// listenOperations listens on METRICS_ADDR (nil when it is off).
+func listenOperations(cfg config.Config, reg *prometheus.Registry, log *slog.Logger) (*operations, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	log.Info("metrics and pprof", "addr", logging.Public(ln.Addr().String()))
+	return &operations{ln: ln, srv: &http.Server{
+		Handler: httpapi.Operations(reg), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute,
+	}}, nil
 }
 
 func displayAddr(a net.Addr) string {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -29,7 +30,9 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string // "text" or "json"
 	// ClockDate, when set (CLOCK_DATE), is "today" for the whole process.
-	ClockDate *time.Time
+	ClockDate   *time.Time
+	LogRepeat   time.Duration
+	MetricsAddr string // "" when off
 
 	Disclosure      credit.Settings
 	PublicationLead credit.Period
@@ -43,6 +46,11 @@ type Config struct {
 	QueryCacheSize   int
 	RequestTimeout   time.Duration
 	KeyCacheTTL      time.Duration
+	KeyGrace         time.Duration
+	KeyUnknownTTL    time.Duration
+	AuthFailures     int // per minute and client address; 0 = no limit
+	CORSOrigins      []string
+	CORSMaxAge       time.Duration
 	ShutdownTimeout  time.Duration
 	ImportBatchSize  int
 	ImportMaxErrors  int
@@ -86,6 +94,8 @@ var Settings = []Setting{
 	{"LOG_LEVEL", "info", "debug, info, warn or error", logLevel},
 	{"LOG_FORMAT", "text", "text or json", logFormat},
 	{"CLOCK_DATE", "", "YYYY-MM-DD: use this date as today for the disclosure rules, imports and exports (staging, demos, reproducible checks); unset → the real date", clockDate},
+	{"LOG_REPEAT_INTERVAL", "10s", "an error or warning repeated within this interval is logged once, then once more with its count; 0 logs every one", durationOrZero(func(c *Config) *time.Duration { return &c.LogRepeat })},
+	{"METRICS_ADDR", "127.0.0.1:9090", "private listen address of /metrics and /debug/pprof/ (never on LISTEN_ADDR); off → none", metricsAddr},
 	{"PENALTY_SHORT_PERIOD", "3m", "disclosure period of a penalty that is only a public reprimand and/or a lower-amount fine", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyShortPeriod })},
 	{"PENALTY_LONG_PERIOD", "3y", "disclosure period of any other disclosed penalty (longer if a restriction lasts longer)", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyLongPeriod })},
 	{"LOWER_FINE_INDIVIDUAL", "10000", "a fine below this many yuan on an individual business or natural person is a lower-amount fine", money(func(s *credit.Settings) *decimal.Decimal { return &s.LowerFineIndividual })},
@@ -110,6 +120,11 @@ var Settings = []Setting{
 	{"QUERY_CACHE_SIZE", "1000", "parsed GraphQL documents kept in memory", intSet(func(c *Config) *int { return &c.QueryCacheSize })},
 	{"REQUEST_TIMEOUT", "10s", "longest a request may run", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
 	{"KEY_CACHE_TTL", "10s", "how long a replica trusts a looked-up API key; a revocation reaches every replica within this", duration(func(c *Config) *time.Duration { return &c.KeyCacheTTL })},
+	{"KEY_GRACE", "10m", "while the key store is unreachable, a key seen valid this recently stays valid (cached answers keep serving keyed callers); 0 → none", durationOrZero(func(c *Config) *time.Duration { return &c.KeyGrace })},
+	{"KEY_UNKNOWN_TTL", "10s", "how long a replica remembers that a presented key is unknown or revoked, asking the store nothing; 0 → never", durationOrZero(func(c *Config) *time.Duration { return &c.KeyUnknownTTL })},
+	{"AUTH_FAILURES_PER_MINUTE", "60", "failed authentications allowed per client address and minute, shared in Redis; past it 429 THROTTLED before any key lookup (0 = no limit)", intSet(func(c *Config) *int { return &c.AuthFailures })},
+	{"CORS_ALLOWED_ORIGINS", "*", "comma-separated origins whose web pages may call the API (https://app.example.com, https://*.example.com); * → any. Never with credentials", corsOrigins},
+	{"CORS_MAX_AGE", "2h", "how long a browser may reuse a CORS preflight answer", duration(func(c *Config) *time.Duration { return &c.CORSMaxAge })},
 	{"SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests get on shutdown", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"IMPORT_BATCH_SIZE", "5000", "records written to the store per batch during import", intSet(func(c *Config) *int { return &c.ImportBatchSize })},
 	{"IMPORT_MAX_ERRORS", "1000", "rejected lines listed in an import summary (the counts stay exact)", intSet(func(c *Config) *int { return &c.ImportMaxErrors })},
@@ -190,6 +205,37 @@ func (c Config) Clock() credit.Clock {
 		now := time.Now().UTC()
 		return day.Add(now.Sub(credit.DateOf(now)))
 	}
+}
+
+func metricsAddr(c *Config, v string) error {
+	if v == "off" {
+		c.MetricsAddr = ""
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return errors.New("want host:port, such as 127.0.0.1:9090, or off")
+	}
+	c.MetricsAddr = v
+	return nil
+}
+
+func corsOrigins(c *Config, v string) error {
+	c.CORSOrigins = nil
+	for _, o := range strings.Split(v, ",") {
+		o = strings.TrimSpace(o)
+		switch {
+		case o == "":
+			continue
+		case o == "*":
+		case !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://"), strings.Count(o, "/") > 2:
+			return fmt.Errorf("%q: want an origin such as https://app.example.com (scheme and host, no path), or *", o)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+	if len(c.CORSOrigins) == 0 {
+		return errors.New("want * or at least one origin")
+	}
+	return nil
 }
 
 func logFormat(c *Config, v string) error {

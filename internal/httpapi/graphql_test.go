@@ -373,7 +373,7 @@ func TestHTTPEdge(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		r := h.do(t, req)
-		if r.status != http.StatusRequestEntityTooLarge || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "limit") {
+		if r.status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" || !strings.Contains(r.Errors[0].Message, "limit") {
 			t.Errorf("status %d: %s", r.status, r.raw)
 		}
 	})
@@ -389,7 +389,7 @@ func TestHTTPEdge(t *testing.T) {
 			t.Errorf("status %d, content-type %q", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
-	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/"} {
+	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		t.Run(path, func(t *testing.T) {
 			res, err := h.srv.Client().Get(h.srv.URL + path)
 			if err != nil {

@@ -50,8 +50,8 @@ func ingestHandler(d Deps) http.Handler {
 				"ingest needs a REGULATOR key with write scope; key %q is %s with %s scope", c.KeyName, c.Tier, c.Scope))
 			return
 		case r.ContentLength > limit:
-			writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-				"request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
+			tooLarge(w, r, r.Body, limit, apierr.New(apierr.PayloadTooLarge,
+				"the request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
 			return
 		}
 		// Ingest costs one point per started 64 KiB of body, charged before
@@ -83,7 +83,7 @@ func writeIngestFailure(w http.ResponseWriter, r *http.Request, d Deps, key stri
 	var e *apierr.Error
 	if asMaxBytes(err, &mbe) {
 		sum.Fatal = fmt.Sprintf("the body exceeds the ingest limit of %d bytes", limit)
-		e = apierr.New(apierr.BadUserInput, "request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted)
+		e = apierr.New(apierr.PayloadTooLarge, "request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted)
 		e.Status = http.StatusRequestEntityTooLarge
 	} else {
 		var ok bool
