@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // These tests run the response cache across real processes: replicas that
@@ -356,10 +357,7 @@ func newOwnRedis(t *testing.T) *ownRedis {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not on PATH")
-		}
-		t.Skip("redis-server is not on PATH")
+		testenv.NeedServer(t, "redis-server", "redis-server is not on PATH: this test runs its own (apt-get install redis-server)")
 	}
 	r := &ownRedis{t: t, bin: bin, port: strconv.Itoa(freePort(t)), dir: t.TempDir()}
 	t.Cleanup(r.kill)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // pgBin is where Debian's PostgreSQL 15 server programs live.
@@ -39,11 +41,7 @@ type ownPostgres struct {
 func newOwnPostgres(t *testing.T) *ownPostgres {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(pgBin, "initdb")); err != nil {
-		msg := pgBin + "/initdb not found: the fault tests run a PostgreSQL 15 of their own (apt-get install postgresql-15)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.NeedServer(t, "postgresql-15", "%s/initdb not found: the fault tests run a PostgreSQL 15 of their own (apt-get install postgresql-15)", pgBin)
 	}
 	dir, err := os.MkdirTemp("", "creditgraph-pg-")
 	if err != nil {

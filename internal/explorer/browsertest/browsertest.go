@@ -26,6 +26,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // ChromiumPath is the browser the tests run: Debian's "chromium" package.
@@ -155,9 +157,8 @@ func requireBrowser(t testing.TB, path string, ci bool) {
 	msg := "browsertest: " + path + " not found; install the Debian package chromium to run browser tests"
 	if ci {
 		t.Fatal(msg + " (CI=true: a missing browser is a failure)")
-	} else {
-		t.Skip(msg)
 	}
+	testenv.NeedServer(t, "chromium", "%s", msg)
 }
 
 func allocatorOptions(host string) []chromedp.ExecAllocatorOption {
