@@ -124,3 +124,65 @@ func TestServeLoad(t *testing.T) {
 		t.Errorf("loaded and demo enterprises: %s", b)
 	}
 }
+
+// The command line explains itself: help and -h list every command, each
+// command's -h lists its flags (without needing valid settings), and an
+// unknown command says what exists.
+func TestHelp(t *testing.T) {
+	t.Setenv("LOG_FORMAT", "xml") // help must not need valid settings
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
+		out, err := runCmd(t, "", args...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		for _, c := range commands {
+			if !strings.Contains(out, "\n  "+c.name+" ") {
+				t.Errorf("%v does not list %s:\n%s", args, c.name, out)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"serve", "-h"}, []string{"creditgraph serve", "-load FILE"}},
+		{[]string{"help", "serve"}, []string{"-load FILE"}},
+		{[]string{"import", "--help"}, []string{"-demo", "gzip"}},
+		{[]string{"generate", "-h"}, []string{"-enterprises", "-seed", "-anchor"}},
+		{[]string{"keys", "-h"}, []string{"-tier", "-name", "-scope"}},
+		{[]string{"keys", "create", "-h"}, []string{"-tier"}},
+		{[]string{"migrate", "-h"}, []string{"DATABASE_URL"}},
+	} {
+		out, err := runCmd(t, "", tt.args...)
+		if err != nil {
+			t.Errorf("%v: %v", tt.args, err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v does not mention %q:\n%s", tt.args, w, out)
+			}
+		}
+	}
+	_, err := runCmd(t, "", "serv")
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), `unknown command "serv"`) || !strings.Contains(err.Error(), "serve, migrate, import") {
+		t.Errorf("unknown command: exit %d, %v", exitCode(err), err)
+	}
+	t.Setenv("LOG_FORMAT", "text")
+	if _, err := runCmd(t, "", "generate", "--enterprise", "3"); err == nil || !strings.Contains(err.Error(), "generate -h") {
+		t.Errorf("a misspelt flag: %v", err)
+	}
+}
+
+// One command loads the demo into PostgreSQL, with its dates moved to
+// today, every line accepted.
+func TestImportDemo(t *testing.T) {
+	t.Setenv("DATABASE_URL", postgres.NewTestDatabase(t))
+	out, err := runCmd(t, "", "import", "--demo")
+	var sum struct{ Accepted, Rejected int }
+	if jerr := json.Unmarshal([]byte(out), &sum); jerr != nil || exitCode(err) != 0 || sum.Accepted < 1000 || sum.Rejected != 0 {
+		t.Fatalf("import --demo: exit %d: %s", exitCode(err), out)
+	}
+	if _, err := runCmd(t, "", "import"); err == nil || !strings.Contains(err.Error(), "--demo") {
+		t.Errorf("import without files: %v", err)
+	}
+}

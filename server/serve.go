@@ -32,13 +32,22 @@ type fileList []string
 func (f *fileList) String() string     { return strings.Join(*f, ",") }
 func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+// serveFlags are serve's flags.
+func serveFlags() *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var load fileList
-	fs.Var(&load, "load", "NDJSON file to import at start-up (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	fs.Var(&fileList{}, "load", "NDJSON `FILE` to import at start-up into the store in use (repeatable; gzip recognised)")
+	return fs
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := serveFlags()
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q (files to load go after --load)", fs.Arg(0))
+	}
+	load := *fs.Lookup("load").Value.(*fileList)
 	if cfg.ClockDate != nil {
 		log.Warn("CLOCK_DATE is set: every disclosure rule, import check and export uses this date as today, not the real date",
 			"today", cfg.ClockDate.Format(time.DateOnly))

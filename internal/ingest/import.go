@@ -63,6 +63,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Summary, error) {
 // may refer to one defined in any of them. "-" names stdin. Line errors name
 // their file when there are several.
 func (im *Importer) ImportFiles(ctx context.Context, stdin io.Reader, names ...string) (Summary, error) {
+	return im.ImportSources(ctx, FileSources(stdin, names...)...)
+}
+
+// FileSources names files as import sources, "-" naming stdin.
+func FileSources(stdin io.Reader, names ...string) []Source {
 	srcs := make([]Source, len(names))
 	for i, name := range names {
 		srcs[i] = Source{Name: name, Open: func() (io.ReadCloser, error) {
@@ -75,7 +80,7 @@ func (im *Importer) ImportFiles(ctx context.Context, stdin io.Reader, names ...s
 			return os.Open(name)
 		}}
 	}
-	return im.ImportSources(ctx, srcs...)
+	return srcs
 }
 
 // ImportSources imports several sources as one import, in order, opening
