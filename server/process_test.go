@@ -230,3 +230,30 @@ func TestRedisOutage(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// Two replicas on one host with the default METRICS_ADDR both serve (the
+// second without a metrics listener, saying so); a replica told an address
+// it cannot have does not start.
+func TestReplicasShareAHostsDefaultMetricsAddr(t *testing.T) {
+	a := startProcess(t, []string{"serve"}, "METRICS_ADDR=")
+	b := startProcess(t, []string{"serve"}, "METRICS_ADDR=")
+	for _, p := range []*proc{a, b} {
+		if code, _ := hit(t, p.base); code != http.StatusOK {
+			t.Fatalf("%s: %d", p.base, code)
+		}
+	}
+	if !strings.Contains(a.out.String()+b.out.String(), "metrics and pprof are off on this replica") {
+		t.Errorf("neither replica reported the default METRICS_ADDR in use (one of them cannot have it):\n%s\n%s", a.out, b.out)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cmd := exec.Command(binary(t), "serve")
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(freePort(t)), "METRICS_ADDR="+busy.Addr().String(), "DATABASE_URL=")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "METRICS_ADDR") {
+		t.Fatalf("a replica told a busy METRICS_ADDR started, or did not say why: %v\n%s", err, out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
@@ -177,6 +178,12 @@ func listenOperations(cfg config.Config, reg *prometheus.Registry, log *slog.Log
 		return nil, nil
 	}
 	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil && !cfg.MetricsAddrSet && errors.Is(err, syscall.EADDRINUSE) {
+		// Another replica on this host holds the default: serve on, say so.
+		log.Warn("metrics and pprof are off on this replica: the default METRICS_ADDR is in use (another replica on this host?); set METRICS_ADDR to a free address",
+			"addr", logging.Public(cfg.MetricsAddr))
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
 	}

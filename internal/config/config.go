@@ -33,6 +33,10 @@ type Config struct {
 	ClockDate   *time.Time
 	LogRepeat   time.Duration
 	MetricsAddr string // "" when off
+	// MetricsAddrSet says METRICS_ADDR was given: a replica that cannot
+	// listen on the default (another one on the host has it) runs on
+	// without its metrics listener, but one told an address must have it.
+	MetricsAddrSet bool
 
 	Disclosure      credit.Settings
 	PublicationLead credit.Period
@@ -164,6 +168,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: %w", s.Name, v, err))
 		}
 	}
+	c.MetricsAddrSet = getenv("METRICS_ADDR") != ""
 	if c.DatabaseReadURL != "" && c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_READ_URL is set but DATABASE_URL is not"))
 	}
