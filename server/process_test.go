@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
 	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
@@ -256,4 +257,17 @@ func TestReplicasShareAHostsDefaultMetricsAddr(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "METRICS_ADDR") {
 		t.Fatalf("a replica told a busy METRICS_ADDR started, or did not say why: %v\n%s", err, out)
 	}
+}
+
+// With PostgreSQL, /metrics carries the pool's statistics.
+func TestDatabasePoolMetrics(t *testing.T) {
+	base := startServer(t, "DATABASE_URL="+postgres.NewTestDatabase(t), "DB_MAX_CONNS=3")
+	hit(t, base)
+	if max := metric(t, base, "creditgraph_db_pool_max_connections", `pool="primary"`); max != 3 {
+		t.Errorf("max connections %v, want DB_MAX_CONNS 3", max)
+	}
+	if n := metric(t, base, "creditgraph_db_pool_acquires_total", `pool="primary"`); n < 1 {
+		t.Errorf("acquires %v after a ready check", n)
+	}
+	metric(t, base, "creditgraph_db_pool_connections", `pool="primary"`, `state="idle"`)
 }

@@ -67,6 +67,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if pg, ok := st.(interface{ Collector() prometheus.Collector }); ok {
+		reg.MustRegister(pg.Collector()) // PostgreSQL pool statistics
+	}
 	rc, err := newCache(cfg, rdb, reg, log)
 	if err != nil {
 		return err
