@@ -20,9 +20,11 @@ import (
 )
 
 // openRedis returns a UniversalClient for REDIS_URL: one URL for a single
-// server, comma-separated addresses for Redis Cluster; nil when unset. A
-// Redis that is down at start-up is not fatal: the limiter decides locally
-// until it answers.
+// server; with master_name=NAME, the addresses of Redis Sentinels watching
+// that master (redis://sentinel1:26379?master_name=NAME&addr=sentinel2:26379);
+// comma-separated addresses for Redis Cluster; nil when unset. A Redis that
+// is down at start-up is not fatal: the limiter decides locally until it
+// answers.
 func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.UniversalClient, error) {
 	if cfg.RedisURL == "" {
 		log.Info("no REDIS_URL: rate limits are kept in this process")
@@ -34,6 +36,14 @@ func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.
 			opts.Addrs = append(opts.Addrs, strings.TrimPrefix(strings.TrimSpace(a), "redis://"))
 		}
 		opts.IsClusterMode = true
+	} else if strings.Contains(cfg.RedisURL, "master_name=") {
+		fo, err := redis.ParseFailoverURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL (Sentinel): %w", err)
+		}
+		opts = redis.UniversalOptions{Addrs: fo.SentinelAddrs, MasterName: fo.MasterName, Username: fo.Username,
+			Password: fo.Password, SentinelUsername: fo.SentinelUsername, SentinelPassword: fo.SentinelPassword,
+			DB: fo.DB, TLSConfig: fo.TLSConfig}
 	} else {
 		o, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {

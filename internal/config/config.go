@@ -93,7 +93,7 @@ var Settings = []Setting{
 	{"LISTEN_ADDR", ":8080", "HTTP listen address", str(func(c *Config) *string { return &c.ListenAddr })},
 	{"DATABASE_URL", "", "PostgreSQL URL (pgx); unset → embedded in-memory store with the demo dataset", str(func(c *Config) *string { return &c.DatabaseURL })},
 	{"DATABASE_READ_URL", "", "optional read replica for queries; unset → DATABASE_URL", str(func(c *Config) *string { return &c.DatabaseReadURL })},
-	{"REDIS_URL", "", "Redis URL, or comma-separated addresses for Redis Cluster; unset → in-process", str(func(c *Config) *string { return &c.RedisURL })},
+	{"REDIS_URL", "", "Redis URL; with ?master_name=NAME the addresses of Redis Sentinels (more with &addr=host:port); comma-separated addresses for Redis Cluster; unset → in-process", str(func(c *Config) *string { return &c.RedisURL })},
 	{"KEYS_FILE", "", "optional file of API keys (tier<TAB>name<TAB>scope<TAB>sha256-hex)", str(func(c *Config) *string { return &c.KeysFile })},
 	{"LOG_LEVEL", "info", "debug, info, warn or error", logLevel},
 	{"LOG_FORMAT", "text", "text or json", logFormat},
