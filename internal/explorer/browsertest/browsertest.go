@@ -158,7 +158,7 @@ func requireBrowser(t testing.TB, path string, ci bool) {
 	if ci {
 		t.Fatal(msg + " (CI=true: a missing browser is a failure)")
 	}
-	testenv.NeedServer(t, "chromium", "%s", msg)
+	testenv.Skip(t, "chromium", msg)
 }
 
 func allocatorOptions(host string) []chromedp.ExecAllocatorOption {
