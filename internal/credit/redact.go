@@ -1,90 +1,71 @@
 package credit
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
-// Personal data in free text (Order 45 Art. 6: a natural person's ID number,
-// telephone and bank account must not be public). Penalty facts, inspection
-// items, commitments and case summaries are typed by people and now and then
-// carry such data; PUBLIC and PARTNER see them through Redact, REGULATOR sees
-// the original.
+// Personal data in free text (Order 45 Art. 6 and the provincial rules: a
+// natural person's ID number, home address, telephone, bank account and
+// health information, and the names of natural persons other than the
+// party, must not be public). Penalty facts, inspection items, listing
+// reasons, commitments, case summaries, addresses and business scopes are
+// typed by people and now and then carry such data; PUBLIC and PARTNER see
+// them through Redact, REGULATOR sees the original.
 //
-// The rules, and why. A false negative leaks a citizen's data; a false
-// positive hides a piece of public information from the public tiers only
-// (REGULATOR still has it). So where a typo would leak, the patterns are
-// structural rather than resting on a check digit, and each is pinned down
-// tightly enough that the public numbers of this domain never fit: decision
-// numbers 〔2023〕118号, amounts 12500.00, dates 2024-05-01 and 20240501,
-// licence numbers SC10635010200005 and JY33501020000012 (Luhn-checked),
-// USCCs, batch numbers, standards GB 2760-2014, Chinese EAN-13 bar codes
-// (69…), 20-digit special-equipment codes.
+// What Redact hides, and where each rule lives:
 //
-//   - Boundaries. A number is a word of its own, or the digits of a word whose
-//     other characters are letters (Tel13912345678, ID350102198001011233):
-//     digits elsewhere in the word make it a code, and a number never starts
-//     or ends inside a longer digit run. ASCII and full-width digits are
-//     alike. A number ending in a digit is not followed by a decimal point
-//     and a digit, nor does one start after a digit and a decimal point
-//     (0.13912345678, 13912345678.50 are quantities).
-//   - Resident ID number (GB 11643), 18 characters: a division whose first
-//     two digits are a province code (or 9 and a province code: the 2023
-//     foreigner's permanent residence card), a real birth date YYYYMMDD in
-//     1900–2099, three digits and a last character 0–9 or X. The check
-//     character is NOT required to be right: a mistyped ID still names its
-//     holder (17 digits are right, and a single error can be corrected from
-//     the check), and an 18-digit run with a province code and a real date
-//     in the right places is an ID far more often than anything else; the
-//     price is that such a run with a wrong check, say a document number
-//     built as division + date + serial, is hidden too. Whole, 6-8-4 or in
-//     fours. One exception: an ID-shaped 91/92/93… number that is a valid
-//     USCC is the enterprise's code (all-digit codes of counties like
-//     110119 can look like a birth date), not a foreigner's card.
-//   - Legacy ID, 15 digits: province division, YYMMDD (19YY), three digits.
-//     Whole or 6-6-3. (An old 15-digit registration number 注册号 whose
-//     digits 7–12 happen to form a date, about 1 in 27, is hidden too.)
-//   - Mobile: 1[3-9] and 9 more digits, whole or as 3-4-4, 3-8, 7-4, with an
-//     optional country code 86, 0086, +86, (+86), separate or glued on.
-//   - Landline: area code 010, 02x (then 8 digits) or 0[3-9]xx (then 7 or
-//     8 digits), the local number not starting with 0; the area code in
-//     parentheses, joined by a dash or a space, or glued on; +86 with the
-//     area code's 0 dropped; an extension (-123, 转123, 分机123, ext. 123);
-//     further local numbers listed after it (0591-87654321/87654322). A bare
-//     local number without an area code is not recognised: it cannot be
-//     told from a date or a batch number.
-//   - Bank card: 13–19 digits, whole or grouped in fours, passing the Luhn
-//     check AND starting like a card scheme of that length (Visa 4: 13, 16,
-//     19; Amex 34/37: 15; Diners 14–19; JCB, Mastercard, UnionPay 6, domestic
-//     9: 16–19). Luhn alone is not enough here: licence numbers carry a Luhn
-//     digit too, and one in ten long numbers passes by chance. An 18-digit
-//     run that is a valid USCC is not a card. A card, unlike an ID or a
-//     telephone, must be a word of its own: no letters glued on.
-//   - E-mail address: a local part of letters, digits and ._%+-, @ or ＠,
-//     and a domain whose last label is two or more characters starting with
-//     a letter; the whole words on both sides of the at sign.
+//   - numbers personal by their shape: resident ID numbers, mobile and
+//     landline numbers, bank card numbers (redact_numbers.go,
+//     redact_phone.go); e-mail addresses (redact_email.go);
+//   - numbers personal by the word before them: bank card and account numbers
+//     of 8–30 digits after a banking word, passports, Hong Kong, Macao and
+//     Taiwan permits, WeChat, Alipay and QQ accounts (redact_context.go);
+//     vehicle plates (redact_plates.go);
+//   - names of third persons, rewritten to surname + 某 (redact_names.go);
+//   - home and personal addresses after 家住, 住址, 户籍地 …, kept up to the
+//     district or county (redact_address.go);
+//   - diseases and diagnoses of a person (redact_health.go).
 //
-// Every span becomes the same marker, so the text does not reveal which kind
-// of data was there. Redact is idempotent: the marker holds no digit or
-// letter, a span never leaves part of a word beside it that a second pass
-// could read differently, and spans an e-mail address overlaps are merged
-// with it.
+// The balance. A false negative publishes a citizen's data; a false positive
+// hides a piece of public information from the public tiers only (REGULATOR
+// still has it). So the rules lean to hiding, but each is pinned down tightly
+// enough that the public content of this domain never fits: decision numbers
+// 〔2023〕118号, amounts, dates, licence, permit and batch numbers, USCCs,
+// standards, product and enterprise names, the authority's own address, and
+// the place names and ordinary words that hold a surname character.
+//
+// Every number and address becomes the same marker, so the text does not
+// reveal which kind of data was there; a name becomes its surname and 某, as
+// published decisions write it. Redact is idempotent (a second pass changes
+// nothing: the marker holds no digit, letter or ideograph a rule reads, and
+// a masked name is a name no rule rewrites), never splits a marker already
+// in the text, and keeps valid UTF-8 valid.
+//
+// Cost. The public profile redacts every free-text field of every record
+// at read time, so one scan does all of it: ASCII bytes go through a byte
+// table, ideographs through one table of what each may start (ideoKinds),
+// and only a hit looks further. Text with nothing to redact is returned as it
+// is, without allocating.
 
-// RedactionMarker stands in for every piece of personal data Redact removes.
-// It uses square brackets because decision numbers use 〔〕.
+// RedactionMarker stands in for every number and address Redact removes. It
+// uses square brackets because decision numbers use 〔〕.
 const RedactionMarker = "[已脱敏]"
 
-// Redact returns s with natural persons' ID numbers, mobile and landline
-// numbers, bank card numbers and e-mail addresses replaced by
-// RedactionMarker. Text without any of them is returned as it is, without
-// allocating. It is what PUBLIC and PARTNER see of free text.
+// Redact returns s with the personal data of natural persons removed: ID,
+// passport and permit numbers, telephone numbers, bank card and account
+// numbers, e-mail and messaging accounts, vehicle plates, home addresses
+// (kept up to the district or county) and health information become
+// RedactionMarker; names of persons other than the party become surname +
+// 某. Text without any is returned as it is, without allocating. It is what
+// PUBLIC and PARTNER see of free text.
 func Redact(s string) string {
-	if !mayHoldPersonalData(s) {
+	r := redactor{s: s}
+	r.scan()
+	if r.n == 0 {
 		return s
 	}
-	var buf [8]span
-	spans := findPersonalData(s, buf[:0])
-	if len(spans) == 0 {
-		return s
-	}
-	return replaceSpans(s, spans)
+	return r.replace()
 }
 
 // RedactPtr is Redact for optional text: nil stays nil, and text without
@@ -100,113 +81,228 @@ func RedactPtr(p *string) *string {
 	return &r
 }
 
-// minDigits is the fewest digits any number Redact looks for holds: a mobile,
-// or a four-digit area code and a seven-digit local number.
-const minDigits = 11
+// A span is a byte range of personal data in the text. A number, an
+// address or a diagnosis becomes the marker (sur = 0); a name keeps its
+// first sur bytes, the surname, and the rest becomes 某.
+type span struct{ start, end, sur int }
 
-// mayHoldPersonalData is the fast path: most free text has too few digits
-// for any number and no at sign.
-func mayHoldPersonalData(s string) bool {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			n++
-		case c == '@':
-			return true
-		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC:
-			switch c2 := s[i+2]; {
-			case c2 >= 0x90 && c2 <= 0x99: // ０–９
-				n++
-			case c2 == 0xA0: // ＠
-				return true
-			}
-			i += 2
-		default:
-			continue
-		}
-		if n >= minDigits {
-			return true
-		}
-	}
-	return false
+// A redactor collects the spans of one text. The first spans are kept in
+// an array inside it, so that a redactor on the stack stays there: text with
+// nothing to redact costs no allocation.
+type redactor struct {
+	s    string
+	n    int // spans found
+	buf  [8]span
+	more []span // the spans after the first len(buf)
 }
 
-// span is a byte range of personal data in the text.
-type span struct{ start, end int }
+func (r *redactor) add(sp span) {
+	if r.n < len(r.buf) {
+		r.buf[r.n] = sp
+	} else {
+		r.more = append(r.more, sp)
+	}
+	r.n++
+}
 
-// What findPersonalData does with each byte.
+// span returns the k-th span found.
+func (r *redactor) span(k int) span {
+	if k < len(r.buf) {
+		return r.buf[k]
+	}
+	return r.more[k-len(r.buf)]
+}
+
+// drop forgets the last span found.
+func (r *redactor) drop() {
+	r.n--
+	if r.n >= len(r.buf) {
+		r.more = r.more[:r.n-len(r.buf)]
+	}
+}
+
+func (r *redactor) mark(start, end int) {
+	if end > start {
+		r.add(span{start, end, 0})
+	}
+}
+
+func (r *redactor) rename(n nameSpan) { r.add(span{n.start, n.end, n.sur}) }
+
+// What scan does with each byte.
 const (
 	byteSkip   = iota // nothing begins here
 	byteNumber        // 0–9 ( +: a number may begin
+	byteLetter        // A–Z a–z: a passport or permit number may begin
 	byteAt            // @: an e-mail address may be here
 	byteFull          // EF: a full-width form, maybe ０–９ （ ＋ ＠
-	byteCJK           // E0–EE: leads a three-byte character (CJK text), never of interest
+	byteIdeo          // E4–E9: leads an ideograph
+	byteCJK           // E0–E3, EA–EE: leads another three-byte character
 )
 
 var byteKinds = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = byteNumber
 	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c], t[c+'a'-'A'] = byteLetter, byteLetter
+	}
 	t['+'], t['('], t['@'], t[0xEF] = byteNumber, byteNumber, byteAt, byteFull
 	for c := 0xE0; c < 0xEF; c++ {
 		t[c] = byteCJK
 	}
+	for c := 0xE4; c <= 0xE9; c++ {
+		t[c] = byteIdeo
+	}
 	return t
 }()
 
-// findPersonalData appends the spans of personal data in s, in order and
-// not overlapping.
-func findPersonalData(s string, spans []span) []span {
+// scan finds the spans of personal data in r.s.
+func (r *redactor) scan() {
+	s := r.s
 	for i := 0; i < len(s); {
 		switch byteKinds[s[i]] {
 		case byteSkip:
 			i++
-			continue
 		case byteCJK:
-			if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-				i += 3
-			} else {
-				i++
-			}
-			continue
+			i += cjkWidth(s, i)
+		case byteIdeo:
+			i = r.ideograph(i)
+		case byteLetter:
+			i = r.letters(i)
 		case byteAt:
-			spans, i = appendEmail(s, i, 1, spans)
-			continue
+			i = r.email(i, 1)
 		case byteFull:
 			if w := atSignAt(s, i); w > 0 {
-				spans, i = appendEmail(s, i, w, spans)
-				continue
+				i = r.email(i, w)
+			} else if digitWidth(s, i) > 0 || plusAt(s, i) > 0 {
+				i = r.number(i)
+			} else if openAt(s, i) > 0 {
+				i = r.paren(i)
+			} else {
+				i += cjkWidth(s, i)
 			}
-			if digitWidth(s, i) == 0 && openAt(s, i) == 0 && plusAt(s, i) == 0 {
-				i++
-				continue
+		case byteNumber:
+			if s[i] == '(' {
+				i = r.paren(i)
+			} else {
+				i = r.number(i)
 			}
-		}
-		var sp span
-		var ok bool
-		sp, i, ok = number(s, i)
-		if ok {
-			spans = append(spans, sp)
 		}
 	}
-	return spans
 }
 
-// replaceSpans puts the marker in place of each span.
-func replaceSpans(s string, spans []span) string {
-	n := len(s)
-	for _, sp := range spans {
-		n += len(RedactionMarker) - (sp.end - sp.start)
+// cjkWidth is 3 for a well-formed three-byte character at s[i], else 1.
+func cjkWidth(s string, i int) int {
+	if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		return 3
 	}
+	return 1
+}
+
+// ideograph looks at the ideograph at s[i]: what it may end (a role word
+// before a name) or start (a plate, an address, health or cue word).
+func (r *redactor) ideograph(i int) int {
+	k, ok := ideoAt(r.s, i)
+	if !ok {
+		return i + cjkWidth(r.s, i)
+	}
+	if k&kProvince != 0 {
+		if end := plateEnd(r.s, i); end > i {
+			r.mark(i, end)
+			return end
+		}
+	}
+	if k&kTrigger != 0 {
+		if e := nameCue(r.s, i); e >= 0 {
+			r.cueName(e)
+		}
+		if next := r.address(i); next > i {
+			return next
+		}
+		if next := r.health(i); next > i {
+			return next
+		}
+	}
+	if k&(kRole|kRoleWord) != 0 {
+		return r.roleName(i, k)
+	}
+	return i + 3
+}
+
+// paren looks at an opening parenthesis: a name before particulars
+// (张三（男，…）), or the start of a telephone number ((0591)87654321).
+func (r *redactor) paren(i int) int {
+	if e := nameCue(r.s, i); e >= 0 {
+		r.cueName(e)
+	}
+	return r.number(i)
+}
+
+// number looks for a number at s[i]: one personal by its shape, else one
+// personal by the word before it.
+func (r *redactor) number(i int) int {
+	sp, next, ok := number(r.s, i)
+	if ok {
+		r.mark(sp.start, sp.end)
+		return next
+	}
+	if end := r.contextNumber(i); end > i {
+		r.mark(i, end)
+		return end
+	}
+	return next
+}
+
+func (r *redactor) email(i, w int) int {
+	start, end := emailAt(r.s, i, w)
+	if end < 0 {
+		return i + w
+	}
+	// The local part may take in numbers found before the at sign.
+	for r.n > 0 && r.span(r.n-1).end > start {
+		start = min(start, r.span(r.n-1).start)
+		r.drop()
+	}
+	r.mark(start, end)
+	return end
+}
+
+// replace writes the text with each span replaced. Spans found by
+// different rules may overlap (a name in an address, a phone in an account
+// context): they are sorted and overlapping ones joined, a joined span
+// becoming the marker.
+func (r *redactor) replace() string {
+	spans := make([]span, 0, r.n)
+	for k := range r.n {
+		spans = append(spans, r.span(k))
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &out[len(out)-1]
+		switch {
+		case sp.start >= last.end:
+			out = append(out, sp)
+		case sp == *last:
+		default:
+			last.end, last.sur = max(last.end, sp.end), 0
+		}
+	}
+	s := r.s
 	var b strings.Builder
-	b.Grow(n)
-	last := 0
-	for _, sp := range spans {
-		b.WriteString(s[last:sp.start])
-		b.WriteString(RedactionMarker)
-		last = sp.end
+	b.Grow(len(s) + len(out)*len(RedactionMarker))
+	at := 0
+	for _, sp := range out {
+		b.WriteString(s[at:sp.start])
+		if sp.sur > 0 {
+			b.WriteString(s[sp.start : sp.start+sp.sur])
+			b.WriteString("某")
+		} else {
+			b.WriteString(RedactionMarker)
+		}
+		at = sp.end
 	}
-	b.WriteString(s[last:])
+	b.WriteString(s[at:])
 	return b.String()
 }

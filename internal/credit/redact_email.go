@@ -1,11 +1,11 @@
 package credit
 
-// appendEmail appends the e-mail address around the at sign at s[at] (w
-// bytes) to spans, merging the spans its local part overlaps, and returns
-// where to go on scanning. Like a number, an address is made of whole words:
+// emailAt returns the e-mail address around the at sign at s[at] (w
+// bytes), or end -1. Like a number, an address is made of whole words:
 // full-width letters and digits glued to it are taken in, so what is left
-// beside it is never the rest of a word.
-func appendEmail(s string, at, w int, spans []span) ([]span, int) {
+// beside it is never the rest of a word. The caller merges the spans its
+// local part overlaps.
+func emailAt(s string, at, w int) (start, end int) {
 	start, alnum := at, false
 	for start > 0 {
 		if c := s[start-1]; isLocal(c) {
@@ -18,15 +18,11 @@ func appendEmail(s string, at, w int, spans []span) ([]span, int) {
 			break
 		}
 	}
-	end := domainEnd(s, at+w)
-	if !alnum || end < 0 {
-		return spans, at + w
+	end = domainEnd(s, at+w)
+	if !alnum {
+		return start, -1
 	}
-	for len(spans) > 0 && spans[len(spans)-1].end > start {
-		start = min(start, spans[len(spans)-1].start)
-		spans = spans[:len(spans)-1]
-	}
-	return append(spans, span{start, end}), end
+	return start, end
 }
 
 // domainEnd returns the end of the longest domain name at s[i] — labels of
