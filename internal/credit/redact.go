@@ -179,6 +179,8 @@ func (r *redactor) scan() {
 				i = r.number(i)
 			} else if openAt(s, i) > 0 {
 				i = r.paren(i)
+			} else if letterWidth(s, i) > 0 {
+				i = r.letters(i)
 			} else {
 				i += cjkWidth(s, i)
 			}

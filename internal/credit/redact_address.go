@@ -109,12 +109,16 @@ func divisionEnd(s string, j int) int {
 		if _, ok := ideoAt(s, k); !ok {
 			return -1
 		}
-		if hasWordAt(s, k, detailChars) > 0 {
+		if n > 1 && hasWordAt(s, k, streetChars) > 0 {
 			return -1
 		}
 		if n >= 2 {
 			if w := hasWordAt(s, k, divisionEnds); w > 0 && hasWordBefore(s, k+w, notDistricts) == 0 &&
 				hasWordAt(s, k+w, notDivision) == 0 {
+				// 福州市: 州 ends a division too, but 市 goes with it.
+				if e := k + w + hasWordAt(s, k+w, []string{"市", "区", "县"}); e > k+w && hasWordAt(s, e, notDivision) == 0 {
+					return e
+				}
 				return k + w
 			}
 		}
@@ -123,7 +127,11 @@ func divisionEnd(s string, j int) int {
 	return -1
 }
 
-// detailChars are below a district: a division never holds them.
+// streetChars are below a district: a division's name never holds them
+// after its first character (镇江市 does, first).
+var streetChars = []string{"路", "街", "号", "村", "巷", "弄", "栋", "幢", "室", "镇", "乡"}
+
+// detailChars mark an address below a district.
 var detailChars = []string{"路", "街", "道", "号", "村", "巷", "弄", "栋", "幢", "楼", "室", "镇", "乡", "组", "队", "苑", "园", "庄", "里", "坊", "湾", "屯", "寨"}
 
 // addressEnd returns the end of the rest of the address at s[j].

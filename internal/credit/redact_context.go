@@ -1,5 +1,7 @@
 package credit
 
+import "unicode/utf8"
+
 // Numbers that are personal data because of the word before them. A bank
 // account, unlike a card, has no check digit and no fixed length (8 to 30
 // digits; 对公 accounts of 20 or more), and people group it as they like
@@ -275,8 +277,8 @@ func publicDigits(s string, i, end, nd int, sizes [3]int) bool {
 // one by one, so digits glued to them (Tel13912345678) are still read.
 func (r *redactor) letters(i int) int {
 	s := r.s
-	if i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') {
-		return i + 1
+	if i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') || fullWidthAlnumBefore(s, i) {
+		return i + max(1, letterWidth(s, i))
 	}
 	end := tokenEnd(s, i)
 	if w := hasWordAt(s, i, []string{"QQ", "qq"}); w > 0 && end > i+w {
@@ -290,7 +292,7 @@ func (r *redactor) letters(i int) int {
 	}
 	digits := tokenDigits(s, i, end)
 	switch ctx := r.contextOf(i); {
-	case ctx == ctxDocument && digits >= minDocDigits && end-i <= 20 && endOK(s, end, false):
+	case ctx == ctxDocument && digits >= minDocDigits && utf8.RuneCountInString(s[i:end]) <= 20 && endOK(s, end, false):
 		r.mark(i, end)
 		return end
 	case ctx == ctxHandle && handleAt(s, i):
@@ -298,7 +300,7 @@ func (r *redactor) letters(i int) int {
 		r.mark(i, end)
 		return end
 	}
-	return i + 1
+	return i + max(1, letterWidth(s, i))
 }
 
 // handleAt reports whether a messaging account name (6–20 letters, digits,

@@ -4,8 +4,9 @@ package credit
 // issuing city, then five characters (six on a new-energy plate: a D or F
 // first or last), letters other than I and O and digits; written plain
 // (闽D12345), with a middle dot or a space after the city letter
-// (闽A·12345, 闽A 12345), and with a suffix for learner, police, trailer,
-// Hong Kong, Macao and consular plates (学, 警, 挂, 港, 澳, 领, 使, 试, 超). A plate
+// (闽A·12345, 闽A 12345); learner, police, trailer, Hong Kong, Macao and
+// consular plates have four characters and a suffix (闽A1234学: 学, 警, 挂,
+// 港, 澳, 领, 使, 试, 超). A plate
 // is whole: not glued to letters or digits on either side. That keeps out
 // the codes that start like one: a special-equipment registration
 // 梯11闽A00123(19) (digits before, a parenthesised year after), an industrial
@@ -38,10 +39,11 @@ func plateEnd(s string, i int) int {
 		}
 		n++
 	}
-	if n < 5 || n > 6 || digits < 2 {
+	suffix := hasWordAt(s, j, plateSuffixes)
+	if n < 4 || n == 4 && suffix == 0 || n > 6 || digits < 2 {
 		return -1
 	}
-	j += hasWordAt(s, j, plateSuffixes)
+	j += suffix
 	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || s[min(j, len(s)-1)] == '-' && j < len(s) {
 		return -1
 	}

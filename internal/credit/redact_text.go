@@ -133,8 +133,6 @@ func clauseEndAt(s string, i int) int {
 		return 0
 	case s[i] == '\n' || s[i] == ';' || s[i] == '!' || s[i] == '?':
 		return 1
-	case s[i] == '.' && (i+1 == len(s) || s[i+1] == ' '):
-		return 1
 	}
 	return hasWordAt(s, i, clauseEnds)
 }
