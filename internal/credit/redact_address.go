@@ -36,7 +36,7 @@ const maxAddress = 150
 var addressConnectors = []string{"：", "为", "于", "在", "是", "位于", "地址", "地"}
 
 // notDistricts end in 区 but are inside a district.
-var notDistricts = []string{"小区", "社区", "园区", "校区", "景区", "厂区", "片区", "街区", "营区", "矿区", "住宅区", "生活区", "城区", "市区", "商住区", "安置区"}
+var notDistricts = []string{"小区", "社区", "园区", "校区", "景区", "厂区", "片区", "街区", "营区", "矿区", "住宅区", "生活区", "商住区", "安置区", "老城区", "新城区"}
 
 // divisionEnds end an administrative division.
 var divisionEnds = []string{"特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "旗", "州", "盟"}
@@ -82,10 +82,19 @@ func (r *redactor) addressWord(i, w int) bool {
 		if hasWordBefore(s, i, keepWords) > 0 {
 			return false
 		}
-		if r.n > 0 && r.span(r.n-1).end == i && r.span(r.n-1).sur > 0 {
-			return true
+		j := i
+		if w := hasWordBefore(s, j, []string{"）", ")"}); w > 0 {
+			// 张某（男）住所地
+			if k := strings.LastIndexAny(s[:j-w], "(（"); k >= 0 {
+				j = k
+			}
 		}
-		return hasWordBefore(s, i, []string{"某", "其本人", "本人", "个人", "自然人", "居民", "公民", "某某"}) > 0
+		for k := range r.n {
+			if sp := r.span(k); sp.sur > 0 && sp.end == j {
+				return true
+			}
+		}
+		return hasWordBefore(s, j, []string{"某", "其本人", "本人", "个人", "自然人", "居民", "公民"}) > 0
 	}
 	// 居住证, 暂住证 are documents; 住址 in 住址栏 …
 	return !strings.HasPrefix(s[i+w:], "证")

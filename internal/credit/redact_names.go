@@ -152,10 +152,17 @@ func nameEnd(s string, i int) int {
 		return endYes
 	case k&kPlace != 0:
 		return endPlace
-	case k&kStop != 0:
+	case k&kStop != 0 || hasWordAt(s, i, nameFollowers) > 0:
 		return endYes
 	}
 	return endNo
+}
+
+// nameFollowers are words that often follow a name and begin with a
+// character that may also be in one: 陈建家住…, 林华身份证号….
+var nameFollowers = []string{
+	"家住", "家中", "家属", "患有", "患", "居住", "现住", "暂住", "户籍", "身份证", "公民身份", "联系电话", "电话", "手机", "住所",
+	"住址", "名下", "本人", "个人", "银行", "微信", "支付宝", "护照", "驾驶", "妻子", "丈夫", "系", "夫妇", "夫妻", "父子", "母女",
 }
 
 // roleName reads the names after the role word whose last character is at
