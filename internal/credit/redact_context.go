@@ -47,7 +47,7 @@ var (
 		"汇款", "打款", "入账", "对公", "支付宝", "银联", "储蓄", "信用卡", "借记卡", "存折", "付款账", "结算账", "IBAN",
 	}
 	documentWords = []string{
-		"护照", "通行证", "回乡证", "台胞证", "居住证", "居留证", "居留许可", "证件号", "证件编号", "身份证", "公民身份",
+		"护照", "通行证", "回乡证", "台胞证", "居住证", "居留证", "居留许可", "证件号", "证件编号", "证件", "身份证", "公民身份",
 		"居民身份", "军官证", "士兵证", "驾驶证", "驾照", "社保卡", "社会保障卡", "医保卡", "就诊卡", "健康证", "旅行证",
 		"海员证", "出入境", "Passport", "passport", "PASSPORT",
 	}
@@ -57,6 +57,7 @@ var (
 	publicLabels = []string{
 		"批号", "批次", "编号", "号码", "文号", "许可证", "许可", "代码", "单号", "订单", "发票", "合同", "条码", "条形码",
 		"型号", "货号", "注册号", "登记号", "执照", "流水号", "案号", "决定书", "标准", "检验报告", "报告编号", "统一社会",
+		"设备", "GB", "QB", "DB", "Q/", "T/", "NY", "SB", "SN", "YY", "HG", "JB",
 	}
 )
 
@@ -121,11 +122,12 @@ func labelAt(s string, p int) (int, bool) {
 	case hasWordAt(s, p, bankWords) > 0:
 		return ctxBank, true
 	case hasWordAt(s, p, genericLabels) > 0:
-		// 护照编号, 银行卡号码: the word before decides.
-		if hasWordBefore(s, p, documentWords) > 0 {
+		// 护照编号, 银行卡号码, 护照（号码…: the word before decides.
+		b := p - hasWordBefore(s, p, []string{"（", "(", "：", ":", " "})
+		if hasWordBefore(s, b, documentWords) > 0 {
 			return ctxDocument, true
 		}
-		if hasWordBefore(s, p, bankWords) > 0 {
+		if hasWordBefore(s, b, bankWords) > 0 {
 			return ctxBank, true
 		}
 		return ctxNone, true

@@ -162,7 +162,7 @@ func nameEnd(s string, i int) int {
 // character that may also be in one: 陈建家住…, 林华身份证号….
 var nameFollowers = []string{
 	"家住", "家中", "家属", "患有", "患", "居住", "现住", "暂住", "户籍", "身份证", "公民身份", "联系电话", "电话", "手机", "住所",
-	"住址", "名下", "本人", "个人", "银行", "微信", "支付宝", "护照", "驾驶", "妻子", "丈夫", "系", "夫妇", "夫妻", "父子", "母女",
+	"住址", "名下", "本人", "个人", "健康", "体检", "年龄", "性别", "籍贯", "无证", "持证", "银行", "微信", "支付宝", "护照", "驾驶", "妻子", "丈夫", "系", "夫妇", "夫妻", "父子", "母女",
 }
 
 // roleName reads the names after the role word whose last character is at
@@ -177,7 +177,7 @@ func (r *redactor) roleName(p int, k uint16) int {
 	if hasWordAt(s, p, roleNotBefore) > 0 {
 		return q
 	}
-	keep := hasWordBefore(s, q, keepWords) > 0
+	keep := keepBefore(s, q)
 	j := skipConnectors(s, q, roleConnectors)
 	end := q
 	for {
@@ -206,6 +206,12 @@ func (r *redactor) roleName(p int, k uint16) int {
 	}
 }
 
+// keepBefore reports whether a keep word ends at s[i], one that names the
+// party or who answers for it (法定代表人, 负责人), not a staff head (质量负责人).
+func keepBefore(s string, i int) bool {
+	return hasWordBefore(s, i, keepWords) > 0 && hasWordBefore(s, i, staffHeads) == 0
+}
+
 // listJoins join the names of a list: 张三、李四和王五.
 var listJoins = []string{"、", "和", "及", "与", "以及", "，"}
 
@@ -223,7 +229,7 @@ func (r *redactor) cueName(i int) {
 		if before >= 3 && (s[before-1] == ':' || strings.HasSuffix(s[:before], "：")) {
 			before = runeStart(s, before)
 		}
-		if hasWordBefore(s, before, keepWords) > 0 {
+		if keepBefore(s, before) {
 			return
 		}
 		if !masked {

@@ -50,7 +50,7 @@ var ideoKinds = func() *[ideoLast - ideoFirst + 1]uint16 {
 			mark(kTrigger, w[:3])
 		}
 	}
-	for _, list := range [][]string{bankWords, documentWords} {
+	for _, list := range [][]string{bankWords, documentWords, handleWords, publicLabels, genericLabels} {
 		for _, w := range list {
 			if w[0] >= 0xE4 && w[0] <= 0xE9 {
 				mark(kContext, w[:3])

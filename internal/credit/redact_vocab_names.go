@@ -68,6 +68,13 @@ var roleNotBefore = []string{"工程", "工商", "工钱", "工时", "工段", "
 // 当事人与陈小红签订. After a keep word the name is then not the party's.
 var prepositions = []string{"向", "与", "和", "对", "将", "把", "被", "让", "给", "同", "跟", "从", "替", "为"}
 
+// staffHeads end in a keep word but name an employee: the quality or
+// safety manager answers for a task, not for the party.
+var staffHeads = []string{
+	"质量负责人", "安全负责人", "食品安全负责人", "技术负责人", "生产负责人", "销售负责人", "现场负责人", "质量安全负责人",
+	"门店负责人", "项目负责人", "车间负责人", "仓库负责人",
+}
+
 // roleConnectors stand between a role word and its name: 举报人为张三,
 // 联系人：李四, 投诉人系王五.
 var roleConnectors = []string{"：", "为", "是", "系", "叫", "名叫", "即", "　"}
