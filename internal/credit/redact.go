@@ -62,6 +62,7 @@ const RedactionMarker = "[已脱敏]"
 func Redact(s string) string {
 	r := redactor{s: s}
 	r.scan()
+	r.settleIllnesses()
 	if r.n == 0 {
 		return s
 	}
@@ -94,6 +95,11 @@ type redactor struct {
 	n    int // spans found
 	buf  [8]span
 	more []span // the spans after the first len(buf)
+
+	// illnesses named in the text whose sentence decides (see
+	// settleIllnesses): a name later in the sentence counts too.
+	illnesses [4]span
+	nIll      int
 }
 
 func (r *redactor) add(sp span) {
@@ -210,7 +216,7 @@ func (r *redactor) ideograph(i int) int {
 		return i + cjkWidth(r.s, i)
 	}
 	if k&kProvince != 0 {
-		if end := plateEnd(r.s, i); end > i {
+		if end := plateEnd(r.s, i, r.redactedBefore(i) < i); end > i {
 			r.mark(i, end)
 			return end
 		}
@@ -243,13 +249,22 @@ func (r *redactor) paren(i int) int {
 
 // number looks for a number at s[i]: one personal by its shape, else one
 // personal by the word before it.
+//
+// Right after a span found before, the number starts a word, as it will
+// after that span's marker in a second pass (HIV3568331234567896).
 func (r *redactor) number(i int) int {
-	sp, next, ok := number(r.s, i)
+	s, off := r.s, 0
+	glued := r.redactedBefore(i) < i
+	if glued {
+		s, off = r.s[i:], i
+	}
+	sp, next, ok := number(s, i-off)
+	next += off
 	if ok {
-		r.mark(sp.start, sp.end)
+		r.mark(sp.start+off, sp.end+off)
 		return next
 	}
-	if end := r.contextNumber(i); end > i {
+	if end := r.contextNumber(i, glued); end > i {
 		r.mark(i, end)
 		return end
 	}

@@ -20,8 +20,8 @@ import "strings"
 //
 // Where an address ends: at punctuation or a space, at 的, or at a word
 // that starts the rest of the sentence (在, 于, 与, 经营, 工作 …), and after
-// at most maxAddress bytes; a marker inside (an already masked address, a
-// phone) is part of it, so a second pass reads the same span.
+// at most maxAddress bytes, and before a marker (an address masked before
+// ends there, so a second pass finds nothing left to mask).
 
 var addressWords = []string{
 	"家庭住址", "家庭地址", "家庭住所", "家住", "住址", "户籍地址", "户籍所在地", "户籍地", "居住地址", "居住地", "居住在",
@@ -77,7 +77,7 @@ func (r *redactor) addressWord(i, w int) bool {
 	switch s[i : i+w] {
 	case "住":
 		_, ideo := ideoBefore(s, i)
-		return i > 0 && !ideo && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户"}) == 0
+		return i > 0 && (!ideo || r.redactedBefore(i) < i) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户"}) == 0
 	case "住所地":
 		if hasWordBefore(s, i, keepWords) > 0 {
 			return false
@@ -147,10 +147,6 @@ var detailChars = []string{"路", "街", "道", "号", "村", "巷", "弄", "栋
 func addressEnd(s string, j int) int {
 	start := j
 	for j < len(s) && j-start < maxAddress {
-		if m := markerAt(s, j); m > 0 {
-			j += m
-			continue
-		}
 		if hasWordAt(s, j, addressEnds) > 0 {
 			break
 		}
@@ -168,7 +164,7 @@ func addressEnd(s string, j int) int {
 		}
 		break
 	}
-	return j
+	return wordEnd(s, j)
 }
 
 // addressLike reports whether s[j:end] after a bare 住 reads as an address:

@@ -92,13 +92,20 @@ func (r *redactor) contextOf(i int) int {
 }
 
 // redactedBefore returns the start of the marker or the span found that
-// ends at s[p], or p.
+// ends at s[p], or p: what a second pass reads as a marker.
 func (r *redactor) redactedBefore(p int) int {
 	if m := len(RedactionMarker); p >= m && r.s[p-m:p] == RedactionMarker {
 		return p - m
 	}
 	for k := range r.n {
 		if sp := r.span(k); sp.end == p && sp.start < p {
+			return sp.start
+		}
+	}
+	// An illness still waiting for its sentence is a boundary either way:
+	// masked, it becomes a marker; left, it is a word of its own.
+	for _, sp := range r.illnesses[:r.nIll] {
+		if sp.end == p {
 			return sp.start
 		}
 	}
@@ -141,9 +148,10 @@ var genericLabels = []string{"编号", "号码"}
 
 // contextNumber returns the end of an account, document or messaging
 // number at s[i], which holds a digit, or -1.
-func (r *redactor) contextNumber(i int) int {
+// glued says a span found before ends at s[i]: a word starts there.
+func (r *redactor) contextNumber(i int, glued bool) int {
 	s := r.s
-	if digitWidth(s, i) == 0 || !startOK(s, i, true) || amountBefore(s, i) {
+	if digitWidth(s, i) == 0 || !glued && !startOK(s, i, true) || amountBefore(s, i) {
 		return -1
 	}
 	end, nd, sizes := digitChain(s, i)
@@ -279,7 +287,9 @@ func publicDigits(s string, i, end, nd int, sizes [3]int) bool {
 // one by one, so digits glued to them (Tel13912345678) are still read.
 func (r *redactor) letters(i int) int {
 	s := r.s
-	if i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') || fullWidthAlnumBefore(s, i) {
+	// A word starts here, or right after a number found before it
+	// (13912345678HIV reads as [已脱敏]HIV in a second pass).
+	if (i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') || fullWidthAlnumBefore(s, i)) && r.redactedBefore(i) == i {
 		return i + max(1, letterWidth(s, i))
 	}
 	end := tokenEnd(s, i)
@@ -289,7 +299,7 @@ func (r *redactor) letters(i int) int {
 			return end
 		}
 	}
-	if w := hasWordAt(s, i, []string{"HIV", "AIDS"}); w > 0 && w == end-i {
+	if w := hasWordAt(s, i, []string{"HIV", "AIDS"}); w > 0 && (i+w == len(s) || !isASCIILetter(s[i+w])) {
 		return max(r.illness(i, w), i+w)
 	}
 	digits := tokenDigits(s, i, end)
@@ -316,8 +326,8 @@ func handleAt(s string, i int) bool {
 	if hasWordBefore(s, j, handleWords) == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 {
 		return false
 	}
-	n := handleEnd(s, i) - i
-	return n >= 6 && n <= 20
+	end := handleEnd(s, i)
+	return end-i >= 6 && end-i <= 20 && endOK(s, end, true)
 }
 
 func handleEnd(s string, i int) int {

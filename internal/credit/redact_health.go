@@ -54,8 +54,11 @@ var diagnosisEnds = []string{
 	"一直", "期", "时", "但",
 }
 
-// genericDiagnoses name no one.
-var genericDiagnoses = []string{"有碍食品安全", "国务院", "规定的", "食物中毒", "食源性", "法定", "传染病的", "疾病的人员"}
+// genericDiagnoses open what names no one's illness: statute wording, an
+// incident's classification, a vague word.
+var genericDiagnoses = []string{
+	"有碍食品安全", "国务院", "规定的", "食物中毒", "食源性", "法定", "传染病", "疾病", "上述", "相关", "该类", "此类", "以下",
+}
 
 // maxDiagnosis bounds a diagnosis, in bytes.
 const maxDiagnosis = 60
@@ -87,19 +90,37 @@ func (r *redactor) health(i int) int {
 	return i
 }
 
-// illness masks the illness of w bytes at s[i] if it is about a person.
+// illness looks at the illness of w bytes at s[i]: masked now if a
+// personal word follows it, left for settleIllnesses if its sentence
+// decides, left alone before the name of an organism.
 func (r *redactor) illness(i, w int) int {
 	s := r.s
 	end := i + w
 	if hasWordAt(s, end, organisms) > 0 {
 		return end
 	}
-	if hasWordAt(s, end, personalAfter) == 0 && !r.personInSentence(i) {
-		return end
-	}
+	personal := hasWordAt(s, end, personalAfter) > 0
 	end += hasWordAt(s, end, []string{"病毒", "抗体", "表面抗原"})
-	r.mark(i, end)
+	switch {
+	case personal:
+		r.mark(i, end)
+	case r.nIll < len(r.illnesses):
+		r.illnesses[r.nIll] = span{i, end, 0}
+		r.nIll++
+	default: // too many to wait for: hidden
+		r.mark(i, end)
+	}
 	return end
+}
+
+// settleIllnesses masks the illnesses whose sentence names a person, once
+// every name of the text is known.
+func (r *redactor) settleIllnesses() {
+	for _, sp := range r.illnesses[:r.nIll] {
+		if r.personInSentence(sp.start) {
+			r.mark(sp.start, sp.end)
+		}
+	}
 }
 
 // bareDiagnosis reports whether a bare 患 at s[i] reports an illness: not
@@ -120,8 +141,10 @@ func bareDiagnosis(s string, i int) bool {
 	return false
 }
 
-// diagnosisEnd returns the end of the diagnosis at s[j]: up to a word that
-// ends it, and on over a list joined by 、 or 和.
+// diagnosisEnd returns the end of the diagnosis at s[j]: ideographs and
+// Latin letters (HIV), on over a list joined by 、, up to a word that ends
+// it. It stops before digits: a number there is found by its own rule, and
+// the diagnosis must read the same when that number is a marker.
 func diagnosisEnd(s string, j int) int {
 	j += hasWordAt(s, j, []string{"为", "了", "：", ":", " "})
 	if digitWidth(s, j) > 0 || hasWordAt(s, j, countWords) > 0 && hasWordAt(s, j+3, []string{"例", "人", "名"}) > 0 {
@@ -129,15 +152,15 @@ func diagnosisEnd(s string, j int) int {
 	}
 	start := j
 	for j < len(s) && j-start < maxDiagnosis {
-		if m := markerAt(s, j); m > 0 {
-			j += m
-			continue
-		}
-		if hasWordAt(s, j, diagnosisEnds) > 0 {
+		if hasWordAt(s, j, diagnosisEnds) > 0 || hasWordAt(s, j, addressWords) > 0 {
 			break
 		}
-		if _, ok := ideoAt(s, j); ok || isASCIIAlnum(s[j]) || s[j] == '-' {
-			j += max(1, cjkWidth(s, j)*boolInt(ok))
+		if _, ok := ideoAt(s, j); ok {
+			j += 3
+			continue
+		}
+		if isASCIILetter(s[j]) {
+			j++
 			continue
 		}
 		if hasWordAt(s, j, []string{"、"}) > 0 && j > start {
@@ -149,23 +172,16 @@ func diagnosisEnd(s string, j int) int {
 	for j > start && strings.HasSuffix(s[start:j], "、") {
 		j -= 3
 	}
-	return j
+	return wordEnd(s, j)
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
+// genericDiagnosis reports whether the diagnosis s[start:end] names no
+// one's illness: it opens with a generic word, or is said of 人员 in
+// general (患有…的人员, as statutes write). Only its start and what follows
+// it count, never its middle: a name or number inside it that a first pass
+// masks must not change the answer in a second.
 func genericDiagnosis(s string, start, end int) bool {
-	for _, g := range genericDiagnoses {
-		if strings.Contains(s[start:end], g) {
-			return true
-		}
-	}
-	return strings.HasPrefix(s[end:], "的人员") || strings.HasPrefix(s[end:], "的从业人员")
+	return hasWordAt(s, start, genericDiagnoses) > 0 || hasWordAt(s, end, []string{"的人员", "的从业人员"}) > 0
 }
 
 // historyBefore masks what stands before 病史 at s[i]: 有高血压病史,
@@ -177,16 +193,15 @@ func (r *redactor) historyBefore(i int) {
 		if hasWordBefore(s, j, []string{"有", "具有", "既往", "存在", "无", "其", "患"}) > 0 {
 			break
 		}
-		if m := len(RedactionMarker); j >= m && s[j-m:j] == RedactionMarker {
-			j -= m
-			continue
-		}
-		if _, ok := ideoBefore(s, j); !ok {
+		if _, ok := ideoBefore(s, j); !ok || r.redactedBefore(j) < j {
 			break
 		}
 		j -= 3
 	}
-	if j < i && !genericDiagnosis(s, j, i) {
+	// Not right after a letter or digit, unless they were found as a
+	// number: a number there would read differently next to the marker.
+	glued := j > 0 && (isASCIIAlnum(s[j-1]) || fullWidthAlnumBefore(s, j)) && r.redactedBefore(j) == j
+	if j < i && !genericDiagnosis(s, j, i) && !glued {
 		r.mark(j, i)
 	}
 }

@@ -73,13 +73,13 @@ func givenName(s string, i, sur int) (n nameSpan, masked, ok bool) {
 	if m := maskEnd(s, j); m > j {
 		return nameSpan{i, sur, m}, true, true
 	}
-	if !givenChar(s, j) {
+	// A given name never starts a word that follows names (陈家住…: 陈 +
+	// 家住), whatever comes after: a first pass and a second, with the
+	// address masked, must read the same.
+	if !givenChar(s, j) || notName(s, i, j+3) || hasWordAt(s, j, nameFollowers) > 0 {
 		return n, false, false
 	}
-	if notName(s, i, j+3) {
-		return n, false, false
-	}
-	if givenChar(s, j+3) && !notName(s, i, j+6) {
+	if givenChar(s, j+3) && !notName(s, i, j+6) && hasWordAt(s, j+3, nameFollowers) == 0 {
 		switch nameEnd(s, j+6) {
 		case endYes:
 			return nameSpan{i, sur, j + 6}, false, true
@@ -142,9 +142,15 @@ const (
 )
 
 // nameEnd says whether a name may end at s[i].
+//
+// A marker is no end: what it hid may have been the rest of a word, and a
+// second pass must not find a name the first did not.
 func nameEnd(s string, i int) int {
 	if i >= len(s) {
 		return endYes
+	}
+	if markerAt(s, i) > 0 {
+		return endNo
 	}
 	k, ok := ideoAt(s, i)
 	switch {
@@ -278,6 +284,9 @@ func nameBefore(s string, e int) (n nameSpan, masked, ok bool) {
 func nameStart(s string, i int) bool {
 	if i == 0 {
 		return true
+	}
+	if strings.HasSuffix(s[:i], RedactionMarker) {
+		return false // as in nameEnd
 	}
 	k, ok := ideoBefore(s, i)
 	return !ok || k&(kStop|kRole|kRoleWord) != 0 || hasWordBefore(s, i, nameLeads) > 0

@@ -19,10 +19,11 @@ const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 var plateSuffixes = []string{"学", "警", "挂", "港", "澳", "领", "使", "试", "超"}
 
 // plateEnd returns the end of a plate whose province abbreviation is at
-// s[i], or -1.
-func plateEnd(s string, i int) int {
+// s[i], or -1. glued says a span found before ends at s[i]: a word starts
+// there, as it will after that span's marker.
+func plateEnd(s string, i int, glued bool) int {
 	j := i + 3
-	if plateLetter(s, j) == 0 || digitBefore(s, i) || letterBeforeWidth(s, i) > 0 {
+	if plateLetter(s, j) == 0 || !glued && (digitBefore(s, i) || letterBeforeWidth(s, i) > 0) {
 		return -1
 	}
 	j += plateLetter(s, j)
@@ -44,7 +45,7 @@ func plateEnd(s string, i int) int {
 		return -1
 	}
 	j += suffix
-	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || s[min(j, len(s)-1)] == '-' && j < len(s) {
+	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || dashAt(s, j) > 0 || !endOK(s, j, true) {
 		return -1
 	}
 	if w := openAt(s, j); w > 0 && digitWidth(s, j+w) > 0 {

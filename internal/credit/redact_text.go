@@ -164,3 +164,23 @@ func skipConnectors(s string, i int, words []string) int {
 		}
 	}
 }
+
+// wordEnd extends a span ending at s[j] to the end of the word of letters
+// and digits it ends in, decimal part included (路12.5, X3456Ｘcn): a span
+// never ends inside a word, or a second pass would read the rest of the
+// word as a word of its own.
+func wordEnd(s string, j int) int {
+	for j > 0 && (isASCIIAlnum(s[j-1]) || fullWidthAlnumBefore(s, j)) {
+		switch {
+		case j < len(s) && isASCIIAlnum(s[j]):
+			j++
+		case fullWidthAlnum(s, j):
+			j += 3
+		case pointWidth(s, j) > 0 && digitBefore(s, j) && digitWidth(s, j+pointWidth(s, j)) > 0:
+			j += pointWidth(s, j)
+		default:
+			return j
+		}
+	}
+	return j
+}
