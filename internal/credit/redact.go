@@ -216,7 +216,7 @@ func (r *redactor) ideograph(i int) int {
 		return i + cjkWidth(r.s, i)
 	}
 	if k&kProvince != 0 {
-		if end := plateEnd(r.s, i, r.redactedBefore(i) < i); end > i {
+		if end := plateEnd(r.s, i, r.afterRedacted(i)); end > i {
 			r.mark(i, end)
 			return end
 		}
@@ -254,7 +254,7 @@ func (r *redactor) paren(i int) int {
 // after that span's marker in a second pass (HIV3568331234567896).
 func (r *redactor) number(i int) int {
 	s, off := r.s, 0
-	glued := r.redactedBefore(i) < i
+	glued := r.afterRedacted(i)
 	if glued {
 		s, off = r.s[i:], i
 	}

@@ -54,14 +54,16 @@ var addressEnds = []string{
 // returns where scanning goes on, or i.
 func (r *redactor) address(i int) int {
 	s := r.s
-	w := hasWordAt(s, i, addressWords)
+	w := wordAt(s, i, wAddress)
 	if w == 0 || !r.addressWord(i, w) {
 		return i
 	}
-	j := skipConnectors(s, i+w, addressConnectors)
+	j := skipConnectors(s, i+w, wAddressConnector)
 	keep := divisionsEnd(s, j)
 	end := addressEnd(s, keep)
-	if w == len("住") && keep == j && !addressLike(s, j, end) {
+	// Without a division, what follows must read as an address: 非居住房地产租赁
+	// in a business scope is none.
+	if keep == j && !addressLike(s, j, end) {
 		return i
 	}
 	if end > keep {
@@ -77,9 +79,9 @@ func (r *redactor) addressWord(i, w int) bool {
 	switch s[i : i+w] {
 	case "住":
 		_, ideo := ideoBefore(s, i)
-		return i > 0 && (!ideo || r.redactedBefore(i) < i) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户"}) == 0
+		return i > 0 && (!ideo || r.afterRedacted(i)) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户", "宅"}) == 0
 	case "住所地":
-		if hasWordBefore(s, i, keepWords) > 0 {
+		if wordBefore(s, i, wKeep) > 0 {
 			return false
 		}
 		j := i
@@ -118,14 +120,14 @@ func divisionEnd(s string, j int) int {
 		if _, ok := ideoAt(s, k); !ok {
 			return -1
 		}
-		if n > 1 && hasWordAt(s, k, streetChars) > 0 {
+		if n > 1 && wordAt(s, k, wStreet) > 0 {
 			return -1
 		}
 		if n >= 2 {
-			if w := hasWordAt(s, k, divisionEnds); w > 0 && hasWordBefore(s, k+w, notDistricts) == 0 &&
-				hasWordAt(s, k+w, notDivision) == 0 {
+			if w := wordAt(s, k, wDivisionEnd); w > 0 && wordBefore(s, k+w, wNotDistrict) == 0 &&
+				wordAt(s, k+w, wNotDivision) == 0 {
 				// 福州市: 州 ends a division too, but 市 goes with it.
-				if e := k + w + hasWordAt(s, k+w, []string{"市", "区", "县"}); e > k+w && hasWordAt(s, e, notDivision) == 0 {
+				if e := k + w + hasWordAt(s, k+w, []string{"市", "区", "县"}); e > k+w && wordAt(s, e, wNotDivision) == 0 {
 					return e
 				}
 				return k + w
@@ -147,7 +149,7 @@ var detailChars = []string{"路", "街", "道", "号", "村", "巷", "弄", "栋
 func addressEnd(s string, j int) int {
 	start := j
 	for j < len(s) && j-start < maxAddress {
-		if hasWordAt(s, j, addressEnds) > 0 {
+		if wordAt(s, j, wAddressEnd) > 0 {
 			break
 		}
 		if _, ok := ideoAt(s, j); ok {
@@ -171,7 +173,7 @@ func addressEnd(s string, j int) int {
 // it names a street, a village or a house number.
 func addressLike(s string, j, end int) bool {
 	for k := j; k < end; k++ {
-		if hasWordAt(s, k, detailChars) > 0 {
+		if wordAt(s, k, wDetail) > 0 {
 			return true
 		}
 	}

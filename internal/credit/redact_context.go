@@ -12,7 +12,7 @@ import "unicode/utf8"
 // 往来港澳通行证, 台胞证, 微信号.
 //
 //   - Context: walking back from the number, within the clause (up to
-//     contextWindow bytes, not across 。；！？), the NEAREST label decides.
+//     contextWindow characters, not across 。；！？), the NEAREST label decides.
 //     A banking word (bankWords) makes a run of 8–30 digits an account; a
 //     document word (documentWords) makes a token of 6–20 letters and digits
 //     with at least 5 digits a document number; a messaging word
@@ -30,13 +30,13 @@ import "unicode/utf8"
 //
 // What is not caught: an account with no label in its clause (a bare
 // 20-digit number could as well be an equipment code), and a label more than
-// contextWindow bytes before the number.
+// contextWindow characters before the number.
 
 const (
 	minAccountDigits = 8
 	maxAccountDigits = 30
 	minDocDigits     = 5
-	contextWindow    = 90 // bytes: about 30 ideographs
+	contextWindow    = 30 // characters
 )
 
 // The labels. Ideographic ones are marked in ideoKinds (kContext) by their
@@ -69,15 +69,16 @@ const (
 	ctxHandle
 )
 
-// contextOf returns the context the nearest label before s[i] gives. What
-// is already redacted, a marker in the text or a span found before, is
-// passed over whole, so a label inside it counts in neither pass.
+// contextOf returns the context the nearest label before s[i] gives,
+// looking back at most contextWindow characters. What is already redacted,
+// a marker in the text or a span found before, is passed over whole (a
+// label inside it counts in neither pass) and counts as what a second pass
+// reads there: one character for a marker, the surname and 某 for a name.
 func (r *redactor) contextOf(i int) int {
 	s := r.s
-	stop := max(0, i-contextWindow)
-	for p := i; p > stop; {
-		if q := r.redactedBefore(p); q < p {
-			p = q
+	for p, budget := i, contextWindow; p > 0 && budget > 0; budget-- {
+		if q, cost := r.redactedBefore(p); q < p {
+			p, budget = q, budget-cost+1
 			continue
 		}
 		p = runeStart(s, p)
@@ -91,25 +92,36 @@ func (r *redactor) contextOf(i int) int {
 	return ctxNone
 }
 
-// redactedBefore returns the start of the marker or the span found that
-// ends at s[p], or p: what a second pass reads as a marker.
-func (r *redactor) redactedBefore(p int) int {
+// afterRedacted reports whether something a second pass reads as redacted
+// ends at s[p] (see redactedBefore).
+func (r *redactor) afterRedacted(p int) bool {
+	q, _ := r.redactedBefore(p)
+	return q < p
+}
+
+// redactedBefore returns the start of what ends at s[p] and a second pass
+// reads as redacted — a marker, a span found before, an illness waiting for
+// its sentence — and how many characters it will be then; or p, 0.
+func (r *redactor) redactedBefore(p int) (int, int) {
 	if m := len(RedactionMarker); p >= m && r.s[p-m:p] == RedactionMarker {
-		return p - m
+		return p - m, 1
 	}
 	for k := range r.n {
 		if sp := r.span(k); sp.end == p && sp.start < p {
-			return sp.start
+			if sp.sur > 0 {
+				return sp.start, utf8.RuneCountInString(r.s[sp.start:sp.start+sp.sur]) + 1
+			}
+			return sp.start, 1
 		}
 	}
 	// An illness still waiting for its sentence is a boundary either way:
-	// masked, it becomes a marker; left, it is a word of its own.
+	// masked, it becomes a marker; left, it is a word found again.
 	for _, sp := range r.illnesses[:r.nIll] {
 		if sp.end == p {
-			return sp.start
+			return sp.start, 1
 		}
 	}
-	return p
+	return p, 0
 }
 
 // labelAt reports whether a label starts at s[p], and the context it gives.
@@ -122,23 +134,23 @@ func labelAt(s string, p int) (int, bool) {
 		return ctxNone, false
 	}
 	switch {
-	case hasWordAt(s, p, handleWords) > 0:
+	case wordAt(s, p, wHandle) > 0:
 		return ctxHandle, true
-	case hasWordAt(s, p, documentWords) > 0:
+	case wordAt(s, p, wDocument) > 0:
 		return ctxDocument, true
-	case hasWordAt(s, p, bankWords) > 0:
+	case wordAt(s, p, wBank) > 0:
 		return ctxBank, true
-	case hasWordAt(s, p, genericLabels) > 0:
+	case wordAt(s, p, wGenericLabel) > 0:
 		// 护照编号, 银行卡号码, 护照（号码…: the word before decides.
 		b := p - hasWordBefore(s, p, []string{"（", "(", "：", ":", " "})
-		if hasWordBefore(s, b, documentWords) > 0 {
+		if wordBefore(s, b, wDocument) > 0 {
 			return ctxDocument, true
 		}
-		if hasWordBefore(s, b, bankWords) > 0 {
+		if wordBefore(s, b, wBank) > 0 {
 			return ctxBank, true
 		}
 		return ctxNone, true
-	case hasWordAt(s, p, publicLabels) > 0:
+	case wordAt(s, p, wPublicLabel) > 0:
 		return ctxNone, true
 	}
 	return ctxNone, false
@@ -165,18 +177,16 @@ func (r *redactor) contextNumber(i int, glued bool) int {
 		}
 		return -1
 	}
-	if !endOK(s, end, true) || unitAfter(s, end) {
+	if !endOK(s, end, true) || unitAfter(s, end) || publicDigits(s, i, end, nd, sizes) {
 		return -1
 	}
 	switch r.contextOf(i) {
 	case ctxBank:
-		if nd >= minAccountDigits && !publicDigits(s, i, end, nd, sizes) {
+		if nd >= minAccountDigits {
 			return end
 		}
 	case ctxDocument, ctxHandle:
-		if !publicDigits(s, i, end, nd, sizes) {
-			return end
-		}
+		return end
 	}
 	return -1
 }
@@ -238,7 +248,7 @@ var units = []string{
 }
 
 func unitAfter(s string, i int) bool {
-	return hasWordAt(s, i+spaceAt(s, i), units) > 0
+	return wordAt(s, i+spaceAt(s, i), wUnit) > 0
 }
 
 // amountBefore: ¥, ￥, 人民币, RMB, 第 (an ordinal), 尾号 (the last digits
@@ -289,7 +299,7 @@ func (r *redactor) letters(i int) int {
 	s := r.s
 	// A word starts here, or right after a number found before it
 	// (13912345678HIV reads as [已脱敏]HIV in a second pass).
-	if (i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') || fullWidthAlnumBefore(s, i)) && r.redactedBefore(i) == i {
+	if (i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') || fullWidthAlnumBefore(s, i)) && !r.afterRedacted(i) {
 		return i + max(1, letterWidth(s, i))
 	}
 	end := tokenEnd(s, i)
@@ -323,7 +333,7 @@ func handleAt(s string, i int) bool {
 	for j > 0 && (s[j-1] == ' ' || s[j-1] == ':') {
 		j--
 	}
-	if hasWordBefore(s, j, handleWords) == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 {
+	if wordBefore(s, j, wHandle) == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 {
 		return false
 	}
 	end := handleEnd(s, i)

@@ -67,12 +67,12 @@ const maxDiagnosis = 60
 // goes on, or i.
 func (r *redactor) health(i int) int {
 	s := r.s
-	if w := hasWordAt(s, i, illnesses); w > 0 {
+	if w := wordAt(s, i, wIllness); w > 0 {
 		if end := r.illness(i, w); end > i {
 			return end
 		}
 	}
-	w := hasWordAt(s, i, healthWords)
+	w := wordAt(s, i, wHealth)
 	switch {
 	case w == 0:
 		return i
@@ -96,10 +96,10 @@ func (r *redactor) health(i int) int {
 func (r *redactor) illness(i, w int) int {
 	s := r.s
 	end := i + w
-	if hasWordAt(s, end, organisms) > 0 {
+	if wordAt(s, end, wOrganism) > 0 {
 		return end
 	}
-	personal := hasWordAt(s, end, personalAfter) > 0
+	personal := wordAt(s, end, wPersonalAfter) > 0
 	end += hasWordAt(s, end, []string{"病毒", "抗体", "表面抗原"})
 	switch {
 	case personal:
@@ -147,12 +147,12 @@ func bareDiagnosis(s string, i int) bool {
 // the diagnosis must read the same when that number is a marker.
 func diagnosisEnd(s string, j int) int {
 	j += hasWordAt(s, j, []string{"为", "了", "：", ":", " "})
-	if digitWidth(s, j) > 0 || hasWordAt(s, j, countWords) > 0 && hasWordAt(s, j+3, []string{"例", "人", "名"}) > 0 {
+	if digitWidth(s, j) > 0 || wordAt(s, j, wCount) > 0 && hasWordAt(s, j+3, []string{"例", "人", "名"}) > 0 {
 		return j
 	}
 	start := j
 	for j < len(s) && j-start < maxDiagnosis {
-		if hasWordAt(s, j, diagnosisEnds) > 0 || hasWordAt(s, j, addressWords) > 0 {
+		if wordAt(s, j, wDiagnosisEnd) > 0 || wordAt(s, j, wAddress) > 0 {
 			break
 		}
 		if _, ok := ideoAt(s, j); ok {
@@ -181,7 +181,7 @@ func diagnosisEnd(s string, j int) int {
 // it count, never its middle: a name or number inside it that a first pass
 // masks must not change the answer in a second.
 func genericDiagnosis(s string, start, end int) bool {
-	return hasWordAt(s, start, genericDiagnoses) > 0 || hasWordAt(s, end, []string{"的人员", "的从业人员"}) > 0
+	return wordAt(s, start, wGenericDiagnosis) > 0 || hasWordAt(s, end, []string{"的人员", "的从业人员"}) > 0
 }
 
 // historyBefore masks what stands before 病史 at s[i]: 有高血压病史,
@@ -193,14 +193,14 @@ func (r *redactor) historyBefore(i int) {
 		if hasWordBefore(s, j, []string{"有", "具有", "既往", "存在", "无", "其", "患"}) > 0 {
 			break
 		}
-		if _, ok := ideoBefore(s, j); !ok || r.redactedBefore(j) < j {
+		if _, ok := ideoBefore(s, j); !ok || r.afterRedacted(j) {
 			break
 		}
 		j -= 3
 	}
 	// Not right after a letter or digit, unless they were found as a
 	// number: a number there would read differently next to the marker.
-	glued := j > 0 && (isASCIIAlnum(s[j-1]) || fullWidthAlnumBefore(s, j)) && r.redactedBefore(j) == j
+	glued := j > 0 && (isASCIIAlnum(s[j-1]) || fullWidthAlnumBefore(s, j)) && !r.afterRedacted(j)
 	if j < i && !genericDiagnosis(s, j, i) && !glued {
 		r.mark(j, i)
 	}

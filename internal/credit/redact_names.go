@@ -46,7 +46,7 @@ type nameSpan struct{ start, sur, end int }
 // masked (张某, 张某某, 张×); its end covers the mask.
 func name(s string, i int) (n nameSpan, masked, ok bool) {
 	if k, ok := ideoAt(s, i); ok && k&kCompound != 0 {
-		if w := hasWordAt(s, i, compoundSurnames); w > 0 {
+		if w := wordAt(s, i, wCompoundSurname); w > 0 {
 			if n, masked, ok = givenName(s, i, w); ok {
 				return n, masked, ok
 			}
@@ -76,10 +76,10 @@ func givenName(s string, i, sur int) (n nameSpan, masked, ok bool) {
 	// A given name never starts a word that follows names (陈家住…: 陈 +
 	// 家住), whatever comes after: a first pass and a second, with the
 	// address masked, must read the same.
-	if !givenChar(s, j) || notName(s, i, j+3) || hasWordAt(s, j, nameFollowers) > 0 {
+	if !givenChar(s, j) || notName(s, i, j+3) || wordAt(s, j, wNameFollower) > 0 {
 		return n, false, false
 	}
-	if givenChar(s, j+3) && !notName(s, i, j+6) && hasWordAt(s, j+3, nameFollowers) == 0 {
+	if givenChar(s, j+3) && !notName(s, i, j+6) && wordAt(s, j+3, wNameFollower) == 0 {
 		switch nameEnd(s, j+6) {
 		case endYes:
 			return nameSpan{i, sur, j + 6}, false, true
@@ -101,11 +101,11 @@ func maskEnd(s string, j int) int {
 		switch {
 		case s[j] == '*' || s[j] == 'X' || s[j] == 'x' || s[j] == '?':
 			j++
-		case hasWordAt(s, j, maskChars) > 0:
-			j += hasWordAt(s, j, maskChars)
+		case wordAt(s, j, wMask) > 0:
+			j += wordAt(s, j, wMask)
 		default:
 			if j > start && (strings.HasPrefix(s[start:], "某") || s[start] == '*') {
-				j += hasWordAt(s, j, maskOrdinals)
+				j += wordAt(s, j, wMaskOrdinal)
 			}
 			return j
 		}
@@ -127,12 +127,8 @@ func givenChar(s string, i int) bool {
 
 // notName reports whether s[i:end] is, or begins with, a word of notNames.
 func notName(s string, i, end int) bool {
-	for _, w := range notNames {
-		if len(w) <= end-i && s[i:i+len(w)] == w {
-			return true
-		}
-	}
-	return false
+	n := wordAt(s[:end], i, wNotName)
+	return n > 0
 }
 
 const (
@@ -158,7 +154,7 @@ func nameEnd(s string, i int) int {
 		return endYes
 	case k&kPlace != 0:
 		return endPlace
-	case k&kStop != 0 || hasWordAt(s, i, nameFollowers) > 0:
+	case k&kStop != 0 || wordAt(s, i, wNameFollower) > 0:
 		return endYes
 	}
 	return endNo
@@ -176,22 +172,22 @@ var nameFollowers = []string{
 // keep word are passed over, the others are masked.
 func (r *redactor) roleName(p int, k uint16) int {
 	s, q := r.s, p+3
-	if k&kRole != 0 && hasWordBefore(s, q, nonRoleWords) > 0 ||
-		k&kRole == 0 && hasWordBefore(s, q, roleWords) == 0 {
+	if k&kRole != 0 && wordBefore(s, q, wNonRole) > 0 ||
+		k&kRole == 0 && wordBefore(s, q, wRoleWord) == 0 {
 		return q
 	}
-	if hasWordAt(s, p, roleNotBefore) > 0 {
+	if wordAt(s, p, wRoleNotBefore) > 0 {
 		return q
 	}
 	keep := keepBefore(s, q)
-	j := skipConnectors(s, q, roleConnectors)
+	j := skipConnectors(s, q, wRoleConnector)
 	end := q
 	for {
 		n, masked, ok := name(s, j)
 		if !ok && end == q {
 			// 消费者向林建国购买: the name after a preposition is a third
 			// person's, even after a keep word.
-			if w := hasWordAt(s, j, prepositions); w > 0 {
+			if w := wordAt(s, j, wPreposition); w > 0 {
 				if n, masked, ok = name(s, j+w); ok {
 					keep = false
 				}
@@ -204,7 +200,7 @@ func (r *redactor) roleName(p int, k uint16) int {
 			r.rename(n)
 		}
 		end = n.end
-		w := hasWordAt(s, end, listJoins)
+		w := wordAt(s, end, wListJoin)
 		if w == 0 {
 			return end
 		}
@@ -215,7 +211,7 @@ func (r *redactor) roleName(p int, k uint16) int {
 // keepBefore reports whether a keep word ends at s[i], one that names the
 // party or who answers for it (法定代表人, 负责人), not a staff head (质量负责人).
 func keepBefore(s string, i int) bool {
-	return hasWordBefore(s, i, keepWords) > 0 && hasWordBefore(s, i, staffHeads) == 0
+	return wordBefore(s, i, wKeep) > 0 && wordBefore(s, i, wStaffHead) == 0
 }
 
 // listJoins join the names of a list: 张三、李四和王五.
@@ -241,7 +237,7 @@ func (r *redactor) cueName(i int) {
 		if !masked {
 			r.rename(n)
 		}
-		w := hasWordBefore(s, n.start, listJoins[:4])
+		w := hasWordBefore(s, n.start, []string{"、", "和", "及", "与"})
 		if w == 0 {
 			return
 		}
@@ -261,7 +257,7 @@ func nameBefore(s string, e int) (n nameSpan, masked, ok bool) {
 			if sur == 3 && given == 6 && is(s, start, kWeak) {
 				continue
 			}
-			if sur == 6 && hasWordAt(s, start, compoundSurnames) == 0 || sur == 3 && !is(s, start, kSurname) {
+			if sur == 6 && wordAt(s, start, wCompoundSurname) == 0 || sur == 3 && !is(s, start, kSurname) {
 				continue
 			}
 			if n, masked, ok = givenName(s, start, sur); ok && n.end == e {
@@ -289,7 +285,7 @@ func nameStart(s string, i int) bool {
 		return false // as in nameEnd
 	}
 	k, ok := ideoBefore(s, i)
-	return !ok || k&(kStop|kRole|kRoleWord) != 0 || hasWordBefore(s, i, nameLeads) > 0
+	return !ok || k&(kStop|kRole|kRoleWord) != 0 || wordBefore(s, i, wNameLead) > 0
 }
 
 // nameLeads are verbs that often stand right before a name.
@@ -305,20 +301,20 @@ var personDetails = []string{
 // （男…, ，女，, 先生, 女士, 等3人. It returns the end of the name, or -1.
 func nameCue(s string, i int) int {
 	if w := openAt(s, i); w > 0 {
-		if hasWordAt(s, i+w, personDetails) > 0 {
+		if wordAt(s, i+w, wPersonDetail) > 0 {
 			return i
 		}
 		return -1
 	}
 	switch {
-	case hasWordAt(s, i, honorifics) > 0:
+	case wordAt(s, i, wHonorific) > 0:
 		return i
 	case strings.HasPrefix(s[i:], "等"):
 		j := i + len("等")
 		if k, n := runEnd(s, j); n > 0 {
 			j = k
 		} else {
-			j += hasWordAt(s, j, countWords)
+			j += wordAt(s, j, wCount)
 		}
 		if hasWordAt(s, j, []string{"人", "名"}) > 0 {
 			return i

@@ -40,7 +40,7 @@ func plateEnd(s string, i int, glued bool) int {
 		}
 		n++
 	}
-	suffix := hasWordAt(s, j, plateSuffixes)
+	suffix := wordAt(s, j, wPlateSuffix)
 	if n < 4 || n == 4 && suffix == 0 || n > 6 || digits < 2 {
 		return -1
 	}

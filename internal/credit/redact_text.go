@@ -69,9 +69,9 @@ func lastRune(w string) string {
 	return w
 }
 
-// ideoAt returns the kinds of the ideograph at s[i] and true, or false if
-// there is none.
-func ideoAt(s string, i int) (uint16, bool) {
+// ideoRune returns the ideograph at s[i] and true, or false if there is
+// none.
+func ideoRune(s string, i int) (rune, bool) {
 	if i < 0 || i+2 >= len(s) {
 		return 0, false
 	}
@@ -80,7 +80,14 @@ func ideoAt(s string, i int) (uint16, bool) {
 		return 0, false
 	}
 	r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
-	if r < ideoFirst {
+	return r, r >= ideoFirst
+}
+
+// ideoAt returns the kinds of the ideograph at s[i] and true, or false if
+// there is none.
+func ideoAt(s string, i int) (uint16, bool) {
+	r, ok := ideoRune(s, i)
+	if !ok {
 		return 0, false
 	}
 	return ideoKinds[r-ideoFirst], true
@@ -134,7 +141,7 @@ func clauseEndAt(s string, i int) int {
 	case s[i] == '\n' || s[i] == ';' || s[i] == '!' || s[i] == '?':
 		return 1
 	}
-	return hasWordAt(s, i, clauseEnds)
+	return wordAt(s, i, wClauseEnd)
 }
 
 var clauseEnds = []string{"。", "；", "！", "？", "\u2029"}
@@ -150,13 +157,13 @@ func runeStart(s string, i int) int {
 
 // skipConnectors passes over what stands between a label and what it
 // labels: colons, spaces and words like 为, 是, 系.
-func skipConnectors(s string, i int, words []string) int {
+func skipConnectors(s string, i int, words wordList) int {
 	for {
 		switch {
 		case i < len(s) && (s[i] == ':' || s[i] == ' '):
 			i++
 		default:
-			n := hasWordAt(s, i, words)
+			n := wordAt(s, i, words)
 			if n == 0 {
 				return i
 			}
