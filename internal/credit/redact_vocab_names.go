@@ -29,9 +29,9 @@ var compoundSurnames = []string{
 // roleEnds end a word for a person by themselves: 员 (店员, 收银员, 驾驶员),
 // 工 (员工, 职工, 厨工), 师 (厨师, 药师), 者 (消费者, 患者, 举报者), 人 (举报人,
 // 证人, 联系人), 客 (顾客, 乘客), 户 (住户, 租户), 民 (村民, 居民), 属 (家属),
-// 友 (朋友, 网友), 士 (护士, 女士), 匠, 徒, 警, 官, 亲 (父亲, 母亲), and kin
-// words. A word ending in one of them that is not a person is in nonRoleWords.
-const roleEnds = "员工师者人客户民属友士匠徒警官亲姐哥弟妹嫂叔姨舅爷婆妇众侣偶伴宾"
+// 友 (朋友, 网友), 士 (护士, 女士), 匠, 徒, 警, 官, 手 (骑手, 帮手), 亲 (父亲,
+// 母亲), and kin words. A word ending in one of them that is not a person is in nonRoleWords.
+const roleEnds = "员工师者人客户民属友士匠徒警官亲姐哥弟妹嫂叔姨舅爷婆妇众侣偶伴宾手"
 
 // roleWords end in a character that ends many other words too (子: 电子,
 // 长: 延长, 主: 主要): they count only as listed.
@@ -40,7 +40,7 @@ var roleWords = []string{
 	"丈夫", "前夫", "父母", "母亲", "父亲", "配偶", "同事", "同学", "邻居",
 	"店长", "厂长", "组长", "队长", "班长", "村长", "家长", "科长", "局长", "所长", "站长", "校长", "院长", "馆长", "社长", "部长", "行长", "机长", "车长", "船长", "会长", "董事长", "总经理", "经理", "助理", "主任", "主管", "总监", "老板", "老板娘", "股东", "房东", "东家", "董事", "监事",
 	"店主", "业主", "雇主", "车主", "房主", "货主", "摊主", "船主", "买主", "卖主", "户主",
-	"户名", "姓名", "账户名", "医生", "学生", "考生", "实习生", "司机", "保安", "会计", "出纳", "厨子", "帮厨", "买家", "卖家", "店家", "卖方", "买方", "原告", "被告",
+	"主播", "网红", "博主", "代表", "户名", "姓名", "账户名", "医生", "学生", "考生", "实习生", "司机", "保安", "会计", "出纳", "厨子", "帮厨", "买家", "卖家", "店家", "卖方", "买方", "原告", "被告",
 }
 
 // nonRoleWords end like a role word but do not name a person before a
