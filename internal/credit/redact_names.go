@@ -180,6 +180,7 @@ var nameFollowers = []string{
 	"记录", "拍摄", "录制", "录音", "录像", "转账", "汇款", "付款", "支付", "退款", "赔偿", "索要", "索赔", "协商", "调解",
 	"经查", "经营者", "名义", "账户", "账号", "银行卡", "作为", "担任", "兼任", "任职", "就职", "工作", "务工", "上班",
 }
+
 // roleName reads the names after the role word whose last character is at
 // s[p] (员 of 员工张三) and returns where scanning goes on. Names after a
 // keep word are passed over, the others are masked.
