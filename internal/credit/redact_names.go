@@ -76,10 +76,10 @@ func givenName(s string, i, sur int) (n nameSpan, masked, ok bool) {
 	// A given name never starts a word that follows names (陈家住…: 陈 +
 	// 家住), whatever comes after: a first pass and a second, with the
 	// address masked, must read the same.
-	if !givenChar(s, j) || notName(s, i, j+3) || wordAt(s, j, wNameFollower) > 0 {
+	if !givenChar(s, j) || notName(s, i, j+3) || wordAt(s, j, followers) > 0 {
 		return n, false, false
 	}
-	if givenChar(s, j+3) && !notName(s, i, j+6) && wordAt(s, j+3, wNameFollower) == 0 {
+	if givenChar(s, j+3) && !notName(s, i, j+6) && wordAt(s, j+3, followers) == 0 {
 		switch nameEnd(s, j+6) {
 		case endYes:
 			return nameSpan{i, sur, j + 6}, false, true
@@ -154,11 +154,16 @@ func nameEnd(s string, i int) int {
 		return endYes
 	case k&kPlace != 0:
 		return endPlace
-	case k&kStop != 0 || wordAt(s, i, wNameFollower) > 0:
+	case k&kStop != 0 || wordAt(s, i, followers) > 0:
 		return endYes
 	}
 	return endNo
 }
+
+// followers are the lists of words that end a name where they start: the
+// words below, and the words for the party and roles (陈法定代表人 is 陈 +
+// 法定代表人, never 陈法定 + 代表人).
+const followers = wNameFollower | wKeep | wRoleWord | wStaffHead
 
 // nameFollowers are words that often follow a name and begin with a
 // character that may also be in one: 陈建家住…, 林华身份证号…, and the verbs
