@@ -122,7 +122,7 @@ var (
 // given name.
 func givenChar(s string, i int) bool {
 	k, ok := ideoAt(s, i)
-	return ok && k&(kStop|kPlace) == 0
+	return ok && k&(kStop|kPlace) == 0 && !strings.HasPrefix(s[i:], "某")
 }
 
 // notName reports whether s[i:end] is, or begins with, a word of notNames.
@@ -140,12 +140,14 @@ const (
 // nameEnd says whether a name may end at s[i].
 //
 // A marker is no end: what it hid may have been the rest of a word, and a
-// second pass must not find a name the first did not.
+// second pass must not find a name the first did not. For the same reason
+// 某 is neither an end nor part of a given name: it is what a given name
+// becomes (王人管人 must not read as 王人管 + 某 once 管人 is 管某).
 func nameEnd(s string, i int) int {
 	if i >= len(s) {
 		return endYes
 	}
-	if markerAt(s, i) > 0 {
+	if markerAt(s, i) > 0 || strings.HasPrefix(s[i:], "某") {
 		return endNo
 	}
 	k, ok := ideoAt(s, i)
