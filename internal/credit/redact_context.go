@@ -325,9 +325,10 @@ func (r *redactor) letters(i int) int {
 	return i + max(1, letterWidth(s, i))
 }
 
-// handleAt reports whether a messaging account name (6–20 letters, digits,
-// _ and -, starting with a letter) is at s[i] and the label is right before
-// it.
+// handleAt reports whether a messaging account name (6 or more letters,
+// digits, _ and -, starting with a letter) is at s[i] and the label is right
+// before it. The whole token is the name, however long: a card number
+// inside it (NoNoNo_4111111111111111) is part of it.
 func handleAt(s string, i int) bool {
 	j := i
 	for j > 0 && (s[j-1] == ' ' || s[j-1] == ':') {
@@ -337,7 +338,7 @@ func handleAt(s string, i int) bool {
 		return false
 	}
 	end := handleEnd(s, i)
-	return end-i >= 6 && end-i <= 20 && endOK(s, end, true)
+	return end-i >= 6 && endOK(s, end, true)
 }
 
 func handleEnd(s string, i int) int {

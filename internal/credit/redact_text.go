@@ -1,6 +1,9 @@
 package credit
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Reading Chinese text byte by byte. The contextual rules (names, addresses,
 // health, documents, accounts) look at CJK Unified Ideographs, U+4E00–U+9FFF,
@@ -146,13 +149,11 @@ func clauseEndAt(s string, i int) int {
 
 var clauseEnds = []string{"。", "；", "！", "？", "\u2029"}
 
-// runeStart returns the start of the character that ends at s[i].
+// runeStart returns the start of the character that ends at s[i]; an
+// invalid byte is a character of its own.
 func runeStart(s string, i int) int {
-	j := i - 1
-	for j > 0 && s[j]&0xC0 == 0x80 && i-j < 4 {
-		j--
-	}
-	return j
+	_, n := utf8.DecodeLastRuneInString(s[:i])
+	return i - max(n, 1)
 }
 
 // skipConnectors passes over what stands between a label and what it
