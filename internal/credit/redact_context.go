@@ -14,9 +14,10 @@ import "unicode/utf8"
 //   - Context: walking back from the number, within the clause (up to
 //     contextWindow characters, not across 。；！？), the NEAREST label decides.
 //     A banking word (bankWords) makes a run of 8–30 digits an account; a
-//     document word (documentWords) makes a token of 6–20 letters and digits
-//     with at least 5 digits a document number; a messaging word
-//     (handleWords) makes the next token an account name. A label of a
+//     document word (documentWords) makes a token of up to 20 letters and
+//     digits with at least 5 digits a document number (E12345678,
+//     CA1234567, 0123456789B); a messaging word (handleWords) makes the
+//     token right after it an account name (zhangsan_1988, QQ123456). A label of a
 //     public number (publicLabels: 批号, 编号, 文号, 许可证, 订单号 …) nearer
 //     to the number than the banking word wins: 通过银行转账收取货款，批号
 //     20240501 is a batch. A generic label (编号, 号码) counts for the word

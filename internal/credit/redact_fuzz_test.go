@@ -50,7 +50,7 @@ func isPlainASCII(s string) bool {
 // FuzzRedact runs checkRedact on any text, seeded with the corpus.
 func FuzzRedact(f *testing.F) {
 	for _, c := range redactCases(f) {
-		f.Add(c.in)
+		f.Add(c.In)
 	}
 	f.Add(benchFactsPersonal)
 	f.Add("a@b@c.com 1391234567813912345678 (+86)(0591)87654321-")

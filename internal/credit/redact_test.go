@@ -1,110 +1,20 @@
 package credit
 
 import (
-	"bufio"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/creditgraph/creditgraph/internal/credit/redactcorpus"
 )
 
-// redactCase is one sentence of the corpus in testdata/redaction.
-type redactCase struct {
-	note, in, want string
-}
-
-// redactCases reads the corpus: cases.tsv (note, input and expected output
-// separated by tabs, "=" for an input that must come back unchanged) and
-// the marked-up files *.txt (see testdata/redaction/README.md): note, a tab
-// and the text, with {{…}} around what becomes the marker and {{张三>张某}}
-// around a name and what it becomes.
-func redactCases(tb testing.TB) []redactCase {
+// redactCases reads the corpus in testdata/redaction.
+func redactCases(tb testing.TB) []redactcorpus.Case {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "redaction", "*.t[sx][vt]"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no corpus files: %v", err)
-	}
-	var cases []redactCase
-	seen := map[string]string{}
-	for _, file := range files {
-		f, err := os.Open(file)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for line := 1; sc.Scan(); line++ {
-			text := sc.Text()
-			if text == "" || strings.HasPrefix(text, "#") {
-				continue
-			}
-			where := fmt.Sprintf("%s:%d", filepath.Base(file), line)
-			c, err := parseCase(text, strings.HasSuffix(file, ".tsv"))
-			if err != nil {
-				tb.Fatalf("%s: %v", where, err)
-			}
-			if other, dup := seen[c.note]; dup {
-				tb.Fatalf("%s: note %q also used at %s", where, c.note, other)
-			}
-			seen[c.note] = where
-			cases = append(cases, c)
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			tb.Fatal(err)
-		}
+	cases, err := redactcorpus.Load(filepath.Join("testdata", "redaction"), RedactionMarker)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return cases
-}
-
-func parseCase(text string, tsv bool) (redactCase, error) {
-	fields := strings.Split(text, "\t")
-	if tsv {
-		if len(fields) != 3 {
-			return redactCase{}, fmt.Errorf("want 3 tab-separated fields, got %d", len(fields))
-		}
-		c := redactCase{note: fields[0], in: fields[1], want: fields[2]}
-		if c.want == "=" {
-			c.want = c.in
-		}
-		return c, nil
-	}
-	if len(fields) != 2 {
-		return redactCase{}, fmt.Errorf("want a note and a text separated by one tab, got %d fields", len(fields))
-	}
-	c := redactCase{note: fields[0]}
-	var in, want strings.Builder
-	rest := fields[1]
-	for {
-		open := strings.Index(rest, "{{")
-		if open < 0 {
-			if strings.Contains(rest, "}}") {
-				return c, fmt.Errorf("}} without {{")
-			}
-			in.WriteString(rest)
-			want.WriteString(rest)
-			break
-		}
-		in.WriteString(rest[:open])
-		want.WriteString(rest[:open])
-		rest = rest[open+2:]
-		end := strings.Index(rest, "}}")
-		if end < 0 || strings.Contains(rest[:end], "{{") {
-			return c, fmt.Errorf("{{ without }}")
-		}
-		span := rest[:end]
-		rest = rest[end+2:]
-		if from, to, ok := strings.Cut(span, ">"); ok {
-			in.WriteString(from)
-			want.WriteString(to)
-		} else {
-			in.WriteString(span)
-			want.WriteString(RedactionMarker)
-		}
-	}
-	c.in, c.want = in.String(), want.String()
-	return c, nil
 }
 
 func TestRedactCorpus(t *testing.T) {
@@ -113,10 +23,10 @@ func TestRedactCorpus(t *testing.T) {
 		t.Fatalf("corpus has %d cases, want at least 424 (124 of numbers and e-mail, 300 contextual)", len(cases))
 	}
 	for _, c := range cases {
-		t.Run(c.note, func(t *testing.T) {
-			got := Redact(c.in)
-			if got != c.want {
-				t.Fatalf("Redact(%q)\n got %q\nwant %q", c.in, got, c.want)
+		t.Run(c.Note, func(t *testing.T) {
+			got := Redact(c.In)
+			if got != c.Want {
+				t.Fatalf("Redact(%q)\n got %q\nwant %q", c.In, got, c.Want)
 			}
 			if again := Redact(got); again != got {
 				t.Errorf("not idempotent: Redact(%q) = %q", got, again)
@@ -138,9 +48,9 @@ func TestRedactDoesNotAllocateWithoutPersonalData(t *testing.T) {
 	}
 	// and every sentence of the corpus that must stay as it is
 	for _, c := range redactCases(t) {
-		if c.in == c.want {
-			if n := testing.AllocsPerRun(10, func() { _ = Redact(c.in) }); n != 0 {
-				t.Errorf("%s: Redact(%q) allocates %v times", c.note, c.in, n)
+		if c.In == c.Want {
+			if n := testing.AllocsPerRun(10, func() { _ = Redact(c.In) }); n != 0 {
+				t.Errorf("%s: Redact(%q) allocates %v times", c.Note, c.In, n)
 			}
 		}
 	}
