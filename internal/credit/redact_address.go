@@ -91,7 +91,7 @@ func (r *redactor) addressWord(i, w int) bool {
 				j = k
 			}
 		}
-		for k := range r.n {
+		for k := max(0, r.n-recentSpans); k < r.n; k++ {
 			if sp := r.span(k); sp.sur > 0 && sp.end == j {
 				return true
 			}

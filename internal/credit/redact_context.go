@@ -93,6 +93,11 @@ func (r *redactor) contextOf(i int) int {
 	return ctxNone
 }
 
+// recentSpans bounds how many of the spans found last redactedBefore looks
+// at: what ends within contextWindow characters of the scan was found
+// lately, and text with thousands of numbers must not cost their square.
+const recentSpans = 64
+
 // afterRedacted reports whether something a second pass reads as redacted
 // ends at s[p] (see redactedBefore).
 func (r *redactor) afterRedacted(p int) bool {
@@ -107,7 +112,7 @@ func (r *redactor) redactedBefore(p int) (int, int) {
 	if m := len(RedactionMarker); p >= m && r.s[p-m:p] == RedactionMarker {
 		return p - m, 1
 	}
-	for k := range r.n {
+	for k := max(0, r.n-recentSpans); k < r.n; k++ {
 		if sp := r.span(k); sp.end == p && sp.start < p {
 			if sp.sur > 0 {
 				return sp.start, utf8.RuneCountInString(r.s[sp.start:sp.start+sp.sur]) + 1
@@ -313,9 +318,12 @@ func (r *redactor) letters(i int) int {
 	if w := hasWordAt(s, i, []string{"HIV", "AIDS"}); w > 0 && (i+w == len(s) || !isASCIILetter(s[i+w])) {
 		return max(r.illness(i, w), i+w)
 	}
-	digits := tokenDigits(s, i, end)
+	doc := tokenDigits(s, i, end) >= minDocDigits && utf8.RuneCountInString(s[i:end]) <= 20 && endOK(s, end, false)
+	if !doc && !handleAt(s, i) {
+		return i + max(1, letterWidth(s, i))
+	}
 	switch ctx := r.contextOf(i); {
-	case ctx == ctxDocument && digits >= minDocDigits && utf8.RuneCountInString(s[i:end]) <= 20 && endOK(s, end, false):
+	case ctx == ctxDocument && doc:
 		r.mark(i, end)
 		return end
 	case ctx == ctxHandle && handleAt(s, i):

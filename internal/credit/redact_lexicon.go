@@ -63,11 +63,11 @@ type lexEntry struct {
 }
 
 // lexicon files words by their first and last characters: ideographs in a
-// table, anything else (ASCII, punctuation) in short lists.
+// table, anything else (ASCII, punctuation) by its first or last byte.
 type lexicon struct {
 	byFirst, byLast       [ideoLast - ideoFirst + 1]uint16 // 1 + index into groups, 0 for none
 	groups                [][]lexEntry
-	otherFirst, otherLast []lexEntry
+	otherFirst, otherLast [256][]lexEntry
 }
 
 var lex = newLexicon(map[wordList][]string{
@@ -102,8 +102,8 @@ func newLexicon(lists map[wordList][]string) *lexicon {
 		e := lexEntry{w, all[w]}
 		first, _ := utf8.DecodeRuneInString(w)
 		last, _ := utf8.DecodeLastRuneInString(w)
-		l.file(&l.byFirst, &l.otherFirst, first, e)
-		l.file(&l.byLast, &l.otherLast, last, e)
+		l.file(&l.byFirst, &l.otherFirst[w[0]], first, e)
+		l.file(&l.byLast, &l.otherLast[w[len(w)-1]], last, e)
 	}
 	return l
 }
@@ -128,7 +128,7 @@ func (l *lexicon) at(s string, i int, lists wordList) int {
 	if i < 0 || i >= len(s) {
 		return 0
 	}
-	entries := l.otherFirst
+	entries := l.otherFirst[s[i]]
 	if r, ok := ideoRune(s, i); ok {
 		g := l.byFirst[r-ideoFirst]
 		if g == 0 {
@@ -151,7 +151,7 @@ func (l *lexicon) before(s string, i int, lists wordList) int {
 	if i <= 0 || i > len(s) {
 		return 0
 	}
-	entries := l.otherLast
+	entries := l.otherLast[s[i-1]]
 	if r, ok := ideoRune(s, i-3); ok {
 		g := l.byLast[r-ideoFirst]
 		if g == 0 {
