@@ -215,7 +215,7 @@ func (r *redactor) ideograph(i int) int {
 	if !ok {
 		return i + cjkWidth(r.s, i)
 	}
-	if k&kProvince != 0 {
+	if k&kProvince != 0 && plateLetter(r.s, i+3) > 0 {
 		if end := plateEnd(r.s, i, r.afterRedacted(i)); end > i {
 			r.mark(i, end)
 			return end

@@ -1,6 +1,9 @@
 package credit
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Numbers that are personal data because of the word before them. A bank
 // account, unlike a card, has no check digit and no fixed length (8 to 30
@@ -343,8 +346,9 @@ func handleAt(s string, i int) bool {
 	for j > 0 && (s[j-1] == ' ' || s[j-1] == ':') {
 		j--
 	}
-	if wordBefore(s, j, wHandle) == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 {
-		return false
+	if w := wordBefore(s, j, wHandle); w == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 ||
+		w == 2 && strings.EqualFold(s[j-2:j], "qq") {
+		return false // a QQ account is a number
 	}
 	end := handleEnd(s, i)
 	return end-i >= 6 && endOK(s, end, true)

@@ -11,7 +11,8 @@ import (
 // in gives valid UTF-8 out; a second pass changes nothing; markers already
 // in the text survive whole (none is split: no piece of one is left that
 // was not there); and nothing but markers and 某 is added (a name may only
-// shrink). Pure ASCII text without digits or at sign has nothing to redact.
+// shrink). Pure ASCII text without digits or at sign has nothing to redact,
+// but for a WeChat account name after its label.
 func checkRedact(t *testing.T, s string) {
 	t.Helper()
 	got := Redact(s)
@@ -33,7 +34,7 @@ func checkRedact(t *testing.T, s string) {
 	if rest := strings.ReplaceAll(got, RedactionMarker, ""); len(rest) > len(s) {
 		t.Fatalf("Redact(%q) = %q: added text other than markers", s, got)
 	}
-	if isPlainASCII(s) && got != s {
+	if isPlainASCII(s) && !strings.Contains(strings.ToLower(s), "wechat") && got != s {
 		t.Fatalf("Redact(%q) = %q: changed ASCII text without digits or at sign", s, got)
 	}
 }

@@ -45,7 +45,8 @@ func plateEnd(s string, i int, glued bool) int {
 		return -1
 	}
 	j += suffix
-	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || dashAt(s, j) > 0 || !endOK(s, j, true) {
+	// Nor followed by a marker: what it hid may have been digits glued on.
+	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || dashAt(s, j) > 0 || !endOK(s, j, true) || markerAt(s, j) > 0 {
 		return -1
 	}
 	if w := openAt(s, j); w > 0 && digitWidth(s, j+w) > 0 {
