@@ -130,19 +130,9 @@ func (l *lexicon) at(s string, i int, lists wordList) int {
 	}
 	entries := l.otherFirst[s[i]]
 	if r, ok := ideoRune(s, i); ok {
-		g := l.byFirst[r-ideoFirst]
-		if g == 0 {
-			return 0
-		}
-		entries = l.groups[g-1]
+		entries = l.group(l.byFirst[r-ideoFirst])
 	}
-	best := 0
-	for _, e := range entries {
-		if e.lists&lists != 0 && len(e.word) > best && strings.HasPrefix(s[i:], e.word) {
-			best = len(e.word)
-		}
-	}
-	return best
+	return longest(entries, lists, s[i:], strings.HasPrefix)
 }
 
 // before returns the length of the longest word of the lists that s[:i]
@@ -153,15 +143,24 @@ func (l *lexicon) before(s string, i int, lists wordList) int {
 	}
 	entries := l.otherLast[s[i-1]]
 	if r, ok := ideoRune(s, i-3); ok {
-		g := l.byLast[r-ideoFirst]
-		if g == 0 {
-			return 0
-		}
-		entries = l.groups[g-1]
+		entries = l.group(l.byLast[r-ideoFirst])
 	}
+	return longest(entries, lists, s[:i], strings.HasSuffix)
+}
+
+func (l *lexicon) group(g uint16) []lexEntry {
+	if g == 0 {
+		return nil
+	}
+	return l.groups[g-1]
+}
+
+// longest returns the length of the longest of the entries in the lists
+// that has(s, word) finds, or 0.
+func longest(entries []lexEntry, lists wordList, s string, has func(s, word string) bool) int {
 	best := 0
 	for _, e := range entries {
-		if e.lists&lists != 0 && len(e.word) > best && strings.HasSuffix(s[:i], e.word) {
+		if e.lists&lists != 0 && len(e.word) > best && has(s, e.word) {
 			best = len(e.word)
 		}
 	}
