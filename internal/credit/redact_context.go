@@ -354,9 +354,18 @@ func handleAt(s string, i int) bool {
 	return end-i >= 6 && endOK(s, end, true)
 }
 
+// handleEnd returns the end of an account name at s[i]: letters, digits
+// (full-width too: the name is a whole word), _ and -.
 func handleEnd(s string, i int) int {
-	for i < len(s) && (isASCIIAlnum(s[i]) || s[i] == '_' || s[i] == '-') {
-		i++
+	for i < len(s) {
+		switch {
+		case isASCIIAlnum(s[i]) || s[i] == '_' || s[i] == '-':
+			i++
+		case fullWidthAlnum(s, i):
+			i += 3
+		default:
+			return i
+		}
 	}
 	return i
 }
