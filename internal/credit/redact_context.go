@@ -78,18 +78,20 @@ const (
 // a marker in the text or a span found before, is passed over whole (a
 // label inside it counts in neither pass) and counts as what a second pass
 // reads there: one character for a marker, the surname and 某 for a name.
+// A label is read only up to it (微信号 whose 号 is masked is no label).
 func (r *redactor) contextOf(i int) int {
 	s := r.s
+	limit := i // a label must end before what is redacted after it
 	for p, budget := i, contextWindow; p > 0 && budget > 0; budget-- {
 		if q, cost := r.redactedBefore(p); q < p {
-			p, budget = q, budget-cost+1
+			p, limit, budget = q, q, budget-cost+1
 			continue
 		}
 		p = runeStart(s, p)
 		if clauseEndAt(s, p) > 0 {
 			return ctxNone
 		}
-		if ctx, found := labelAt(s, p); found {
+		if ctx, found := labelAt(s[:limit], p); found {
 			return ctx
 		}
 	}
