@@ -198,9 +198,14 @@ func (r *redactor) historyBefore(i int) {
 		}
 		j -= 3
 	}
-	// Not right after a letter or digit, unless they were found as a
-	// number: a number there would read differently next to the marker.
-	glued := j > 0 && (isASCIIAlnum(s[j-1]) || fullWidthAlnumBefore(s, j)) && !r.afterRedacted(j)
+	// Not right after a letter or digit (or a space after one), unless they
+	// were found as a number: a number there would read differently next
+	// to the marker.
+	k := j
+	for k > 0 && s[k-1] == ' ' {
+		k-- // 87654321 台胞证病史: 台 may be the number's unit
+	}
+	glued := k > 0 && (isASCIIAlnum(s[k-1]) || fullWidthAlnumBefore(s, k)) && !r.afterRedacted(k)
 	if j < i && !genericDiagnosis(s, j, i) && !glued {
 		r.mark(j, i)
 	}
