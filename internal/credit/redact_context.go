@@ -174,7 +174,7 @@ var genericLabels = []string{"编号", "号码"}
 // glued says a span found before ends at s[i]: a word starts there.
 func (r *redactor) contextNumber(i int, glued bool) int {
 	s := r.s
-	if digitWidth(s, i) == 0 || !glued && !startOK(s, i, true) || amountBefore(s, i) {
+	if digitWidth(s, i) == 0 || !glued && !startOK(s, i, true) || r.amountBefore(i) {
 		return -1
 	}
 	end, nd, sizes := digitChain(s, i)
@@ -262,14 +262,15 @@ func unitAfter(s string, i int) bool {
 	return wordAt(s, i+spaceAt(s, i), wUnit) > 0
 }
 
-// amountBefore: ¥, ￥, 人民币, RMB, 第 (an ordinal), 尾号 (the last digits
-// only: 尾号1234 is no account) before the number.
-func amountBefore(s string, i int) bool {
-	j := i
+// amountBefore: ¥, ￥, 人民币, RMB, 第 (an ordinal), 共计, 金额 … before the
+// number, not inside something redacted (a second pass sees a marker).
+func (r *redactor) amountBefore(i int) bool {
+	s, j := r.s, i
 	for j > 0 && s[j-1] == ' ' {
 		j--
 	}
-	return hasWordBefore(s, j, []string{"¥", "￥", "人民币", "RMB", "第", "共计", "合计", "金额", "余额", "：¥", "价款"}) > 0
+	w := hasWordBefore(s, j, []string{"¥", "￥", "人民币", "RMB", "第", "共计", "合计", "金额", "余额", "价款"})
+	return w > 0 && !r.afterRedacted(j)
 }
 
 // publicDigits reports whether the digits at s[i:end] are a public number

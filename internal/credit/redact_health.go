@@ -185,7 +185,8 @@ func genericDiagnosis(s string, start, end int) bool {
 }
 
 // historyBefore masks what stands before 病史 at s[i]: 有高血压病史,
-// 既往糖尿病病史.
+// 既往糖尿病病史; at most 12 ideographs, back to 有, 既往 …, a function word
+// or anything not an ideograph.
 func (r *redactor) historyBefore(i int) {
 	s := r.s
 	j := i
@@ -193,7 +194,7 @@ func (r *redactor) historyBefore(i int) {
 		if hasWordBefore(s, j, []string{"有", "具有", "既往", "存在", "无", "其", "患"}) > 0 {
 			break
 		}
-		if _, ok := ideoBefore(s, j); !ok || r.afterRedacted(j) {
+		if k, ok := ideoBefore(s, j); !ok || k&kStop != 0 || r.afterRedacted(j) {
 			break
 		}
 		j -= 3
