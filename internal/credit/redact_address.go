@@ -81,7 +81,8 @@ func (r *redactor) addressWord(i, w int) bool {
 		_, ideo := ideoBefore(s, i)
 		return i > 0 && (!ideo || r.afterRedacted(i)) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户", "宅"}) == 0
 	case "住所地":
-		if wordBefore(s, i, wKeep) > 0 {
+		lo := r.clip(i)
+		if wordBefore(s[lo:], i-lo, wKeep) > 0 {
 			return false
 		}
 		j := i
@@ -96,7 +97,7 @@ func (r *redactor) addressWord(i, w int) bool {
 				return true
 			}
 		}
-		return hasWordBefore(s, j, []string{"某", "其本人", "本人", "个人", "自然人", "居民", "公民"}) > 0
+		return j >= lo && hasWordBefore(s[lo:], j-lo, []string{"某", "其本人", "本人", "个人", "自然人", "居民", "公民"}) > 0
 	}
 	// 居住证, 暂住证 are documents; 住址 in 住址栏 …
 	return !strings.HasPrefix(s[i+w:], "证")

@@ -103,6 +103,24 @@ func (r *redactor) contextOf(i int) int {
 // lately, and text with thousands of numbers must not cost their square.
 const recentSpans = 64
 
+// clip returns where the text a rule may read back from s[i] starts: the
+// end of the latest thing redacted before i, or 0. A word that crosses it
+// is not in the text a second pass reads (账户 whose 账 is masked is none).
+func (r *redactor) clip(i int) int {
+	lo := 0
+	for k := max(0, r.n-recentSpans); k < r.n; k++ {
+		if sp := r.span(k); sp.end <= i && sp.end > lo {
+			lo = sp.end
+		}
+	}
+	for _, sp := range r.illnesses[:r.nIll] {
+		if sp.end <= i && sp.end > lo {
+			lo = sp.end
+		}
+	}
+	return lo
+}
+
 // afterRedacted reports whether something a second pass reads as redacted
 // ends at s[p] (see redactedBefore).
 func (r *redactor) afterRedacted(p int) bool {

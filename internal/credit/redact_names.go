@@ -193,14 +193,15 @@ var nameFollowers = []string{
 // keep word are passed over, the others are masked.
 func (r *redactor) roleName(p int, k uint16) int {
 	s, q := r.s, p+3
-	if k&kRole != 0 && wordBefore(s, q, wNonRole) > 0 ||
-		k&kRole == 0 && wordBefore(s, q, wRoleWord) == 0 {
+	lo := r.clip(p) // the role word is read after what is redacted
+	if k&kRole != 0 && wordBefore(s[lo:], q-lo, wNonRole) > 0 ||
+		k&kRole == 0 && wordBefore(s[lo:], q-lo, wRoleWord) == 0 {
 		return q
 	}
 	if wordAt(s, p, wRoleNotBefore) > 0 {
 		return q
 	}
-	keep := keepBefore(s, q)
+	keep := keepBefore(s[lo:], q-lo)
 	j := skipConnectors(s, q, wRoleConnector)
 	end := q
 	for {
@@ -244,7 +245,8 @@ var listJoins = []string{"、", "和", "及", "与", "以及", "，"}
 func (r *redactor) cueName(i int) {
 	s := r.s
 	for {
-		n, masked, ok := nameBefore(s, i)
+		lo := r.clip(i)
+		n, masked, ok := nameBefore(s, i, lo)
 		if !ok {
 			return
 		}
@@ -252,7 +254,7 @@ func (r *redactor) cueName(i int) {
 		if before >= 3 && (s[before-1] == ':' || strings.HasSuffix(s[:before], "：")) {
 			before = runeStart(s, before)
 		}
-		if keepBefore(s, before) {
+		if before >= lo && keepBefore(s[lo:], before-lo) {
 			return
 		}
 		if !masked {
@@ -267,12 +269,13 @@ func (r *redactor) cueName(i int) {
 }
 
 // nameBefore reads a full name that ends at s[e] and starts after a word
-// boundary. A reading with a weak surname (向张三) gives way to a shorter one.
-func nameBefore(s string, e int) (n nameSpan, masked, ok bool) {
+// boundary, not before lo (what is redacted ends there). A reading with a
+// weak surname (向张三) gives way to a shorter one.
+func nameBefore(s string, e, lo int) (n nameSpan, masked, ok bool) {
 	for _, sur := range [...]int{6, 3} {
 		for _, given := range [...]int{6, 3} {
 			start := e - sur - given
-			if start < 0 || !nameStart(s, start) {
+			if start < lo || !nameStart(s, start, lo) {
 				continue
 			}
 			if sur == 3 && given == 6 && is(s, start, kWeak) {
@@ -287,8 +290,8 @@ func nameBefore(s string, e int) (n nameSpan, masked, ok bool) {
 		}
 	}
 	// an already masked name: 张某, 张某某, 欧阳某
-	for start := e - 3; start >= 0 && start >= e-15; start-- {
-		if n, masked, ok = name(s, start); ok && masked && n.end == e && nameStart(s, start) {
+	for start := e - 3; start >= lo && start >= e-15; start-- {
+		if n, masked, ok = name(s, start); ok && masked && n.end == e && nameStart(s, start, lo) {
 			return n, true, true
 		}
 	}
@@ -297,13 +300,13 @@ func nameBefore(s string, e int) (n nameSpan, masked, ok bool) {
 
 // nameStart reports whether a name may start at s[i]: at the start of the
 // text, after a character that is not an ideograph, or after a function
-// word, verb or role word.
-func nameStart(s string, i int) bool {
+// word, verb or role word; never right after something redacted (at lo).
+func nameStart(s string, i, lo int) bool {
 	if i == 0 {
 		return true
 	}
-	if strings.HasSuffix(s[:i], RedactionMarker) {
-		return false // as in nameEnd
+	if i == lo || strings.HasSuffix(s[:i], RedactionMarker) {
+		return false // right after something redacted: as in nameEnd
 	}
 	k, ok := ideoBefore(s, i)
 	return !ok || k&(kStop|kRole|kRoleWord) != 0 || wordBefore(s, i, wNameLead) > 0
