@@ -14,6 +14,8 @@ func emailAt(s string, at, w int) (start, end int) {
 		} else if fullWidthAlnumBefore(s, start) {
 			alnum = true
 			start -= 3
+		} else if start >= 3 && pointWidth(s, start-3) == 3 {
+			start -= 3 // ． like .: a number's decimal part is not left behind
 		} else {
 			break
 		}
