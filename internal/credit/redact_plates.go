@@ -49,7 +49,7 @@ func plateEnd(s string, i int, glued bool) int {
 	if letterWidth(s, j) > 0 || digitWidth(s, j) > 0 || dashAt(s, j) > 0 || !endOK(s, j, true) || markerAt(s, j) > 0 {
 		return -1
 	}
-	if w := openAt(s, j); w > 0 && digitWidth(s, j+w) > 0 {
+	if w := openAt(s, j); w > 0 && (digitWidth(s, j+w) > 0 || markerAt(s, j+w) > 0) {
 		return -1
 	}
 	return j
