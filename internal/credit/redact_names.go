@@ -93,20 +93,23 @@ func givenName(s string, i, sur int) (n nameSpan, masked, ok bool) {
 	return n, false, false
 }
 
-// maskEnd returns the end of the mask at s[j] (某, 某某, 某甲, ×, *, Ｘ, ○ …),
-// or j.
+// maskEnd returns the end of the mask at s[j] (某, 某某, 某甲; ×, *, Ｘ, ○ …),
+// or j. A mask of 某 takes no symbol after it: 张某_ is 张某 and _, as 张三_
+// was 张三 and _ before 张三 became 张某.
 func maskEnd(s string, j int) int {
-	start := j
+	if strings.HasPrefix(s[j:], "某") {
+		for strings.HasPrefix(s[j:], "某") {
+			j += len("某")
+		}
+		return j + wordAt(s, j, wMaskOrdinal)
+	}
 	for j < len(s) {
 		switch {
-		case s[j] == '*' || s[j] == 'X' || s[j] == 'x' || s[j] == '?':
+		case s[j] == '*' || s[j] == 'X' || s[j] == 'x' || s[j] == '?' || s[j] == '_':
 			j++
 		case wordAt(s, j, wMask) > 0:
 			j += wordAt(s, j, wMask)
 		default:
-			if j > start && (strings.HasPrefix(s[start:], "某") || s[start] == '*') {
-				j += wordAt(s, j, wMaskOrdinal)
-			}
 			return j
 		}
 	}
@@ -114,7 +117,7 @@ func maskEnd(s string, j int) int {
 }
 
 var (
-	maskChars    = []string{"某", "×", "＊", "Ｘ", "○", "〇", "？", "✕", "＿", "_"}
+	maskChars    = []string{"×", "＊", "Ｘ", "○", "〇", "？", "✕", "＿"}
 	maskOrdinals = []string{"甲", "乙", "丙", "丁"}
 )
 
