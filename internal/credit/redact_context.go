@@ -104,12 +104,13 @@ func (r *redactor) contextOf(i int) int {
 const recentSpans = 64
 
 // clip returns where the text a rule may read back from s[i] starts: the
-// end of the latest thing redacted before i, or 0. A word that crosses it
-// is not in the text a second pass reads (账户 whose 账 is masked is none).
+// end of the latest thing masked before i, or 0. A word that crosses it is
+// not in the text a second pass reads (账户 whose 账 is masked is none). A
+// renamed name is no such end: a second pass reads it as a masked name.
 func (r *redactor) clip(i int) int {
 	lo := 0
 	for k := max(0, r.n-recentSpans); k < r.n; k++ {
-		if sp := r.span(k); sp.end <= i && sp.end > lo {
+		if sp := r.span(k); sp.sur == 0 && sp.end <= i && sp.end > lo {
 			lo = sp.end
 		}
 	}
