@@ -229,6 +229,16 @@ func spaceAt(s string, i int) int {
 	return 0
 }
 
+// spaceBefore: the width of the space (as spaceAt) that ends at s[i], or 0.
+func spaceBefore(s string, i int) int {
+	for _, w := range [...]int{1, 2, 3} {
+		if i >= w && spaceAt(s, i-w) == w {
+			return w
+		}
+	}
+	return 0
+}
+
 // dashAt: a hyphen-minus, one of the dashes U+2010–U+2015, a minus sign or
 // a full-width hyphen-minus.
 func dashAt(s string, i int) int {

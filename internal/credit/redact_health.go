@@ -203,8 +203,8 @@ func (r *redactor) historyBefore(i int) {
 	// were found as a number: a number there would read differently next
 	// to the marker.
 	k := j
-	for k > 0 && s[k-1] == ' ' {
-		k-- // 87654321 台胞证病史: 台 may be the number's unit
+	for w := spaceBefore(s, k); w > 0; w = spaceBefore(s, k) {
+		k -= w // 87654321 台胞证病史: 台 may be the number's unit
 	}
 	glued := k > 0 && (isASCIIAlnum(s[k-1]) || fullWidthAlnumBefore(s, k)) && !r.afterRedacted(k)
 	if j < i && !genericDiagnosis(s, j, i) && !glued {
