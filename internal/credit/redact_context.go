@@ -193,21 +193,22 @@ var genericLabels = []string{"编号", "号码"}
 // glued says a span found before ends at s[i]: a word starts there.
 func (r *redactor) contextNumber(i int, glued bool) int {
 	s := r.s
-	if digitWidth(s, i) == 0 || !glued && !startOK(s, i, true) || r.amountBefore(i) {
+	if digitWidth(s, i) == 0 || !glued && !startOK(s, i, true) {
 		return -1
 	}
 	end, nd, sizes := digitChain(s, i)
 	if nd < minDocDigits {
 		return -1
 	}
-	if tok := tokenEnd(s, i); tok > end && nd >= minDocDigits {
+	if tok := tokenEnd(s, i); tok > end {
 		// digits glued to letters: only a document number (台胞证 0123456789B)
-		if endOK(s, tok, true) && r.contextOf(i) == ctxDocument && tokenDigits(s, i, tok) >= minDocDigits {
+		if endOK(s, tok, true) && tokenDigits(s, i, tok) >= minDocDigits && !r.amountBefore(i) &&
+			r.contextOf(i) == ctxDocument {
 			return tok
 		}
 		return -1
 	}
-	if !endOK(s, end, true) || unitAfter(s, end) || publicDigits(s, i, end, nd, sizes) {
+	if !endOK(s, end, true) || unitAfter(s, end) || publicDigits(s, i, end, nd, sizes) || r.amountBefore(i) {
 		return -1
 	}
 	switch r.contextOf(i) {

@@ -196,6 +196,10 @@ var nameFollowers = []string{
 // keep word are passed over, the others are masked.
 func (r *redactor) roleName(p int, k uint16) int {
 	s, q := r.s, p+3
+	j := skipConnectors(s, q, wRoleConnector)
+	if !surnameAt(s, j) && !surnameAt(s, j+wordAt(s, j, wPreposition)) {
+		return q // most role words are followed by no name: decided cheaply
+	}
 	lo := r.clip(p) // the role word is read after what is redacted
 	if k&kRole != 0 && wordBefore(s[lo:], q-lo, wNonRole) > 0 ||
 		k&kRole == 0 && wordBefore(s[lo:], q-lo, wRoleWord) == 0 {
@@ -205,7 +209,6 @@ func (r *redactor) roleName(p int, k uint16) int {
 		return q
 	}
 	keep := keepBefore(s[lo:], q-lo)
-	j := skipConnectors(s, q, wRoleConnector)
 	end := q
 	for {
 		n, masked, ok := name(s, j)
@@ -231,6 +234,12 @@ func (r *redactor) roleName(p int, k uint16) int {
 		}
 		j = end + w
 	}
+}
+
+// surnameAt reports whether a surname may start at s[i].
+func surnameAt(s string, i int) bool {
+	k, ok := ideoAt(s, i)
+	return ok && (k&kSurname != 0 || k&kCompound != 0 && wordAt(s, i, wCompoundSurname) > 0)
 }
 
 // keepBefore reports whether a keep word ends at s[i], one that names the
