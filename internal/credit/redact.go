@@ -290,9 +290,9 @@ func (r *redactor) email(i, w int) int {
 // context): they are sorted and overlapping ones joined, a joined span
 // becoming the marker.
 func (r *redactor) replace() string {
-	spans := make([]span, 0, r.n)
-	for k := range r.n {
-		spans = append(spans, r.span(k))
+	spans := r.buf[:min(r.n, len(r.buf))]
+	if r.n > len(r.buf) {
+		spans = append(spans[:len(spans):len(spans)], r.more...)
 	}
 	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
 	out := spans[:1]
