@@ -79,7 +79,7 @@ func (r *redactor) health(i int) int {
 	case s[i:i+w] == "病史":
 		r.historyBefore(i)
 		return i + w
-	case s[i:i+w] == "患" && !bareDiagnosis(s, i):
+	case s[i:i+w] == "患" && !bareDiagnosis(s, i, r.clip(i)):
 		return i
 	}
 	end := diagnosisEnd(s, i+w)
@@ -125,8 +125,10 @@ func (r *redactor) settleIllnesses() {
 
 // bareDiagnosis reports whether a bare 患 at s[i] reports an illness: not
 // 隐患 or 患者, and followed within a few characters by 病, 症, 炎 or 癌.
-func bareDiagnosis(s string, i int) bool {
-	if strings.HasSuffix(s[:i], "隐") || hasWordAt(s, i+3, []string{"者", "病期间", "儿"}) > 0 {
+//
+// The 隐 of 隐患 is read after lo, where what is redacted before ends.
+func bareDiagnosis(s string, i, lo int) bool {
+	if strings.HasSuffix(s[lo:i], "隐") || hasWordAt(s, i+3, []string{"者", "病期间", "儿"}) > 0 {
 		return false
 	}
 	for j, n := i+3, 0; n < 8 && j < len(s); n++ {
