@@ -216,8 +216,12 @@ func (r *redactor) contextNumber(i int, glued bool) int {
 		if nd >= minAccountDigits {
 			return end
 		}
-	case ctxDocument, ctxHandle:
+	case ctxDocument:
 		return end
+	case ctxHandle:
+		if handleLabelBefore(s, i) > 0 {
+			return end
+		}
 	}
 	return -1
 }
@@ -365,16 +369,30 @@ func (r *redactor) letters(i int) int {
 // before it. The whole token is the name, however long: a card number
 // inside it (NoNoNo_4111111111111111) is part of it.
 func handleAt(s string, i int) bool {
+	label := handleLabelBefore(s, i)
+	if label == 0 || label == 2 {
+		return false // none, or QQ: a QQ account is a number
+	}
+	end := handleEnd(s, i)
+	return end-i >= 6 && endOK(s, end, true)
+}
+
+// handleLabelBefore returns 2 if QQ stands right before s[i] (after spaces
+// or a colon), 1 for another messaging label or a 为, 是, ： after one, or 0.
+// A number in a messaging context is an account only right after its
+// label, never inside another token (NoNo_11010519491231002_…).
+func handleLabelBefore(s string, i int) int {
 	j := i
 	for j > 0 && (s[j-1] == ' ' || s[j-1] == ':') {
 		j--
 	}
-	if w := wordBefore(s, j, wHandle); w == 0 && hasWordBefore(s, j, []string{"：", "为", "是", "号"}) == 0 ||
-		w == 2 && strings.EqualFold(s[j-2:j], "qq") {
-		return false // a QQ account is a number
+	switch w := wordBefore(s, j, wHandle); {
+	case w == 2 && strings.EqualFold(s[j-2:j], "qq"):
+		return 2
+	case w > 0 || hasWordBefore(s, j, []string{"：", "为", "是", "号"}) > 0:
+		return 1
 	}
-	end := handleEnd(s, i)
-	return end-i >= 6 && endOK(s, end, true)
+	return 0
 }
 
 // handleEnd returns the end of an account name at s[i]: letters, digits
