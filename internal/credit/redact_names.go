@@ -166,9 +166,10 @@ func nameEnd(s string, i int) int {
 }
 
 // followers are the lists of words that end a name where they start: the
-// words below, and the words for the party and roles (陈法定代表人 is 陈 +
-// 法定代表人, never 陈法定 + 代表人).
-const followers = wNameFollower | wKeep | wRoleWord | wStaffHead
+// words below, the words for the party and roles (陈法定代表人 is 陈 +
+// 法定代表人, never 陈法定 + 代表人), and the words that start an address or
+// health rule (张病史 is 张 + 病史): a name never hides a word a rule reads.
+const followers = wNameFollower | wKeep | wRoleWord | wStaffHead | wHealth | wAddress | wIllness
 
 // nameFollowers are words that often follow a name and begin with a
 // character that may also be in one: 陈建家住…, 林华身份证号…, and the verbs
