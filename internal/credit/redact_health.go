@@ -196,7 +196,9 @@ func (r *redactor) historyBefore(i int) {
 		if hasWordBefore(s, j, []string{"有", "具有", "既往", "存在", "无", "其", "患"}) > 0 {
 			break
 		}
-		if k, ok := ideoBefore(s, j); !ok || k&kStop != 0 || r.afterRedacted(j) {
+		// and not over a name: one found (afterRedacted) reads as one
+		// masked (某) in a second pass
+		if k, ok := ideoBefore(s, j); !ok || k&kStop != 0 || r.afterRedacted(j) || strings.HasSuffix(s[:j], "某") {
 			break
 		}
 		j -= 3
