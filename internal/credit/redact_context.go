@@ -373,8 +373,10 @@ func handleAt(s string, i int) bool {
 	if label == 0 || label == 2 {
 		return false // none, or QQ: a QQ account is a number
 	}
+	// Not before a marker either: what it hid may have been the rest of
+	// the token (NoNoNo350102198001011233_12500.00 was never a name).
 	end := handleEnd(s, i)
-	return end-i >= 6 && endOK(s, end, true)
+	return end-i >= 6 && endOK(s, end, true) && markerAt(s, end) == 0
 }
 
 // handleLabelBefore returns 2 if QQ stands right before s[i] (after spaces
