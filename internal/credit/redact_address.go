@@ -79,7 +79,7 @@ func (r *redactor) addressWord(i, w int) bool {
 	switch s[i : i+w] {
 	case "住":
 		_, ideo := ideoBefore(s, i)
-		return i > 0 && (!ideo || r.afterRedacted(i)) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户", "宅"}) == 0
+		return i > 0 && (!ideo || r.clip(i) == i) && hasWordAt(s, i+w, []string{"宿", "房", "所", "院", "户", "宅"}) == 0
 	case "住所地":
 		lo := r.clip(i)
 		if wordBefore(s[lo:], i-lo, wKeep) > 0 {
