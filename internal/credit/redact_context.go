@@ -283,7 +283,10 @@ var units = []string{
 }
 
 func unitAfter(s string, i int) bool {
-	return wordAt(s, i+spaceAt(s, i), wUnit) > 0
+	j := i + spaceAt(s, i)
+	w := wordAt(s, j, wUnit)
+	// A Latin unit is a word of its own: t00000 is a code, not tonnes.
+	return w > 0 && (s[j] >= 0x80 || j+w == len(s) || !isASCIIAlnum(s[j+w]))
 }
 
 // amountBefore: ¥, ￥, 人民币, RMB, 第 (an ordinal), 共计, 金额 … before the
