@@ -4,21 +4,21 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/audit"
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 )
 
-// Directives implements @disclosure and @redacted.
+// Directives implements @disclosure. (@redacted is documentation only:
+// redaction happens below every read path, in credit.Policy's views, so
+// gqlgen.yml marks it skip_runtime.)
 //
 // @disclosure is the second wall: a caller's schema (see TierSchema) does
 // not even contain fields above its tier, so validation refuses them; should
 // a query reach a tiered field anyway, execution refuses it with FORBIDDEN.
 // REGULATOR reads of REGULATOR-tier fields are noted for the audit log.
-//
-// @redacted replaces personal data in free text for every tier below
-// REGULATOR.
 func Directives() DirectiveRoot {
 	return DirectiveRoot{
 		Disclosure: func(ctx context.Context, obj any, next graphql.Resolver, tier credit.Tier) (any, error) {
@@ -31,19 +31,6 @@ func Directives() DirectiveRoot {
 				audit.Note(ctx, operationName(ctx), fc.Object+"."+fc.Field.Name, usccOf(obj))
 			}
 			return next(ctx)
-		},
-		Redacted: func(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
-			res, err := next(ctx)
-			if err != nil || auth.FromContext(ctx).Tier >= credit.TierRegulator {
-				return res, err
-			}
-			switch v := res.(type) {
-			case string:
-				return credit.Redact(v), nil
-			case *string:
-				return credit.RedactPtr(v), nil
-			}
-			return res, nil
 		},
 	}
 }
@@ -74,6 +61,8 @@ func usccOf(obj any) string {
 	case *credit.Inspection:
 		return o.USCC
 	case *credit.Commitment:
+		return o.USCC
+	case *model.CreditSummary:
 		return o.USCC
 	case *credit.TypicalCase:
 		if o.USCC != nil {

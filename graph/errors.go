@@ -20,6 +20,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parse and validation errors made by gqlgen itself: safe as they are.
+			if incremental[gqlErr.Message] {
+				gqlErr.Message += " Incremental delivery (@defer, @stream) is not supported: select the fields without it."
+			}
 			return gqlErr
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
@@ -37,6 +40,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Extensions["code"] = ae.Code
 		return out
 	}
+}
+
+// incremental are the validation messages of a query using @defer or
+// @stream, which no tier's schema declares (see tierDirectives).
+var incremental = map[string]bool{
+	`Unknown directive "@defer".`:  true,
+	`Unknown directive "@stream".`: true,
 }
 
 // Recover turns a resolver panic into INTERNAL, logging what happened.

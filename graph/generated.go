@@ -49,7 +49,6 @@ type ResolverRoot interface {
 
 type DirectiveRoot struct {
 	Disclosure func(ctx context.Context, obj any, next graphql.Resolver, tier credit.Tier) (res any, err error)
-	Redacted   func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -91,9 +90,15 @@ type ComplexityRoot struct {
 		OnAbnormalOperationList     func(childComplexity int) int
 		OnSeriousDishonestyList     func(childComplexity int) int
 		PenaltyCount                func(childComplexity int) int
+		Recorded                    func(childComplexity int) int
 		TotalFines                  func(childComplexity int) int
 		UntrueCommitmentCount       func(childComplexity int) int
 		ValidLicenseCount           func(childComplexity int) int
+	}
+
+	DisclosureStateCount struct {
+		Count func(childComplexity int) int
+		State func(childComplexity int) int
 	}
 
 	DisclosureStatus struct {
@@ -279,6 +284,14 @@ type ComplexityRoot struct {
 		Remaining func(childComplexity int) int
 		ResetAt   func(childComplexity int) int
 		Used      func(childComplexity int) int
+	}
+
+	RecordedCounts struct {
+		AbnormalListingCount func(childComplexity int) int
+		PenaltiesByState     func(childComplexity int) int
+		PenaltyCount         func(childComplexity int) int
+		SeriousListingCount  func(childComplexity int) int
+		TotalFines           func(childComplexity int) int
 	}
 
 	Removal struct {
@@ -568,6 +581,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreditSummary.PenaltyCount(childComplexity), true
+	case "CreditSummary.recorded":
+		if e.ComplexityRoot.CreditSummary.Recorded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditSummary.Recorded(childComplexity), true
 	case "CreditSummary.totalFines":
 		if e.ComplexityRoot.CreditSummary.TotalFines == nil {
 			break
@@ -586,6 +605,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreditSummary.ValidLicenseCount(childComplexity), true
+
+	case "DisclosureStateCount.count":
+		if e.ComplexityRoot.DisclosureStateCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureStateCount.Count(childComplexity), true
+	case "DisclosureStateCount.state":
+		if e.ComplexityRoot.DisclosureStateCount.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureStateCount.State(childComplexity), true
 
 	case "DisclosureStatus.changesOn":
 		if e.ComplexityRoot.DisclosureStatus.ChangesOn == nil {
@@ -1425,6 +1457,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RateLimit.Used(childComplexity), true
 
+	case "RecordedCounts.abnormalListingCount":
+		if e.ComplexityRoot.RecordedCounts.AbnormalListingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordedCounts.AbnormalListingCount(childComplexity), true
+	case "RecordedCounts.penaltiesByState":
+		if e.ComplexityRoot.RecordedCounts.PenaltiesByState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordedCounts.PenaltiesByState(childComplexity), true
+	case "RecordedCounts.penaltyCount":
+		if e.ComplexityRoot.RecordedCounts.PenaltyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordedCounts.PenaltyCount(childComplexity), true
+	case "RecordedCounts.seriousListingCount":
+		if e.ComplexityRoot.RecordedCounts.SeriousListingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordedCounts.SeriousListingCount(childComplexity), true
+	case "RecordedCounts.totalFines":
+		if e.ComplexityRoot.RecordedCounts.TotalFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordedCounts.TotalFines(childComplexity), true
+
 	case "Removal.authority":
 		if e.ComplexityRoot.Removal.Authority == nil {
 			break
@@ -1711,7 +1774,12 @@ enum Tier {
 "The least tier that may read this field. 可读取该字段的最低层级。"
 directive @disclosure(tier: Tier!) on FIELD_DEFINITION
 
-"Free text in which personal data (ID, phone and bank card numbers, e-mail addresses) is replaced by [已脱敏] below REGULATOR. 个人信息脱敏。"
+"""
+Free text in which personal data (ID, passport, phone, bank card and account numbers, e-mail addresses,
+vehicle plates, home addresses past the district, health information, names of third persons) is
+hidden below REGULATOR: numbers and addresses become [已脱敏], a person's name becomes surname + 某.
+自由文本中的个人信息对公众和合作方脱敏。
+"""
 directive @redacted on FIELD_DEFINITION
 
 "Where a record stands under the disclosure rules (公示状态). 公示状态。"
@@ -1895,7 +1963,7 @@ type Enterprise {
   seriousDishonesty: [Listing!]!
   "Credit commitments (信用承诺), newest first. 信用承诺。"
   commitments: [Commitment!]!
-  "A one-glance summary of what the caller may see. 信用概览。"
+  "A one-glance summary of what is disclosed today, the same in every tier. 信用概览。"
   creditSummary: CreditSummary!
   """
   Credit risk category (信用风险分类): A low, B ordinary, C higher, D high risk. It is an internal
@@ -1945,30 +2013,58 @@ type RiskFactor {
   evidence: [String!]!
 }
 
-"A one-glance credit summary, computed from exactly what the caller may see. 信用概览。"
+"""
+A one-glance credit summary as of ` + "`" + `asOf` + "`" + `. Every count means the same in every tier: it counts what
+the disclosure rules make public on that date (a regulator sees the same numbers as the public;
+everything on record is in ` + "`" + `recorded` + "`" + `). 信用概览：各层级口径一致，统计截至 asOf 依法公示的记录。
+"""
 type CreditSummary {
-  "Licences on record. 行政许可数。"
+  "Licences on record (licences are always public). 行政许可数。"
   licenseCount: Int!
   "Licences valid on asOf. 有效行政许可数。"
   validLicenseCount: Int!
-  "Penalties in their disclosure period. 公示期内行政处罚数。"
+  "Penalties publicly disclosed on asOf (in their disclosure period, not withdrawn or repaired). 公示期内行政处罚数。"
   penaltyCount: Int!
-  "Sum of fines of those penalties, in yuan. 罚款合计（元）。"
+  "Sum of the fines of those penalties, in yuan. 公示期内罚款合计（元）。"
   totalFines: Decimal!
-  "Decision date of the latest of those penalties. 最近处罚日期。"
+  "Decision date of the latest of those penalties. 公示期内最近处罚日期。"
   latestPenaltyOn: Date
-  "Inspections on record. 抽查检查次数。"
+  "Inspections on record (inspection results are always public). 抽查检查次数。"
   inspectionCount: Int!
   "Inspections found non-compliant. 不合格次数。"
   nonCompliantInspectionCount: Int!
-  "Currently on the abnormal operations list. 是否列入经营异常名录。"
+  "On the abnormal operations list on asOf. 是否列入经营异常名录。"
   onAbnormalOperationList: Boolean!
-  "Currently on the serious illegal and dishonest list. 是否列入严重违法失信名单。"
+  "On the serious illegal and dishonest list on asOf. 是否列入严重违法失信名单。"
   onSeriousDishonestyList: Boolean!
   "Commitments found untrue. 虚假承诺数。"
   untrueCommitmentCount: Int!
   "The date this summary is computed for. 统计日期。"
   asOf: Date!
+  "Everything on record, whatever its disclosure state. 全部记录统计（含已过期、已修复、已撤下、不予公示）。"
+  recorded: RecordedCounts @disclosure(tier: REGULATOR)
+}
+
+"Counts of every record on file, whatever its disclosure state. 全部记录统计。"
+type RecordedCounts {
+  "Every penalty on record. 行政处罚总数。"
+  penaltyCount: Int!
+  "Sum of the fines of every penalty on record, in yuan. 罚款总额（元）。"
+  totalFines: Decimal!
+  "Penalties by their disclosure state on asOf; states with none are left out. 按公示状态统计的行政处罚数。"
+  penaltiesByState: [DisclosureStateCount!]!
+  "Every abnormal operations listing, removed or not. 经营异常名录列入次数。"
+  abnormalListingCount: Int!
+  "Every serious illegal and dishonest listing, in force or not. 严重违法失信名单列入次数。"
+  seriousListingCount: Int!
+}
+
+"How many records are in one disclosure state. 公示状态计数。"
+type DisclosureStateCount {
+  "The state. 公示状态。"
+  state: DisclosureState!
+  "How many. 数量。"
+  count: Int!
 }
 
 "An administrative licence (行政许可). 行政许可。"
@@ -2030,11 +2126,11 @@ type Penalty {
   "Decision number (决定书文号). 决定书文号。"
   decisionNumber: ID!
   "Violation type (违法行为类型). 违法行为类型。"
-  violationType: String!
+  violationType: String! @redacted
   "Facts of the violation (违法事实); personal data redacted below REGULATOR. 违法事实。"
   facts: String @redacted
   "Legal basis (处罚依据). 处罚依据。"
-  basis: String
+  basis: String @redacted
   "Penalty types (处罚种类). 处罚种类。"
   penaltyTypes: [PenaltyType!]!
   "Penalty content (处罚内容). 处罚内容。"
@@ -2102,7 +2198,7 @@ type Inspection {
   "Items checked (检查事项); personal data redacted below REGULATOR. 检查事项。"
   items: String @redacted
   "Product sampled (抽检产品). 抽检产品。"
-  product: String
+  product: String @redacted
   "Batch sampled (批次). 批次。"
   batch: String
   "Key area. 重点领域。"
@@ -2203,8 +2299,8 @@ type Commitment {
 type TypicalCase {
   "Case identifier. 案例编号。"
   caseId: ID!
-  "Title. 标题。"
-  title: String!
+  "Title; personal data redacted below REGULATOR. 标题。"
+  title: String! @redacted
   "Summary; personal data redacted below REGULATOR. 案情摘要。"
   summary: String! @redacted
   "The enterprise concerned, if named. 涉及企业。"
@@ -2436,8 +2532,20 @@ func (ec *executionContext) childFields_CreditSummary(ctx context.Context, field
 		return ec.fieldContext_CreditSummary_untrueCommitmentCount(ctx, field)
 	case "asOf":
 		return ec.fieldContext_CreditSummary_asOf(ctx, field)
+	case "recorded":
+		return ec.fieldContext_CreditSummary_recorded(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreditSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_DisclosureStateCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_DisclosureStateCount_state(ctx, field)
+	case "count":
+		return ec.fieldContext_DisclosureStateCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisclosureStateCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DisclosureStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2786,6 +2894,22 @@ func (ec *executionContext) childFields_RateLimit(ctx context.Context, field gra
 		return ec.fieldContext_RateLimit_nodeCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordedCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "penaltyCount":
+		return ec.fieldContext_RecordedCounts_penaltyCount(ctx, field)
+	case "totalFines":
+		return ec.fieldContext_RecordedCounts_totalFines(ctx, field)
+	case "penaltiesByState":
+		return ec.fieldContext_RecordedCounts_penaltiesByState(ctx, field)
+	case "abnormalListingCount":
+		return ec.fieldContext_RecordedCounts_abnormalListingCount(ctx, field)
+	case "seriousListingCount":
+		return ec.fieldContext_RecordedCounts_seriousListingCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordedCounts", field.Name)
 }
 
 func (ec *executionContext) childFields_Removal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3673,20 +3797,7 @@ func (ec *executionContext) _Commitment_content(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4068,6 +4179,102 @@ func (ec *executionContext) _CreditSummary_asOf(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_CreditSummary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CreditSummary_recorded(ctx context.Context, field graphql.CollectedField, obj *model.CreditSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditSummary_recorded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recorded, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "REGULATOR")
+				if err != nil {
+					var zeroVal *model.RecordedCounts
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.RecordedCounts
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordedCounts) graphql.Marshaler {
+			return ec.marshalORecordedCounts2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRecordedCounts(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreditSummary_recorded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordedCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisclosureStateCount_state(ctx context.Context, field graphql.CollectedField, obj *model.DisclosureStateCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureStateCount_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.DisclosureState) graphql.Marshaler {
+			return ec.marshalNDisclosureState2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureStateCount_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureStateCount", field, false, false, "DisclosureState")
+}
+
+func (ec *executionContext) _DisclosureStateCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DisclosureStateCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureStateCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureStateCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureStateCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DisclosureStatus_state(ctx context.Context, field graphql.CollectedField, obj *credit.Disclosure) (ret graphql.Marshaler) {
@@ -4480,20 +4687,7 @@ func (ec *executionContext) _Enterprise_address(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Address, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -4516,20 +4710,7 @@ func (ec *executionContext) _Enterprise_businessScope(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.BusinessScope, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -5238,20 +5419,7 @@ func (ec *executionContext) _Inspection_items(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.Items, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -5613,20 +5781,7 @@ func (ec *executionContext) _License_content(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6089,20 +6244,7 @@ func (ec *executionContext) _Listing_reason(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Reason, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6757,20 +6899,7 @@ func (ec *executionContext) _Penalty_facts(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Facts, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6839,20 +6968,7 @@ func (ec *executionContext) _Penalty_content(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Content, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -7949,6 +8065,130 @@ func (ec *executionContext) fieldContext_RateLimit_nodeCount(_ context.Context, 
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RecordedCounts_penaltyCount(ctx context.Context, field graphql.CollectedField, obj *model.RecordedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordedCounts_penaltyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PenaltyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordedCounts_penaltyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordedCounts_totalFines(ctx context.Context, field graphql.CollectedField, obj *model.RecordedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordedCounts_totalFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordedCounts_totalFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordedCounts", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _RecordedCounts_penaltiesByState(ctx context.Context, field graphql.CollectedField, obj *model.RecordedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordedCounts_penaltiesByState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PenaltiesByState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DisclosureStateCount) graphql.Marshaler {
+			return ec.marshalNDisclosureStateCount2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐDisclosureStateCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordedCounts_penaltiesByState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordedCounts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisclosureStateCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordedCounts_abnormalListingCount(ctx context.Context, field graphql.CollectedField, obj *model.RecordedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordedCounts_abnormalListingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AbnormalListingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordedCounts_abnormalListingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordedCounts_seriousListingCount(ctx context.Context, field graphql.CollectedField, obj *model.RecordedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordedCounts_seriousListingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriousListingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordedCounts_seriousListingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordedCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Removal_removedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Removal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7983,20 +8223,7 @@ func (ec *executionContext) _Removal_reason(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return obj.Reason, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -8304,20 +8531,7 @@ func (ec *executionContext) _TypicalCase_summary(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Summary, nil
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Redacted == nil {
-					var zeroVal string
-					return zeroVal, errors.New("directive redacted is not implemented")
-				}
-				return ec.Directives.Redacted(ctx, obj, directive0)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -10338,6 +10552,49 @@ func (ec *executionContext) _CreditSummary(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recorded":
+			out.Values[i] = ec._CreditSummary_recorded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disclosureStateCountImplementors = []string{"DisclosureStateCount"}
+
+func (ec *executionContext) _DisclosureStateCount(ctx context.Context, sel ast.SelectionSet, obj *model.DisclosureStateCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disclosureStateCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisclosureStateCount")
+		case "state":
+			out.Values[i] = ec._DisclosureStateCount_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DisclosureStateCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11578,6 +11835,59 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var recordedCountsImplementors = []string{"RecordedCounts"}
+
+func (ec *executionContext) _RecordedCounts(ctx context.Context, sel ast.SelectionSet, obj *model.RecordedCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordedCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordedCounts")
+		case "penaltyCount":
+			out.Values[i] = ec._RecordedCounts_penaltyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalFines":
+			out.Values[i] = ec._RecordedCounts_totalFines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penaltiesByState":
+			out.Values[i] = ec._RecordedCounts_penaltiesByState(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abnormalListingCount":
+			out.Values[i] = ec._RecordedCounts_abnormalListingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriousListingCount":
+			out.Values[i] = ec._RecordedCounts_seriousListingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var removalImplementors = []string{"Removal"}
 
 func (ec *executionContext) _Removal(ctx context.Context, sel ast.SelectionSet, obj *credit.Removal) graphql.Marshaler {
@@ -12513,6 +12823,30 @@ var (
 		credit.NotDisclosed: "NOT_DISCLOSED",
 	}
 )
+
+func (ec *executionContext) marshalNDisclosureStateCount2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐDisclosureStateCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DisclosureStateCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisclosureStateCount2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐDisclosureStateCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisclosureStateCount2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐDisclosureStateCount(ctx context.Context, sel ast.SelectionSet, v *model.DisclosureStateCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisclosureStateCount!")
+		return graphql.Null
+	}
+	return ec._DisclosureStateCount(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNDisclosureStatus2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosure(ctx context.Context, sel ast.SelectionSet, v *credit.Disclosure) graphql.Marshaler {
 	if v == nil {
@@ -13715,6 +14049,13 @@ func (ec *executionContext) unmarshalOListingFilter2ᚖgithubᚗcomᚋcreditgrap
 	}
 	res, err := ec.unmarshalInputListingFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordedCounts2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRecordedCounts(ctx context.Context, sel ast.SelectionSet, v *model.RecordedCounts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecordedCounts(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORemoval2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐRemoval(ctx context.Context, sel ast.SelectionSet, v *credit.Removal) graphql.Marshaler {

@@ -102,13 +102,16 @@ func caseFilter(in *model.CaseFilter) (store.CaseFilter, error) {
 	}, err
 }
 
-// creditSummary counts exactly what the caller's loaders return, so the
-// summary can never disagree with the lists beside it.
+// creditSummary counts what is publicly disclosed on the caller's date, so
+// its numbers mean the same in every tier and agree with what a public
+// caller sees in the lists beside it. A regulator's loaders return every
+// record: the penalties are counted only in the state DISCLOSED, and the
+// whole file is counted apart, in Recorded.
 func creditSummary(ctx context.Context, p credit.Policy, uscc string) (*model.CreditSummary, error) {
 	l := dataloader.For(ctx)
 	lic, pen, ins := l.Licenses.LoadThunk(ctx, uscc), l.Penalties.LoadThunk(ctx, uscc), l.Inspections.LoadThunk(ctx, uscc)
 	abn, ser, com := l.Abnormal.LoadThunk(ctx, uscc), l.Serious.LoadThunk(ctx, uscc), l.Commitments.LoadThunk(ctx, uscc)
-	s := &model.CreditSummary{AsOf: l.V.AsOf, TotalFines: decimal.Zero}
+	s := &model.CreditSummary{AsOf: l.V.AsOf, TotalFines: decimal.Zero, USCC: uscc}
 	licenses, err := lic()
 	if err != nil {
 		return nil, err
@@ -123,13 +126,16 @@ func creditSummary(ctx context.Context, p credit.Policy, uscc string) (*model.Cr
 	if err != nil {
 		return nil, err
 	}
-	s.PenaltyCount = len(penalties)
-	for _, p := range penalties {
-		if p.FineAmount != nil {
-			s.TotalFines = s.TotalFines.Add(*p.FineAmount)
+	for _, pen := range penalties {
+		if p.Penalty(pen, s.AsOf).State != credit.Disclosed {
+			continue
 		}
-		if s.LatestPenaltyOn == nil || p.DecidedOn.After(*s.LatestPenaltyOn) {
-			s.LatestPenaltyOn = &p.DecidedOn
+		s.PenaltyCount++
+		if pen.FineAmount != nil {
+			s.TotalFines = s.TotalFines.Add(*pen.FineAmount)
+		}
+		if s.LatestPenaltyOn == nil || pen.DecidedOn.After(*s.LatestPenaltyOn) {
+			s.LatestPenaltyOn = &pen.DecidedOn
 		}
 	}
 	inspections, err := ins()
@@ -142,11 +148,17 @@ func creditSummary(ctx context.Context, p credit.Policy, uscc string) (*model.Cr
 			s.NonCompliantInspectionCount++
 		}
 	}
-	if s.OnAbnormalOperationList, err = inForce(p, abn, s.AsOf); err != nil {
+	abnormal, err := abn()
+	if err != nil {
 		return nil, err
 	}
-	if s.OnSeriousDishonestyList, err = inForce(p, ser, s.AsOf); err != nil {
+	serious, err := ser()
+	if err != nil {
 		return nil, err
+	}
+	s.OnAbnormalOperationList, s.OnSeriousDishonestyList = inForce(p, abnormal, s.AsOf), inForce(p, serious, s.AsOf)
+	if l.V.Tier == credit.TierRegulator {
+		s.Recorded = recordedCounts(p, s.AsOf, penalties, abnormal, serious)
 	}
 	commitments, err := com()
 	if err != nil {
@@ -162,14 +174,32 @@ func creditSummary(ctx context.Context, p credit.Policy, uscc string) (*model.Cr
 
 // inForce asks the policy whether any listing puts the enterprise on its
 // list today.
-func inForce(p credit.Policy, load func() ([]credit.Listing, error), asOf time.Time) (bool, error) {
-	ls, err := load()
+func inForce(p credit.Policy, ls []credit.Listing, asOf time.Time) bool {
 	for _, l := range ls {
 		if p.InForce(l, asOf) {
-			return true, err
+			return true
 		}
 	}
-	return false, err
+	return false
+}
+
+// recordedCounts counts a regulator's whole file of an enterprise.
+func recordedCounts(p credit.Policy, asOf time.Time, penalties []credit.Penalty, abnormal, serious []credit.Listing) *model.RecordedCounts {
+	r := &model.RecordedCounts{PenaltyCount: len(penalties), TotalFines: decimal.Zero,
+		AbnormalListingCount: len(abnormal), SeriousListingCount: len(serious)}
+	byState := map[credit.DisclosureState]int{}
+	for _, pen := range penalties {
+		if pen.FineAmount != nil {
+			r.TotalFines = r.TotalFines.Add(*pen.FineAmount)
+		}
+		byState[p.Penalty(pen, asOf).State]++
+	}
+	for _, st := range []credit.DisclosureState{credit.Disclosed, credit.Expired, credit.Repaired, credit.Withdrawn, credit.NotDisclosed} {
+		if n := byState[st]; n > 0 {
+			r.PenaltiesByState = append(r.PenaltiesByState, &model.DisclosureStateCount{State: st, Count: n})
+		}
+	}
+	return r
 }
 
 // primeListingEnterprises loads the enterprises of a page of listings in

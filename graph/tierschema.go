@@ -58,7 +58,7 @@ func TierSchema(full *ast.Schema, tier credit.Tier) *ast.Schema {
 	keep := reachable(types, full)
 	s := &ast.Schema{
 		Types:            map[string]*ast.Definition{},
-		Directives:       full.Directives,
+		Directives:       tierDirectives(full.Directives, tier),
 		PossibleTypes:    map[string][]*ast.Definition{},
 		Implements:       map[string][]*ast.Definition{},
 		SchemaDirectives: full.SchemaDirectives,
@@ -90,6 +90,32 @@ func TierSchema(full *ast.Schema, tier credit.Tier) *ast.Schema {
 		}
 	}
 	return s
+}
+
+// Directives no tier's schema declares: incremental delivery (@defer,
+// @stream) is not served (see tierDirectives).
+var unserved = map[string]bool{"defer": true, "stream": true}
+
+// Directives that describe tiers and what is hidden from them: only
+// REGULATOR, who sees everything, sees them declared.
+var tierDescribing = map[string]bool{"disclosure": true, "redacted": true}
+
+// tierDirectives is the directives a tier's schema declares. @defer and
+// @stream are in none: gqlgen would advertise them, but a deferred answer
+// bypasses what every answer goes through here (the response cache, the
+// actual cost and its refund, the audit trail, ETags) and the incremental
+// delivery format is still a draft; a query using them fails validation
+// like any unknown directive. Below REGULATOR the schema also leaves out
+// the directives that say which fields are tiered or redacted.
+func tierDirectives(all map[string]*ast.DirectiveDefinition, tier credit.Tier) map[string]*ast.DirectiveDefinition {
+	out := make(map[string]*ast.DirectiveDefinition, len(all))
+	for name, d := range all {
+		if unserved[name] || (tierDescribing[name] && tier < credit.TierRegulator) {
+			continue
+		}
+		out[name] = d
+	}
+	return out
 }
 
 // reachable walks field, argument, input-field, union and interface edges

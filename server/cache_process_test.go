@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // These tests run the response cache across real processes: replicas that
@@ -183,11 +184,16 @@ func importProcess(t *testing.T, body string, env ...string) {
 	}
 }
 
-// metric returns the value of the series name{labels…} on base's /metrics
-// (labels as `k="v"`, in any order), failing if it is absent.
+// metric returns the value of the series name{labels…} on the /metrics of
+// base's server, at its METRICS_ADDR (labels as `k="v"`, in any order),
+// failing if it is absent.
 func metric(t *testing.T, base, name string, labels ...string) float64 {
 	t.Helper()
-	res, err := http.Get(base + "/metrics")
+	m, ok := metricsOf.Load(base)
+	if !ok {
+		t.Fatalf("no METRICS_ADDR known for %s", base)
+	}
+	res, err := http.Get(m.(string) + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,10 +357,7 @@ func newOwnRedis(t *testing.T) *ownRedis {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not on PATH")
-		}
-		t.Skip("redis-server is not on PATH")
+		testenv.NeedServer(t, "redis-server", "redis-server is not on PATH: this test runs its own (apt-get install redis-server)")
 	}
 	r := &ownRedis{t: t, bin: bin, port: strconv.Itoa(freePort(t)), dir: t.TempDir()}
 	t.Cleanup(r.kill)

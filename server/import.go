@@ -4,21 +4,36 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/demo"
 	"github.com/creditgraph/creditgraph/internal/ingest"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
 // importFiles streams each file into the store and prints one JSON summary
 // of all of them. Exit 0: all accepted; 1: some rejected; 2: fatal.
-func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files []string, stdin io.Reader, stdout io.Writer) error {
-	if len(files) == 0 {
-		return errors.New("import: name at least one FILE (\"-\" for stdin)")
+// importFlags are import's flags.
+func importFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.Bool("demo", false, "import the bundled demo dataset (300 enterprises), its dates moved to today as serve does, before any FILE")
+	return fs
+}
+
+func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := importFlags()
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	withDemo := fs.Lookup("demo").Value.String() == "true"
+	files := fs.Args()
+	if len(files) == 0 && !withDemo {
+		return errors.New("import: name at least one FILE (\"-\" for stdin), or --demo")
 	}
 	if cfg.DatabaseURL == "" {
 		log.Warn("DATABASE_URL is not set: records are validated against an empty embedded store and not kept")
@@ -41,12 +56,16 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 	if err != nil {
 		return err
 	}
-	total, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, stdin, files...)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
+	im := newImporter(cfg, invalidating(cfg, st, rc, log), log)
+	var srcs []ingest.Source
+	if withDemo {
+		srcs = append(srcs, ingest.Source{Name: "demo", Open: func() (io.ReadCloser, error) { return demo.OpenAt(cfg.Clock()()), nil }})
 	}
-	enc := json.NewEncoder(stdout)
-	if err := enc.Encode(total); err != nil {
+	srcs = append(srcs, ingest.FileSources(stdin, files...)...)
+	total, importErr := im.ImportSources(ctx, srcs...)
+	// The summary is printed even when the import stopped: it says what
+	// was written before (exit 2, with "fatal" saying why).
+	if err := json.NewEncoder(stdout).Encode(total); err != nil {
 		return err
 	}
 	if rc != nil {
@@ -59,6 +78,9 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 				"running servers may answer without them for up to CACHE_TTL (%s)", err, cfg.CacheTTL)
 		}
 	}
+	if importErr != nil {
+		return &exitError{code: 2, err: fmt.Errorf("import: %w", importErr)}
+	}
 	if code := total.ExitCode(); code != 0 {
 		return &exitError{code: code}
 	}
@@ -70,6 +92,7 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, files
 const importFlushTimeout = 10 * time.Second
 
 // newImporter is the one importer configuration every import path shares.
-func newImporter(cfg config.Config, st store.Store) *ingest.Importer {
-	return &ingest.Importer{Store: st, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors, MaxLineBytes: cfg.MaxLineBytes}
+func newImporter(cfg config.Config, st store.Store, log *slog.Logger) *ingest.Importer {
+	return &ingest.Importer{Store: st, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
+		MaxLineBytes: cfg.MaxLineBytes, Log: log, Now: cfg.Clock(), PublicationLead: cfg.PublicationLead}
 }

@@ -47,14 +47,22 @@ func keysCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	return fmt.Errorf("keys: unknown subcommand %q (want create, list or revoke)", args[0])
 }
 
-func createKey(ctx context.Context, ks store.KeyStore, args []string, stdout io.Writer) error {
+// keysFlags are the flags of keys create.
+func keysFlags() *flag.FlagSet {
 	fs := flag.NewFlagSet("keys create", flag.ContinueOnError)
-	tierName := fs.String("tier", "", "PUBLIC, PARTNER or REGULATOR (required)")
-	name := fs.String("name", "", "a unique name for the key (required)")
-	scopeName := fs.String("scope", "read", "read or write")
-	if err := fs.Parse(args); err != nil {
+	fs.String("tier", "", "PUBLIC, PARTNER or REGULATOR (required)")
+	fs.String("name", "", "a unique name for the key (required)")
+	fs.String("scope", "read", "read, or write (REGULATOR keys that may ingest)")
+	return fs
+}
+
+func createKey(ctx context.Context, ks store.KeyStore, args []string, stdout io.Writer) error {
+	fs := keysFlags()
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	str := func(name string) *string { v := fs.Lookup(name).Value.String(); return &v }
+	tierName, name, scopeName := str("tier"), str("name"), str("scope")
 	tier, err := credit.ParseTier(*tierName)
 	if err != nil {
 		return fmt.Errorf("keys create --tier: %w", err)

@@ -52,7 +52,7 @@ func viewer(t *testing.T, srv *httptest.Server, secret string) (int, string) {
 }
 
 func serveKeys(t *testing.T, st store.Store, ks store.KeyStore, fileKeys []store.Key) *httptest.Server {
-	h := httpapi.New(httpapi.Deps{Store: st, Keys: auth.NewKeyring(fileKeys, ks, 0, time.Now),
+	h := httpapi.New(httpapi.Deps{Store: st, Keys: auth.NewKeyring(fileKeys, ks, auth.KeyringOptions{}),
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -1,5 +1,5 @@
 // Command creditgraph is the Creditgraph server and its tools: serve,
-// migrate, import, generate. It is thin: it parses flags and configuration,
+// migrate, import, generate, keys (see commands.go). It is thin: it parses flags and configuration,
 // builds dependencies and runs them; the work lives in internal packages.
 package main
 
@@ -8,28 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/logging"
 )
-
-const usage = `usage: creditgraph <command> [flags]
-
-commands:
-  serve [--load FILE]...          serve HTTP (the default command)
-  migrate                         apply database migrations to DATABASE_URL
-  import FILE...                  import NDJSON records ("-" = stdin); prints a JSON summary
-  generate --enterprises N [--seed S] [--anchor YYYY-MM-DD]
-                                  write a synthetic NDJSON dataset to stdout
-  keys create --tier TIER --name NAME [--scope read|write]
-                                  create an API key; its secret is printed once, on the last line
-  keys list | keys revoke NAME    list or revoke API keys
-
-Settings come from environment variables; see README.md.
-`
 
 // exitError carries a process exit code.
 type exitError struct {
@@ -50,47 +36,57 @@ func main() {
 			code = ee.code
 		}
 		if ee == nil || ee.err != nil {
-			fmt.Fprintln(os.Stderr, "creditgraph:", err)
+			fmt.Fprintln(os.Stderr, "creditgraph:", logging.Scrub(err.Error()))
 		}
 		os.Exit(code)
 	}
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprint(stdout, usage)
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	} else if wantsHelp(args) {
+		usage(stdout) // creditgraph -h, --help
 		return nil
 	}
-	if cmd == "generate" {
-		return generate(args, stdout)
+	if name == "help" {
+		if len(args) == 0 {
+			usage(stdout)
+			return nil
+		}
+		name, args = args[0], []string{"-h"}
+	}
+	c := findCommand(name)
+	if c == nil || c.run == nil {
+		names := make([]string, len(commands))
+		for i, c := range commands {
+			names[i] = c.name
+		}
+		return fmt.Errorf("unknown command %q: the commands are %s (creditgraph help lists them)", name, strings.Join(names, ", "))
+	}
+	if wantsHelp(args) || (c.name == "keys" && len(args) > 1 && wantsHelp(args[1:])) {
+		commandHelp(stdout, c)
+		return nil
+	}
+	e := env{stdin: stdin, stdout: stdout}
+	if c.noConfig {
+		return c.run(ctx, e, args)
 	}
 	cfg, err := config.FromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
-	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, log, args)
-	case "migrate":
-		return migrate(ctx, cfg, log)
-	case "import":
-		return importFiles(ctx, cfg, log, args, stdin, stdout)
-	case "keys":
-		return keysCommand(ctx, cfg, log, args, stdout)
-	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	lg := newLogger(cfg, stderr)
+	lctx, stopLog := context.WithCancel(ctx)
+	go lg.Run(lctx)
+	defer func() { stopLog(); lg.Close(context.Background()) }()
+	e.cfg, e.log = cfg, lg.Logger
+	return c.run(ctx, e, args)
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+// newLogger is the process's logger: scrubbed of secrets, connection
+// details and personal data, with repeated errors collapsed.
+func newLogger(cfg config.Config, w io.Writer) *logging.Logger {
+	return logging.New(w, logging.Options{Level: cfg.LogLevel, JSON: cfg.LogFormat == "json", Repeat: cfg.LogRepeat})
 }

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // These tests run the real binary as separate processes, the way replicas
@@ -60,10 +63,7 @@ func needRedis(t *testing.T) string {
 	t.Helper()
 	u := os.Getenv("TEST_REDIS_URL")
 	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TEST_REDIS_URL is not set: CI needs a Redis server for these tests")
-		}
-		t.Skip("TEST_REDIS_URL is not set: skipping Redis integration test")
+		testenv.NeedServer(t, "TEST_REDIS_URL", "set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the Redis integration tests")
 	}
 	return u
 }
@@ -77,28 +77,68 @@ func startServer(t *testing.T, env ...string) string {
 // startServerArgs runs the binary with args and env until it is ready.
 func startServerArgs(t *testing.T, args []string, env ...string) string {
 	t.Helper()
+	return startProcess(t, args, env...).base
+}
+
+// proc is a running server process.
+type proc struct {
+	base    string // http://host:port of the public listener
+	metrics string // http://host:port of METRICS_ADDR
+	out     *lockedBuffer
+	cmd     *exec.Cmd
+}
+
+// metricsOf maps a server's base URL to its METRICS_ADDR URL.
+var metricsOf sync.Map
+
+// startProcess runs the binary with args and env (LISTEN_ADDR and
+// METRICS_ADDR on free ports, no DATABASE_URL unless env sets one) and waits
+// until /readyz answers 200.
+func startProcess(t *testing.T, args []string, env ...string) *proc {
+	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	maddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary(t), args...)
-	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), append([]string{"LISTEN_ADDR=" + addr, "METRICS_ADDR=" + maddr, "DATABASE_URL=", "LOG_LEVEL=warn"}, env...)...)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	p := &proc{base: "http://" + addr, metrics: "http://" + maddr, out: out, cmd: cmd}
+	metricsOf.Store(p.base, p.metrics)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+		if res, err := http.Get(p.base + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return "http://" + addr
+				return p
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("server on %s not ready:\n%s", addr, out.String())
-	return ""
+	return nil
+}
+
+// lockedBuffer collects a process's output for reading while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // hit sends one cheap query and returns the status and X-RateLimit-Limit.
@@ -143,10 +183,7 @@ func TestRedisOutage(t *testing.T) {
 	needRedis(t)
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not on PATH")
-		}
-		t.Skip("redis-server is not on PATH")
+		testenv.NeedServer(t, "redis-server", "redis-server is not on PATH: this test runs its own (apt-get install redis-server)")
 	}
 	port := strconv.Itoa(freePort(t))
 	startRedis := func() *exec.Cmd {
@@ -193,4 +230,44 @@ func TestRedisOutage(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// Two replicas on one host with the default METRICS_ADDR both serve (the
+// second without a metrics listener, saying so); a replica told an address
+// it cannot have does not start.
+func TestReplicasShareAHostsDefaultMetricsAddr(t *testing.T) {
+	a := startProcess(t, []string{"serve"}, "METRICS_ADDR=")
+	b := startProcess(t, []string{"serve"}, "METRICS_ADDR=")
+	for _, p := range []*proc{a, b} {
+		if code, _ := hit(t, p.base); code != http.StatusOK {
+			t.Fatalf("%s: %d", p.base, code)
+		}
+	}
+	if !strings.Contains(a.out.String()+b.out.String(), "metrics and pprof are off on this replica") {
+		t.Errorf("neither replica reported the default METRICS_ADDR in use (one of them cannot have it):\n%s\n%s", a.out, b.out)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cmd := exec.Command(binary(t), "serve")
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(freePort(t)), "METRICS_ADDR="+busy.Addr().String(), "DATABASE_URL=")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "METRICS_ADDR") {
+		t.Fatalf("a replica told a busy METRICS_ADDR started, or did not say why: %v\n%s", err, out)
+	}
+}
+
+// With PostgreSQL, /metrics carries the pool's statistics.
+func TestDatabasePoolMetrics(t *testing.T) {
+	base := startServer(t, "DATABASE_URL="+postgres.NewTestDatabase(t), "DB_MAX_CONNS=3")
+	hit(t, base)
+	if max := metric(t, base, "creditgraph_db_pool_max_connections", `pool="primary"`); max != 3 {
+		t.Errorf("max connections %v, want DB_MAX_CONNS 3", max)
+	}
+	if n := metric(t, base, "creditgraph_db_pool_acquires_total", `pool="primary"`); n < 1 {
+		t.Errorf("acquires %v after a ready check", n)
+	}
+	metric(t, base, "creditgraph_db_pool_connections", `pool="primary"`, `state="idle"`)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
+	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -19,9 +20,11 @@ import (
 )
 
 // openRedis returns a UniversalClient for REDIS_URL: one URL for a single
-// server, comma-separated addresses for Redis Cluster; nil when unset. A
-// Redis that is down at start-up is not fatal: the limiter decides locally
-// until it answers.
+// server; with master_name=NAME, the addresses of Redis Sentinels watching
+// that master (redis://sentinel1:26379?master_name=NAME&addr=sentinel2:26379);
+// comma-separated addresses for Redis Cluster; nil when unset. A Redis that
+// is down at start-up is not fatal: the limiter decides locally until it
+// answers.
 func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.UniversalClient, error) {
 	if cfg.RedisURL == "" {
 		log.Info("no REDIS_URL: rate limits are kept in this process")
@@ -33,6 +36,14 @@ func openRedis(ctx context.Context, cfg config.Config, log *slog.Logger) (redis.
 			opts.Addrs = append(opts.Addrs, strings.TrimPrefix(strings.TrimSpace(a), "redis://"))
 		}
 		opts.IsClusterMode = true
+	} else if strings.Contains(cfg.RedisURL, "master_name=") {
+		fo, err := redis.ParseFailoverURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL (Sentinel): %w", err)
+		}
+		opts = redis.UniversalOptions{Addrs: fo.SentinelAddrs, MasterName: fo.MasterName, Username: fo.Username,
+			Password: fo.Password, SentinelUsername: fo.SentinelUsername, SentinelPassword: fo.SentinelPassword,
+			DB: fo.DB, TLSConfig: fo.TLSConfig}
 	} else {
 		o, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
@@ -72,6 +83,19 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 	}, nil
 }
 
+// newAuthThrottle limits failed authentications per client address, in
+// Redis beside the budgets (local fallback); nil when
+// AUTH_FAILURES_PER_MINUTE is 0.
+func newAuthThrottle(cfg config.Config, client redis.UniversalClient, log *slog.Logger) *httpapi.AuthThrottle {
+	if cfg.AuthFailures <= 0 {
+		return nil
+	}
+	lim := ratelimit.NewShared(client, ratelimit.Options{
+		Timeout: cfg.RedisTimeout, Replicas: cfg.RateReplicas, Logger: log, Prefix: cfg.RedisKeyPrefix + "af:",
+	})
+	return &httpapi.AuthThrottle{Limiter: lim, Budget: ratelimit.Budget{Points: cfg.AuthFailures, Per: time.Minute}}
+}
+
 // newCache builds the response cache on client (nil: in-process only), or
 // returns nil when CACHE_TTL is 0. reg may be nil (no metrics: the import
 // command).
@@ -89,7 +113,7 @@ func newCache(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 	}
 	return cache.New(client, cache.Options{
 		Prefix: cfg.RedisKeyPrefix + "rc:", TTL: cfg.CacheTTL, Timeout: cfg.CacheTimeout,
-		MaxLocalBytes: cfg.CacheLocalMaxBytes, Metrics: metrics, Logger: log,
+		MaxLocalBytes: cfg.CacheLocalMaxBytes, Metrics: metrics, Logger: log, Today: cfg.Clock(),
 	}), nil
 }
 

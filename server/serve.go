@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
@@ -20,6 +21,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
+	"github.com/creditgraph/creditgraph/internal/logging"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,12 +33,25 @@ type fileList []string
 func (f *fileList) String() string     { return strings.Join(*f, ",") }
 func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+// serveFlags are serve's flags.
+func serveFlags() *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var load fileList
-	fs.Var(&load, "load", "NDJSON file to import at start-up (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	fs.Var(&fileList{}, "load", "NDJSON `FILE` to import at start-up into the store in use (repeatable; gzip recognised)")
+	return fs
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := serveFlags()
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q (files to load go after --load)", fs.Arg(0))
+	}
+	load := *fs.Lookup("load").Value.(*fileList)
+	if cfg.ClockDate != nil {
+		log.Warn("CLOCK_DATE is set: every disclosure rule, import check and export uses this date as today, not the real date",
+			"today", cfg.ClockDate.Format(time.DateOnly))
 	}
 	st, err := openStore(ctx, cfg, log, true)
 	if err != nil {
@@ -52,14 +67,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if pg, ok := st.(interface{ Collector() prometheus.Collector }); ok {
+		reg.MustRegister(pg.Collector()) // PostgreSQL pool statistics
+	}
 	rc, err := newCache(cfg, rdb, reg, log)
 	if err != nil {
 		return err
 	}
 	if len(load) > 0 {
-		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log)).ImportFiles(ctx, nil, load...)
+		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log), log).ImportFiles(ctx, nil, load...)
 		if err != nil {
-			return fmt.Errorf("--load: %w", err)
+			return fmt.Errorf("--load stopped after %d records were written: %s: %w", sum.Accepted, sum.Fatal, err)
 		}
 		log.Info("loaded", "files", load, "accepted", sum.Accepted, "rejected", sum.Rejected)
 		for _, e := range sum.Errors {
@@ -81,13 +99,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	keys := auth.NewKeyring(fileKeys, ks, auth.KeyringOptions{
+		TTL: cfg.KeyCacheTTL, Grace: cfg.KeyGrace, UnknownTTL: cfg.KeyUnknownTTL, Now: time.Now,
+	})
 	h := httpapi.New(httpapi.Deps{
-		Registry: reg, Meter: meterCfg,
-		Store: st, Audit: al, Keys: auth.NewKeyring(fileKeys, ks, cfg.KeyCacheTTL, time.Now), Policy: credit.NewPolicy(cfg.Disclosure), Clock: time.Now, Log: log,
+		Registry: reg, Meter: meterCfg, AuthThrottle: newAuthThrottle(cfg, rdb, log),
+		Store: st, Audit: al, Keys: keys, Policy: credit.NewPolicy(cfg.Disclosure), Clock: cfg.Clock(), Log: log,
 		Options: httpapi.Options{
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
 			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
 			DefaultQuery: query,
+			CORS:         httpapi.CORSOptions{AllowedOrigins: cfg.CORSOrigins, MaxAge: cfg.CORSMaxAge},
 			CostLimits: cost.Limits{MaxCost: cfg.MaxQueryCost, MaxNodes: cfg.MaxQueryNodes,
 				MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxQueryAliases},
 		},
@@ -98,7 +120,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags, EntityMaxBatch: cfg.EntityMaxBatch},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
-			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout,
+			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout, PublicationLead: cfg.PublicationLead,
 		},
 	})
 	srv := &http.Server{
@@ -114,9 +136,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "explorer", "http://"+displayAddr(ln.Addr())+"/")
-	errc := make(chan error, 1)
+	ops, err := listenOperations(cfg, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("serving", "addr", logging.Public(ln.Addr().String()), "explorer", logging.Public("http://"+displayAddr(ln.Addr())+"/"))
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if ops != nil {
+		go func() {
+			if err := ops.srv.Serve(ops.ln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		defer ops.srv.Close()
+	}
 	if rc != nil {
 		go flushInvalidations(ctx, rc, log)
 	}
@@ -132,6 +167,33 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	return nil
+}
+
+// operations is the private listener of /metrics and /debug/pprof/.
+type operations struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// listenOperations listens on METRICS_ADDR (nil when it is off).
+func listenOperations(cfg config.Config, reg *prometheus.Registry, log *slog.Logger) (*operations, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil && !cfg.MetricsAddrSet && errors.Is(err, syscall.EADDRINUSE) {
+		// Another replica on this host holds the default: serve on, say so.
+		log.Warn("metrics and pprof are off on this replica: the default METRICS_ADDR is in use (another replica on this host?); set METRICS_ADDR to a free address",
+			"addr", logging.Public(cfg.MetricsAddr))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	log.Info("metrics and pprof", "addr", logging.Public(ln.Addr().String()))
+	return &operations{ln: ln, srv: &http.Server{
+		Handler: httpapi.Operations(reg), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute,
+	}}, nil
 }
 
 func displayAddr(a net.Addr) string {

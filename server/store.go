@@ -23,9 +23,9 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, withDem
 		if !withDemo {
 			return st, nil
 		}
-		rc := demo.Open()
+		rc := demo.OpenAt(cfg.Clock()()) // shifted so that it looks as on its anchor day
 		defer rc.Close()
-		sum, err := newImporter(cfg, st).Import(ctx, rc)
+		sum, err := newImporter(cfg, st, log).Import(ctx, rc)
 		if err != nil {
 			return nil, fmt.Errorf("load demo dataset: %w", err)
 		}

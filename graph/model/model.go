@@ -44,6 +44,25 @@ type CreditSummary struct {
 	OnSeriousDishonestyList     bool
 	UntrueCommitmentCount       int
 	AsOf                        time.Time
+	// Recorded counts everything on file; set only for REGULATOR callers.
+	Recorded *RecordedCounts
+	// USCC names the enterprise, for the audit log.
+	USCC string
+}
+
+// RecordedCounts count every record on file, whatever its disclosure state.
+type RecordedCounts struct {
+	PenaltyCount         int
+	TotalFines           decimal.Decimal
+	PenaltiesByState     []*DisclosureStateCount
+	AbnormalListingCount int
+	SeriousListingCount  int
+}
+
+// DisclosureStateCount is how many records are in one state.
+type DisclosureStateCount struct {
+	State credit.DisclosureState
+	Count int
 }
 
 type EnterpriseConnection struct {

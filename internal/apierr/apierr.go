@@ -29,6 +29,50 @@ const (
 	Internal        = "INTERNAL"
 )
 
+// Codes of the HTTP edge: a request that is not a GraphQL request the
+// server can read ends with one of these before any GraphQL runs.
+const (
+	BadRequest           = "BAD_REQUEST"            // 400: unreadable body or parameters
+	BatchingNotSupported = "BATCHING_NOT_SUPPORTED" // 400: a JSON array of operations
+	MethodNotAllowed     = "METHOD_NOT_ALLOWED"     // 405, with Allow
+	NotAcceptable        = "NOT_ACCEPTABLE"         // 406: no media type of Accept is served
+	UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" // 415: a body that is not application/json
+	PayloadTooLarge      = "PAYLOAD_TOO_LARGE"      // 413: a body over the limit
+)
+
+// Codes of GraphQL itself (gqlgen, the spec) and of persisted queries.
+const (
+	ParseFailed            = "GRAPHQL_PARSE_FAILED"
+	ValidationFailed       = "GRAPHQL_VALIDATION_FAILED"
+	PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+)
+
+// RetryAfterUnavailable is the Retry-After, in seconds, of every
+// UNAVAILABLE answer: long enough for a restarted store or a failed-over
+// replica, short enough that clients come back soon.
+const RetryAfterUnavailable = "5"
+
+// statuses are the HTTP statuses of the codes that carry one wherever they
+// occur. A code not listed is a GraphQL request or field error, whose status
+// depends on the media type (see package gqlhttp).
+var statuses = map[string]int{
+	Unauthenticated:      http.StatusUnauthorized,
+	Forbidden:            http.StatusForbidden,
+	Throttled:            http.StatusTooManyRequests,
+	Unavailable:          http.StatusServiceUnavailable,
+	Internal:             http.StatusInternalServerError,
+	BadRequest:           http.StatusBadRequest,
+	BatchingNotSupported: http.StatusBadRequest,
+	MethodNotAllowed:     http.StatusMethodNotAllowed,
+	NotAcceptable:        http.StatusNotAcceptable,
+	UnsupportedMediaType: http.StatusUnsupportedMediaType,
+	PayloadTooLarge:      http.StatusRequestEntityTooLarge,
+}
+
+// Status is the HTTP status a code always has, or 0 when it has none of its
+// own (GraphQL request and field errors).
+func Status(code string) int { return statuses[code] }
+
 // Error is an error meant for the caller: its message is safe to show.
 type Error struct {
 	Code    string
@@ -70,13 +114,18 @@ func Classify(err error) (e *Error, ok bool) {
 	return &Error{Code: Internal, Message: "internal error", Status: http.StatusInternalServerError}, false
 }
 
-// Write ends a request at the HTTP edge with a GraphQL-shaped error body.
+// Write ends a request at the HTTP edge with a GraphQL-shaped error body. A
+// 503 always carries Retry-After.
 func Write(w http.ResponseWriter, status int, e *Error) {
 	ext := map[string]any{"code": e.Code}
 	for k, v := range e.Extra {
 		ext[k] = v
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", RetryAfterUnavailable)
+	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": e.Message, "extensions": ext}},

@@ -105,45 +105,101 @@ func KeysFileLine(k store.Key) string {
 }
 
 // Keyring authenticates secrets against the keys of KEYS_FILE and, when
-// there is one, the store's keys. Positive answers from the store are cached
-// for TTL, so a revocation reaches every replica within TTL; unknown keys are
-// never cached, so a new key works at once.
+// there is one, the store's keys.
+//
+// It remembers what the store said. A key found valid is trusted for TTL
+// without asking again, so a revocation reaches every replica within TTL;
+// after TTL it is looked up again, and if the store cannot be reached, a key
+// seen valid within Grace stays valid (cached answers keep serving keyed
+// callers through a store outage) and is looked up again only after another
+// TTL. A key the store does not know, or knows revoked, is remembered as
+// unknown for UnknownTTL, so repeating it costs no lookup.
 type Keyring struct {
 	file  map[string]store.Key // by hash
 	store store.KeyStore       // nil: file keys only
-	ttl   time.Duration
-	now   func() time.Time
+	opts  KeyringOptions
 
-	mu    sync.Mutex
-	cache map[string]cachedKey
+	mu      sync.Mutex
+	known   map[string]cachedKey // by hash
+	unknown map[string]time.Time // by hash: remembered until
 }
 
+// KeyringOptions are how long a Keyring trusts what the store said.
+type KeyringOptions struct {
+	TTL        time.Duration // a valid key is looked up again after this; 0 → every time
+	Grace      time.Duration // a key seen valid this recently survives a store outage; 0 → none
+	UnknownTTL time.Duration // an unknown key is not looked up again for this long; 0 → always
+	Now        func() time.Time
+}
+
+// Bounds of what a Keyring remembers; past them it forgets everything of
+// that kind (a flood of unknown keys can only empty the unknown list).
+const (
+	maxKnownKeys   = 10_000
+	maxUnknownKeys = 100_000
+)
+
 type cachedKey struct {
-	key     store.Key
-	expires time.Time
+	key      store.Key
+	recheck  time.Time // look the key up again from then on
+	verified time.Time // the store last said it is valid
 }
 
 // NewKeyring returns a keyring over file keys and an optional store.
-func NewKeyring(fileKeys []store.Key, ks store.KeyStore, ttl time.Duration, now func() time.Time) *Keyring {
-	k := &Keyring{file: map[string]store.Key{}, store: ks, ttl: ttl, now: now, cache: map[string]cachedKey{}}
+func NewKeyring(fileKeys []store.Key, ks store.KeyStore, o KeyringOptions) *Keyring {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	k := &Keyring{file: map[string]store.Key{}, store: ks, opts: o,
+		known: map[string]cachedKey{}, unknown: map[string]time.Time{}}
 	for _, fk := range fileKeys {
 		k.file[fk.Hash] = fk
 	}
 	return k
 }
 
-// Authenticate returns the caller a secret stands for.
-func (k *Keyring) Authenticate(ctx context.Context, secret string) (Caller, error) {
+// Remembered answers for secret from memory alone: file keys and what the
+// store said recently. ok is false when only a store lookup can tell.
+func (k *Keyring) Remembered(secret string) (c Caller, err error, ok bool) {
 	if !secretRE.MatchString(secret) {
-		return Caller{}, ErrMalformedKey
+		return Caller{}, ErrMalformedKey, true
+	}
+	hash := HashSecret(secret)
+	if key, found := k.file[hash]; found {
+		c, err := check(key, hash)
+		return c, err, true
+	}
+	now := k.opts.Now()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if e, found := k.known[hash]; found && now.Before(e.recheck) {
+		c, err := check(e.key, hash)
+		return c, err, true
+	}
+	if until, found := k.unknown[hash]; found && now.Before(until) {
+		return Caller{}, ErrUnknownKey, true
+	}
+	return Caller{}, nil, false
+}
+
+// Authenticate returns the caller a secret stands for, looking it up in the
+// store when memory cannot tell.
+func (k *Keyring) Authenticate(ctx context.Context, secret string) (Caller, error) {
+	if c, err, ok := k.Remembered(secret); ok {
+		return c, err
 	}
 	hash := HashSecret(secret)
 	key, err := k.lookup(ctx, hash)
 	if err != nil {
 		return Caller{}, err
 	}
-	// The map or index lookup is by hash; compare again in constant time so
-	// no code path compares key material byte by byte.
+	return check(key, hash)
+}
+
+// check compares again in constant time (the map or index lookup is by
+// hash, so no code path compares key material byte by byte) and refuses a
+// revoked key.
+func check(key store.Key, hash string) (Caller, error) {
 	if subtle.ConstantTimeCompare([]byte(key.Hash), []byte(hash)) != 1 || key.RevokedAt != nil {
 		return Caller{}, ErrUnknownKey
 	}
@@ -151,33 +207,58 @@ func (k *Keyring) Authenticate(ctx context.Context, secret string) (Caller, erro
 }
 
 func (k *Keyring) lookup(ctx context.Context, hash string) (store.Key, error) {
-	if key, ok := k.file[hash]; ok {
-		return key, nil
-	}
 	if k.store == nil {
+		k.forget(hash)
 		return store.Key{}, ErrUnknownKey
-	}
-	now := k.now()
-	k.mu.Lock()
-	c, ok := k.cache[hash]
-	k.mu.Unlock()
-	if ok && now.Before(c.expires) {
-		return c.key, nil
 	}
 	key, err := k.store.KeyByHash(ctx, hash)
+	now := k.opts.Now()
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		k.forget(hash)
 		return store.Key{}, ErrUnknownKey
 	case err != nil:
-		return store.Key{}, fmt.Errorf("auth: look up key: %w", err)
-	}
-	if k.ttl > 0 {
-		k.mu.Lock()
-		if len(k.cache) > 10_000 {
-			clear(k.cache)
+		if key, ok := k.graced(hash, now); ok {
+			return key, nil
 		}
-		k.cache[hash] = cachedKey{key: key, expires: now.Add(k.ttl)}
-		k.mu.Unlock()
+		return store.Key{}, fmt.Errorf("auth: look up key: %w", err)
+	case key.RevokedAt != nil:
+		k.forget(hash)
+		return store.Key{}, ErrUnknownKey
 	}
+	k.mu.Lock()
+	if len(k.known) >= maxKnownKeys {
+		clear(k.known)
+	}
+	k.known[hash] = cachedKey{key: key, recheck: now.Add(k.opts.TTL), verified: now}
+	k.mu.Unlock()
 	return key, nil
+}
+
+// graced returns a key seen valid within Grace while the store cannot say,
+// and waits a TTL before asking the store about it again.
+func (k *Keyring) graced(hash string, now time.Time) (store.Key, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.known[hash]
+	if !ok || !now.Before(e.verified.Add(k.opts.Grace)) {
+		return store.Key{}, false
+	}
+	e.recheck = now.Add(k.opts.TTL)
+	k.known[hash] = e
+	return e.key, true
+}
+
+// forget remembers hash as unknown.
+func (k *Keyring) forget(hash string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.known, hash)
+	if k.opts.UnknownTTL <= 0 {
+		return
+	}
+	if len(k.unknown) >= maxUnknownKeys {
+		clear(k.unknown)
+	}
+	k.unknown[hash] = k.opts.Now().Add(k.opts.UnknownTTL)
 }

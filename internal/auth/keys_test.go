@@ -10,6 +10,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
 )
 
 func TestNewSecretAndHash(t *testing.T) {
@@ -60,7 +61,7 @@ func TestKeyringCachesOnlyWithinTTL(t *testing.T) {
 	st := memory.New(credit.NewPolicy(credit.DefaultSettings()))
 	secret, _ := NewSecret()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	kr := NewKeyring(nil, st, 10*time.Second, func() time.Time { return now })
+	kr := NewKeyring(nil, st, KeyringOptions{TTL: 10 * time.Second, Now: func() time.Time { return now }})
 	if _, err := kr.Authenticate(ctx, secret); !errors.Is(err, ErrUnknownKey) {
 		t.Fatalf("before creation: %v", err)
 	}
@@ -81,5 +82,80 @@ func TestKeyringCachesOnlyWithinTTL(t *testing.T) {
 	}
 	if _, err := kr.Authenticate(ctx, "Bearer nonsense"); !errors.Is(err, ErrMalformedKey) {
 		t.Errorf("malformed: %v", err)
+	}
+}
+
+// outage is a key store that is the memory store while up and, while down,
+// a PostgreSQL store on a port nobody listens on: real connection failures.
+type outage struct {
+	up   store.KeyStore
+	down store.KeyStore
+	dead bool
+}
+
+func (o *outage) KeyByHash(ctx context.Context, hash string) (store.Key, error) {
+	if o.dead {
+		return o.down.KeyByHash(ctx, hash)
+	}
+	return o.up.KeyByHash(ctx, hash)
+}
+
+func (o *outage) CreateKey(ctx context.Context, k store.Key) error { return o.up.CreateKey(ctx, k) }
+func (o *outage) Keys(ctx context.Context) ([]store.Key, error)    { return o.up.Keys(ctx) }
+func (o *outage) RevokeKey(ctx context.Context, name string, at time.Time) error {
+	return o.up.RevokeKey(ctx, name, at)
+}
+
+// TestKeyGrace: while the store is unreachable a key seen valid within
+// the grace stays valid, and is looked up again only once per TTL; a key
+// never seen, or seen too long ago, gets the store's error; an unknown key
+// is remembered for UnknownTTL.
+func TestKeyGrace(t *testing.T) {
+	ctx := context.Background()
+	dead, err := postgres.New(ctx, postgres.Config{URL: "postgres://nobody@127.0.0.1:1/none?connect_timeout=1", Policy: credit.NewPolicy(credit.DefaultSettings())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	st := &outage{up: memory.New(credit.NewPolicy(credit.DefaultSettings())), down: dead}
+	known, _ := NewSecret()
+	other, _ := NewSecret()
+	for name, s := range map[string]string{"known": known, "other": other} {
+		if err := st.CreateKey(ctx, store.Key{Name: name, Tier: credit.TierPartner, Scope: "read", Hash: HashSecret(s)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	kr := NewKeyring(nil, st, KeyringOptions{TTL: 10 * time.Second, Grace: 10 * time.Minute, UnknownTTL: 10 * time.Second,
+		Now: func() time.Time { return now }})
+	if _, err := kr.Authenticate(ctx, known); err != nil {
+		t.Fatal(err)
+	}
+	st.dead = true
+	now = now.Add(time.Minute)
+	if c, err := kr.Authenticate(ctx, known); err != nil || c.KeyName != "known" {
+		t.Errorf("within the grace, store down: %+v %v", c, err)
+	}
+	if _, _, ok := kr.Remembered(known); !ok {
+		t.Error("after a failed lookup in the grace, the key is not looked up again for a TTL")
+	}
+	if _, err := kr.Authenticate(ctx, other); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("a key never seen, store down: %v, want the store's ErrUnavailable", err)
+	}
+	now = now.Add(10 * time.Minute)
+	if _, err := kr.Authenticate(ctx, known); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("past the grace, store down: %v", err)
+	}
+	st.dead = false
+	unknown, _ := NewSecret()
+	if _, err := kr.Authenticate(ctx, unknown); !errors.Is(err, ErrUnknownKey) {
+		t.Fatal(err)
+	}
+	if _, err, ok := kr.Remembered(unknown); !ok || !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("an unknown key is remembered: %v %v", ok, err)
+	}
+	now = now.Add(11 * time.Second)
+	if _, _, ok := kr.Remembered(unknown); ok {
+		t.Error("an unknown key is forgotten after UnknownTTL")
 	}
 }

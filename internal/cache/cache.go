@@ -52,6 +52,10 @@ type Options struct {
 	// Now is the clock of TTLs, the local fallback and the breaker (tests
 	// inject one); nil means time.Now.
 	Now func() time.Time
+	// Today is the clock whose date the keys carry (the disclosure clock,
+	// which CLOCK_DATE may fix): an entry lives at most to the end of its
+	// key's day by it. nil means Now.
+	Today func() time.Time
 	// Metrics receives counters; nil means none.
 	Metrics Metrics
 	// Logger logs breaker transitions and misuse; nil means none.
@@ -124,6 +128,9 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 	injected := opts.Now != nil
 	if !injected {
 		opts.Now = time.Now
+	}
+	if opts.Today == nil {
+		opts.Today = opts.Now
 	}
 	opts = opts.withDefaults()
 	c := &Cache{
@@ -338,7 +345,7 @@ func (c *Cache) ttl(key Key, ttl time.Duration) (time.Duration, bool) {
 	if !ok {
 		return 0, false
 	}
-	life := min(c.opts.TTL, end.Sub(c.opts.Now()))
+	life := min(c.opts.TTL, end.Sub(c.opts.Today()))
 	if ttl > 0 {
 		life = min(life, ttl)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // redisCluster is a 3-master Redis Cluster of the test binary's own: three
@@ -177,11 +179,11 @@ var sharedCluster struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if sharedCluster.rc != nil {
-		sharedCluster.rc.stop()
-	}
-	os.Exit(code)
+	testenv.Main(m, func() {
+		if sharedCluster.rc != nil {
+			sharedCluster.rc.stop()
+		}
+	})
 }
 
 // clusterAddrs returns the addresses of the shared cluster, starting it if

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -28,8 +29,17 @@ type Config struct {
 	KeysFile        string
 	LogLevel        slog.Level
 	LogFormat       string // "text" or "json"
+	// ClockDate, when set (CLOCK_DATE), is "today" for the whole process.
+	ClockDate   *time.Time
+	LogRepeat   time.Duration
+	MetricsAddr string // "" when off
+	// MetricsAddrSet says METRICS_ADDR was given: a replica that cannot
+	// listen on the default (another one on the host has it) runs on
+	// without its metrics listener, but one told an address must have it.
+	MetricsAddrSet bool
 
-	Disclosure credit.Settings
+	Disclosure      credit.Settings
+	PublicationLead credit.Period
 
 	MaxBodyBytes     int64
 	MaxQueryCost     int
@@ -40,6 +50,11 @@ type Config struct {
 	QueryCacheSize   int
 	RequestTimeout   time.Duration
 	KeyCacheTTL      time.Duration
+	KeyGrace         time.Duration
+	KeyUnknownTTL    time.Duration
+	AuthFailures     int // per minute and client address; 0 = no limit
+	CORSOrigins      []string
+	CORSMaxAge       time.Duration
 	ShutdownTimeout  time.Duration
 	ImportBatchSize  int
 	ImportMaxErrors  int
@@ -78,10 +93,13 @@ var Settings = []Setting{
 	{"LISTEN_ADDR", ":8080", "HTTP listen address", str(func(c *Config) *string { return &c.ListenAddr })},
 	{"DATABASE_URL", "", "PostgreSQL URL (pgx); unset → embedded in-memory store with the demo dataset", str(func(c *Config) *string { return &c.DatabaseURL })},
 	{"DATABASE_READ_URL", "", "optional read replica for queries; unset → DATABASE_URL", str(func(c *Config) *string { return &c.DatabaseReadURL })},
-	{"REDIS_URL", "", "Redis URL, or comma-separated addresses for Redis Cluster; unset → in-process", str(func(c *Config) *string { return &c.RedisURL })},
+	{"REDIS_URL", "", "Redis URL; with ?master_name=NAME the addresses of Redis Sentinels (more with &addr=host:port); comma-separated addresses for Redis Cluster; unset → in-process", str(func(c *Config) *string { return &c.RedisURL })},
 	{"KEYS_FILE", "", "optional file of API keys (tier<TAB>name<TAB>scope<TAB>sha256-hex)", str(func(c *Config) *string { return &c.KeysFile })},
 	{"LOG_LEVEL", "info", "debug, info, warn or error", logLevel},
 	{"LOG_FORMAT", "text", "text or json", logFormat},
+	{"CLOCK_DATE", "", "YYYY-MM-DD: use this date as today for the disclosure rules, imports and exports (staging, demos, reproducible checks); unset → the real date", clockDate},
+	{"LOG_REPEAT_INTERVAL", "10s", "an error or warning repeated within this interval is logged once, then once more with its count; 0 logs every one", durationOrZero(func(c *Config) *time.Duration { return &c.LogRepeat })},
+	{"METRICS_ADDR", "127.0.0.1:9090", "private listen address of /metrics and /debug/pprof/ (never on LISTEN_ADDR); off → none", metricsAddr},
 	{"PENALTY_SHORT_PERIOD", "3m", "disclosure period of a penalty that is only a public reprimand and/or a lower-amount fine", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyShortPeriod })},
 	{"PENALTY_LONG_PERIOD", "3y", "disclosure period of any other disclosed penalty (longer if a restriction lasts longer)", period(func(s *credit.Settings) *credit.Period { return &s.PenaltyLongPeriod })},
 	{"LOWER_FINE_INDIVIDUAL", "10000", "a fine below this many yuan on an individual business or natural person is a lower-amount fine", money(func(s *credit.Settings) *decimal.Decimal { return &s.LowerFineIndividual })},
@@ -92,6 +110,11 @@ var Settings = []Setting{
 	{"SERIOUS_REPAIR_WAIT", "1y", "early removal from the serious list by credit repair is possible after this", period(func(s *credit.Settings) *credit.Period { return &s.SeriousRepairWait })},
 	{"ABNORMAL_TO_SERIOUS_AFTER", "3y", "an abnormal listing this old and not removed is due for the serious list", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousAfter })},
 	{"ABNORMAL_TO_SERIOUS_REMINDER", "60d", "regulators are reminded this long before that date", period(func(s *credit.Settings) *credit.Period { return &s.AbnormalToSeriousReminder })},
+	{"MAX_PUBLICATION_LEAD", "30d", "an imported publication date may lie this far after today (later: DATE_IN_FUTURE)", func(c *Config, v string) error {
+		p, err := ParsePeriod(v)
+		c.PublicationLead = p
+		return err
+	}},
 	{"MAX_BODY_BYTES", "1048576", "largest request body accepted", int64Set(func(c *Config) *int64 { return &c.MaxBodyBytes })},
 	{"MAX_QUERY_COST", "1000", "most points a single query may cost (MAX_COST_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryCost })},
 	{"MAX_QUERY_NODES", "50000", "most nodes a single query may ask for (MAX_NODES_EXCEEDED)", intSet(func(c *Config) *int { return &c.MaxQueryNodes })},
@@ -101,6 +124,11 @@ var Settings = []Setting{
 	{"QUERY_CACHE_SIZE", "1000", "parsed GraphQL documents kept in memory", intSet(func(c *Config) *int { return &c.QueryCacheSize })},
 	{"REQUEST_TIMEOUT", "10s", "longest a request may run", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
 	{"KEY_CACHE_TTL", "10s", "how long a replica trusts a looked-up API key; a revocation reaches every replica within this", duration(func(c *Config) *time.Duration { return &c.KeyCacheTTL })},
+	{"KEY_GRACE", "10m", "while the key store is unreachable, a key seen valid this recently stays valid (cached answers keep serving keyed callers); 0 → none", durationOrZero(func(c *Config) *time.Duration { return &c.KeyGrace })},
+	{"KEY_UNKNOWN_TTL", "10s", "how long a replica remembers that a presented key is unknown or revoked, asking the store nothing; 0 → never", durationOrZero(func(c *Config) *time.Duration { return &c.KeyUnknownTTL })},
+	{"AUTH_FAILURES_PER_MINUTE", "60", "failed authentications allowed per client address and minute, shared in Redis; past it 429 THROTTLED before any key lookup (0 = no limit)", intSet(func(c *Config) *int { return &c.AuthFailures })},
+	{"CORS_ALLOWED_ORIGINS", "*", "comma-separated origins whose web pages may call the API (https://app.example.com, https://*.example.com); * → any. Never with credentials", corsOrigins},
+	{"CORS_MAX_AGE", "2h", "how long a browser may reuse a CORS preflight answer", duration(func(c *Config) *time.Duration { return &c.CORSMaxAge })},
 	{"SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests get on shutdown", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"IMPORT_BATCH_SIZE", "5000", "records written to the store per batch during import", intSet(func(c *Config) *int { return &c.ImportBatchSize })},
 	{"IMPORT_MAX_ERRORS", "1000", "rejected lines listed in an import summary (the counts stay exact)", intSet(func(c *Config) *int { return &c.ImportMaxErrors })},
@@ -140,6 +168,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: %w", s.Name, v, err))
 		}
 	}
+	c.MetricsAddrSet = getenv("METRICS_ADDR") != ""
 	if c.DatabaseReadURL != "" && c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_READ_URL is set but DATABASE_URL is not"))
 	}
@@ -155,6 +184,63 @@ func str(f func(*Config) *string) func(*Config, string) error {
 
 func logLevel(c *Config, v string) error {
 	return c.LogLevel.UnmarshalText([]byte(v))
+}
+
+func clockDate(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+	if err != nil {
+		return errors.New("want a date YYYY-MM-DD")
+	}
+	c.ClockDate = &d
+	return nil
+}
+
+// Clock is the process's one clock: the real time, or with CLOCK_DATE that
+// date at the real time of day (UTC), so "today" is fixed while timestamps
+// still move on.
+func (c Config) Clock() credit.Clock {
+	if c.ClockDate == nil {
+		return time.Now
+	}
+	day := *c.ClockDate
+	return func() time.Time {
+		now := time.Now().UTC()
+		return day.Add(now.Sub(credit.DateOf(now)))
+	}
+}
+
+func metricsAddr(c *Config, v string) error {
+	if v == "off" {
+		c.MetricsAddr = ""
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return errors.New("want host:port, such as 127.0.0.1:9090, or off")
+	}
+	c.MetricsAddr = v
+	return nil
+}
+
+func corsOrigins(c *Config, v string) error {
+	c.CORSOrigins = nil
+	for _, o := range strings.Split(v, ",") {
+		o = strings.TrimSpace(o)
+		switch {
+		case o == "":
+			continue
+		case o == "*":
+		case !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://"), strings.Count(o, "/") > 2:
+			return fmt.Errorf("%q: want an origin such as https://app.example.com (scheme and host, no path), or *", o)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+	if len(c.CORSOrigins) == 0 {
+		return errors.New("want * or at least one origin")
+	}
+	return nil
 }
 
 func logFormat(c *Config, v string) error {

@@ -80,3 +80,31 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestClockDate(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.ClockDate != nil {
+		t.Fatalf("default: %v %v", c.ClockDate, err)
+	}
+	if d := credit.DateOf(c.Clock()()); !d.Equal(credit.DateOf(time.Now())) {
+		t.Errorf("without CLOCK_DATE today is %s", d)
+	}
+	c, err = FromEnv(env(map[string]string{"CLOCK_DATE": "2027-09-02"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := c.Clock()
+	a, b := clock(), clock()
+	if got := a.Format(time.DateOnly); got != "2027-09-02" {
+		t.Errorf("with CLOCK_DATE today is %s", got)
+	}
+	if b.Before(a) {
+		t.Errorf("the clock ran backwards: %s then %s", a, b)
+	}
+	if c.PublicationLead != (credit.Period{Days: 30}) {
+		t.Errorf("MAX_PUBLICATION_LEAD default = %v", c.PublicationLead)
+	}
+	if _, err := FromEnv(env(map[string]string{"CLOCK_DATE": "2027-02-30"})); err == nil || !strings.Contains(err.Error(), "CLOCK_DATE") {
+		t.Errorf("an impossible CLOCK_DATE: %v", err)
+	}
+}

@@ -67,10 +67,11 @@ func DefaultModel() Model {
 			"Enterprise.riskAssessment": true, // six loaders over the whole record
 		},
 		ListSize: map[string]int{
-			"Enterprise.abnormalOperations": 10,
-			"Enterprise.seriousDishonesty":  10,
-			"Enterprise.commitments":        10,
-			"RiskAssessment.factors":        20, // at most one per factor code
+			"Enterprise.abnormalOperations":   10,
+			"Enterprise.seriousDishonesty":    10,
+			"Enterprise.commitments":          10,
+			"RiskAssessment.factors":          20, // at most one per factor code
+			"RecordedCounts.penaltiesByState": 5,  // one per disclosure state
 		},
 		DefaultListSize: 10,
 		FieldCost: map[string]int{

@@ -284,6 +284,7 @@ func (p Policy) ViewListing(v Visibility, l Listing) (Listing, bool) {
 		if l.Removal != nil && l.Removal.RemovedOn.After(v.AsOf) {
 			l.Removal = nil
 		}
+		redactListing(&l)
 	}
 	return l, true
 }
@@ -295,6 +296,7 @@ func (p Policy) ViewPenalty(v Visibility, pen Penalty) (Penalty, bool) {
 	}
 	if v.Public() {
 		pen.RepairedOn = nil
+		redactPenalty(&pen)
 	}
 	return pen, true
 }
@@ -305,12 +307,14 @@ func (p Policy) CaseVisible(v Visibility, c TypicalCase) bool {
 	return !v.Public() || !c.PublishedOn.After(v.AsOf)
 }
 
-// ViewEnterprise clears the fields public tiers may never see.
+// ViewEnterprise clears the fields public tiers may never see and redacts
+// their free text.
 func (p Policy) ViewEnterprise(v Visibility, e Enterprise) Enterprise {
 	if v.Public() {
 		e.LegalRepresentativeIDType = nil
 		e.LegalRepresentativeIDNumber = nil
 		e.Phone = nil
+		redactEnterprise(&e)
 	}
 	return e
 }

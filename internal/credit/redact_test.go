@@ -4,13 +4,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/creditgraph/creditgraph/internal/credit/redactcorpus"
+	"github.com/creditgraph/creditgraph/internal/credit/redactiontest"
 )
 
 // redactCases reads the corpus in testdata/redaction.
-func redactCases(tb testing.TB) []redactcorpus.Case {
+func redactCases(tb testing.TB) []redactiontest.Case {
 	tb.Helper()
-	cases, err := redactcorpus.Load(filepath.Join("testdata", "redaction"), RedactionMarker)
+	if redactiontest.Marker != RedactionMarker {
+		tb.Fatalf("redactiontest.Marker %q is not RedactionMarker %q", redactiontest.Marker, RedactionMarker)
+	}
+	cases, err := redactiontest.Load(filepath.Join("testdata", "redaction"))
 	if err != nil {
 		tb.Fatal(err)
 	}

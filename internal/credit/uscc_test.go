@@ -51,7 +51,8 @@ func codeEndingIn(t testing.TB, prefix16 string, want byte) string {
 }
 
 // refCheck names the first GB 32100-2015 check s fails ("" when valid), in
-// the order length, alphabet, division, check character.
+// the order length, alphabet, registration authority, organisation type,
+// division, check character.
 func refCheck(s string) (code, failed string) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if utf8.RuneCountInString(s) != 18 {
@@ -62,10 +63,24 @@ func refCheck(s string) (code, failed string) {
 			return "", "alphabet"
 		}
 	}
+	// GB 32100-2015's table of registration authorities and their
+	// organisation types, typed out again from the standard.
+	refTypes := map[byte]string{'1': "1239", '2': "19", '3': "123459", '4': "19", '5': "1239",
+		'6': "129", '7': "129", '8': "19", '9': "123", 'A': "19", 'N': "1239", 'Y': "1"}
+	types, ok := refTypes[s[0]]
+	if !ok {
+		return "", "registration authority"
+	}
+	if !strings.ContainsRune(types, rune(s[1])) {
+		return "", "organisation type"
+	}
 	for i := 2; i < 8; i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return "", "division"
 		}
+	}
+	if s[2:8] != "100000" && !strings.Contains(" 11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 ", " "+s[2:4]+" ") {
+		return "", "division"
 	}
 	sum, w := 0, 1
 	for i := 0; i < 17; i++ {
@@ -113,6 +128,14 @@ func TestParseUSCCValid(t *testing.T) {
 		{name: "every letter of the alphabet in the organisation code", in: withCheck(t, "91350100ABCDEFGHJ"), want: withCheck(t, "91350100ABCDEFGHJ")},
 		{name: "the remaining letters", in: withCheck(t, "91350100KLMNPQRTU"), want: withCheck(t, "91350100KLMNPQRTU")},
 		{name: "W X Y in the organisation code", in: withCheck(t, "91350100WXY000000"), want: withCheck(t, "91350100WXY000000")},
+		{name: "registered nationally (division 100000)", in: withCheck(t, "91100000100003962"), want: withCheck(t, "91100000100003962")},
+		{name: "Hong Kong division", in: withCheck(t, "91810000MA0000001"), want: withCheck(t, "91810000MA0000001")},
+		{name: "law firm (3 1)", in: withCheck(t, "31350000MD0123456"), want: withCheck(t, "31350000MD0123456")},
+		{name: "arbitration commission (3 5)", in: withCheck(t, "35350100MD0123456"), want: withCheck(t, "35350100MD0123456")},
+		{name: "foundation (5 3)", in: withCheck(t, "53350000MJ0123456"), want: withCheck(t, "53350000MJ0123456")},
+		{name: "military public institution (A 1)", in: withCheck(t, "A1350000MB0123456"), want: withCheck(t, "A1350000MB0123456")},
+		{name: "village collective (N 2)", in: withCheck(t, "N2350181MF0123456"), want: withCheck(t, "N2350181MF0123456")},
+		{name: "other authority (Y 1)", in: withCheck(t, "Y1350000MG0123456"), want: withCheck(t, "Y1350000MG0123456")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +178,20 @@ func TestParseUSCCInvalid(t *testing.T) {
 		{name: "punctuation", in: at(9, "-"), check: "alphabet"},
 		{name: "inner space", in: at(9, " "), check: "alphabet"},
 		{name: "full-width digit", in: valid[:17] + "３", check: "alphabet"},
+		{name: "registration authority 0", in: withCheck(t, "01350100M000100Y4"), check: "registration authority"},
+		{name: "registration authority B", in: withCheck(t, "B1350100M000100Y4"), check: "registration authority"},
+		{name: "organisation type 9 under market regulation (9)", in: "99330102MA0000001K", check: "organisation type"},
+		{name: "organisation type 4 under market regulation (9)", in: withCheck(t, "94350100M000100Y4"), check: "organisation type"},
+		{name: "organisation type 0", in: withCheck(t, "90350100M000100Y4"), check: "organisation type"},
+		{name: "organisation type letter", in: withCheck(t, "9A350100M000100Y4"), check: "organisation type"},
+		{name: "only type 1 under other authorities (Y)", in: withCheck(t, "Y2350100M000100Y4"), check: "organisation type"},
+		{name: "type 3 is not a foreign-affairs type", in: withCheck(t, "23350100M000100Y4"), check: "organisation type"},
+		{name: "organisation type is checked before the division", in: withCheck(t, "99A50100M000100Y4"), check: "organisation type"},
+		{name: "division 000000", in: "91000000MA0000001R", check: "division"},
+		{name: "no province 99", in: withCheck(t, "91990000M000100Y4"), check: "division"},
+		{name: "no province 10 except 100000", in: withCheck(t, "91100100M000100Y4"), check: "division"},
+		{name: "no province 72", in: withCheck(t, "91720000M000100Y4"), check: "division"},
+		{name: "division is checked before the check character", in: "91990000M000100Y40", check: "division"},
 		{name: "letter at position 3", in: withCheck(t, "91A50100M000100Y4"), check: "division"},
 		{name: "letter at position 8", in: withCheck(t, "9135010AM000100Y4"), check: "division"},
 		{name: "lower-case letter in the division", in: strings.ToLower(withCheck(t, "9135B100M000100Y4")), check: "division"},

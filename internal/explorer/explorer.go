@@ -9,6 +9,7 @@ package explorer
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"html/template"
@@ -90,6 +91,9 @@ type Options struct {
 	Endpoint string
 	// DefaultQuery fills the editor on a first visit; default DefaultQuery.
 	DefaultQuery string
+	// NotFound answers a path that is neither the page nor an asset;
+	// default http.NotFound.
+	NotFound http.Handler
 }
 
 // Handler serves the explorer page at "/" and its assets under AssetPrefix.
@@ -116,6 +120,7 @@ func Handler(opts Options) http.Handler {
 		},
 		connectSrc: connectSrc(opts.Endpoint),
 		assets:     a.byPath,
+		notFound:   cmp.Or[http.Handler](opts.NotFound, http.HandlerFunc(http.NotFound)),
 	}
 }
 
@@ -123,6 +128,7 @@ type handler struct {
 	page       pageData
 	connectSrc string
 	assets     map[string]*asset
+	notFound   http.Handler
 }
 
 // pageData fills index.html.tmpl.
@@ -145,7 +151,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, AssetPrefix) && h.assets[p] != nil:
 		h.assets[p].serve(w, r)
 	default:
-		http.NotFound(w, r)
+		h.notFound.ServeHTTP(w, r)
 	}
 }
 

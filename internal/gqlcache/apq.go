@@ -2,23 +2,25 @@ package gqlcache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/redis/go-redis/v9"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/creditgraph/creditgraph/internal/apierr"
-
+	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/redisguard"
 )
 
-// PersistedQueries is the store of automatic persisted queries
-// (graphql.Cache[string] for gqlgen's extension.AutomaticPersistedQuery):
-// documents by their SHA-256, in Redis so that a hash registered on one
+// PersistedQueries is the store of automatic persisted queries (for APQ):
+// documents by tier and SHA-256, in Redis so that a hash registered on one
 // replica works on every other, behind an in-process LRU. Since a hash names
 // exactly one document (gqlgen checks it before Add), the LRU is never stale,
 // and while Redis is down or slow the replica keeps serving what it knows.
@@ -87,34 +89,98 @@ func (p *PersistedQueries) Add(ctx context.Context, hash, query string) {
 	})
 }
 
-// APQ is gqlgen's automatic persisted queries on store, with a code and a
-// message naming what was wrong on every refusal (gqlgen's own carry no code
-// but PERSISTED_QUERY_NOT_FOUND, which clients act on and is kept as is).
+// APQ is automatic persisted queries (Apollo's protocol) with a namespace
+// per tier: a document is registered under its caller's tier, and only once
+// it has passed that tier's validation, so a hash resolves only for callers
+// of a tier whose schema validates the document. A PUBLIC caller sending the
+// hash of a REGULATOR query gets PERSISTED_QUERY_NOT_FOUND, exactly as for a
+// hash nobody registered: it learns neither the hidden field names nor that
+// someone ran it. Every refusal carries a code and a message naming what
+// was wrong.
 type APQ struct {
-	extension.AutomaticPersistedQuery
+	store graphql.Cache[string]
 }
 
-var _ graphql.OperationParameterMutator = APQ{}
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+	graphql.OperationContextMutator
+} = APQ{}
 
 // NewAPQ returns the APQ extension on store.
-func NewAPQ(store graphql.Cache[string]) APQ {
-	return APQ{extension.AutomaticPersistedQuery{Cache: store}}
-}
+func NewAPQ(store graphql.Cache[string]) APQ { return APQ{store: store} }
 
-// MutateOperationParameters resolves a persisted hash to its document.
+func (APQ) ExtensionName() string                   { return "AutomaticPersistedQueries" }
+func (APQ) Validate(graphql.ExecutableSchema) error { return nil }
+
+// apqStat is where MutateOperationParameters leaves the key a document sent
+// with its hash is to be registered under once it validates.
+const apqStat = "creditgraph/apq-register"
+
+// MutateOperationParameters resolves a persisted hash to its document, or
+// checks the hash of a document sent with one.
 func (a APQ) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	err := a.AutomaticPersistedQuery.MutateOperationParameters(ctx, p)
-	if err == nil || err.Extensions["code"] != nil {
+	raw, ok := p.Extensions["persistedQuery"]
+	if !ok {
+		return nil
+	}
+	hash, err := persistedHash(raw)
+	if err != nil {
 		return err
 	}
-	msg := "persisted query: " + err.Message
-	switch err.Message {
-	case "provided APQ hash does not match query":
-		msg = "persisted query: extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it"
-	case "invalid APQ extension data":
-		msg = `persisted query: extensions.persistedQuery must be {"version": 1, "sha256Hash": "<64 hex digits>"}`
-	case "unsupported APQ version":
-		msg = "persisted query: only extensions.persistedQuery.version 1 is supported"
+	key := auth.FromContext(ctx).Tier.String() + ":" + hash
+	if p.Query == "" {
+		q, found := a.store.Get(ctx, key)
+		if !found {
+			return &gqlerror.Error{Message: "PersistedQueryNotFound", Extensions: map[string]any{"code": apierr.PersistedQueryNotFound}}
+		}
+		p.Query = q
+		return nil
 	}
+	sum := sha256.Sum256([]byte(p.Query))
+	if hex.EncodeToString(sum[:]) != hash {
+		return apqError("persisted query: extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it")
+	}
+	if graphql.HasOperationContext(ctx) {
+		graphql.GetOperationContext(ctx).Stats.SetExtension(apqStat, key)
+	}
+	return nil
+}
+
+// MutateOperationContext registers a document sent with its hash, now that
+// it has passed the caller's tier's validation.
+func (a APQ) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if key, ok := oc.Stats.GetExtension(apqStat).(string); ok {
+		a.store.Add(ctx, key, oc.RawQuery)
+	}
+	return nil
+}
+
+// persistedHash reads {"version": 1, "sha256Hash": "<64 hex digits>"}.
+func persistedHash(raw any) (string, *gqlerror.Error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return "", apqError(`persisted query: extensions.persistedQuery must be {"version": 1, "sha256Hash": "<64 hex digits>"}`)
+	}
+	switch v := m["version"].(type) {
+	case json.Number:
+		if v.String() != "1" {
+			return "", apqError("persisted query: only extensions.persistedQuery.version 1 is supported")
+		}
+	case float64:
+		if v != 1 {
+			return "", apqError("persisted query: only extensions.persistedQuery.version 1 is supported")
+		}
+	default:
+		return "", apqError("persisted query: extensions.persistedQuery.version must be 1")
+	}
+	hash, _ := m["sha256Hash"].(string)
+	if b, err := hex.DecodeString(hash); err != nil || len(b) != sha256.Size {
+		return "", apqError("persisted query: extensions.persistedQuery.sha256Hash must be 64 hex digits")
+	}
+	return strings.ToLower(hash), nil
+}
+
+func apqError(msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": apierr.BadUserInput}}
 }

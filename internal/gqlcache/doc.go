@@ -4,8 +4,8 @@
 // answer depends on (Tagging), every write bumps the tags it could have
 // changed (Invalidating), so an answer is served again only while nothing
 // it shows has been written. It also owns what HTTP sees of caching: ETag,
-// Cache-Control and 304 for PUBLIC GET answers, and the persisted-query
-// store of automatic persisted queries (APQ).
+// Cache-Control and 304 for PUBLIC GET answers, and automatic persisted
+// queries (APQ), kept per tier.
 //
 // What an answer may contain is decided upstream, by the tier's schema and
 // the store's disclosure filter; this package only makes sure an answer is

@@ -108,9 +108,6 @@ func (w *cacheWriter) WriteHeader(code int) {
 	if status != "" {
 		h.Set(StatusHeader, status)
 	}
-	if w.r.Method == http.MethodGet {
-		h.Add("Vary", "Authorization")
-	}
 	if code != http.StatusOK || tag == "" {
 		h.Set("Cache-Control", "no-store")
 		w.ResponseWriter.WriteHeader(code)

@@ -66,7 +66,7 @@ func BenchmarkProfile(b *testing.B) {
 	// "Today" is the dataset's anchor, so the disclosure states are the ones
 	// the generator spread, whatever the date of the run.
 	today := gen.DefaultAnchor().Add(10 * time.Hour)
-	d := Deps{Store: st, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now),
+	d := Deps{Store: st, Keys: auth.NewKeyring(testKeys(), nil, auth.KeyringOptions{}),
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: func() time.Time { return today }, Log: discardLog(),
 		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second}}
 	full := New(d)

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
@@ -287,7 +286,7 @@ func TestPersistedQueries(t *testing.T) {
 	if testRedis(t) == nil {
 		return // in-process APQ: nothing is shared
 	}
-	other := New(Deps{Store: h.st, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Policy: credit.NewPolicy(credit.DefaultSettings()),
+	other := New(Deps{Store: h.st, Keys: auth.NewKeyring(testKeys(), nil, auth.KeyringOptions{}), Policy: credit.NewPolicy(credit.DefaultSettings()),
 		Clock: h.clock.Now, Log: discardLog(), Cache: h.cache, APQ: testAPQ(t, h.prefix)})
 	srv := httptest.NewServer(other)
 	defer srv.Close()

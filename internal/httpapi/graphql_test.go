@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -253,6 +254,8 @@ func TestBadInput(t *testing.T) {
 		{"short USCC", `{ enterprise(uscc: "9135010") { name } }`, nil, "INVALID_USCC", "length"},
 		{"letter O", `{ enterprise(uscc: "91350100MA2XYK00OG") { name } }`, nil, "INVALID_USCC", "alphabet"},
 		{"bad check char", `{ enterprise(uscc: "91350100MA2XYK001H") { name } }`, nil, "INVALID_USCC", "check character"},
+		{"type 9 under market regulation", `{ enterprise(uscc: "99330102MA0000001K") { name } }`, nil, "INVALID_USCC", "organisation type check failed"},
+		{"division 000000", `{ enterprise(uscc: "91000000MA0000001R") { name } }`, nil, "INVALID_USCC", "division check failed"},
 		{"first 0", `{ enterprises(first: 0) { totalCount } }`, nil, "BAD_USER_INPUT", "between 1 and 100"},
 		{"first 101", `{ enterprises(first: 101) { totalCount } }`, nil, "BAD_USER_INPUT", "got 101"},
 		{"nested first", `{ enterprise(uscc: "` + foodCo + `") { penalties(first: 500) { totalCount } } }`, nil, "BAD_USER_INPUT", "between 1 and 100"},
@@ -301,6 +304,49 @@ func TestBadInput(t *testing.T) {
 	})
 }
 
+// A control character in any string argument, literal or variable, at any
+// depth, is BAD_USER_INPUT naming the argument, before anything runs; on
+// PostgreSQL a NUL used to reach SQL and answer INTERNAL.
+func TestControlCharactersInArguments(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		tests := []struct {
+			name, query string
+			vars        map[string]any
+			msg         string
+		}{
+			{"literal in a filter", `{ enterprises(filter: {namePrefix: "福州\u0000"}) { totalCount } }`, nil,
+				`argument "filter.namePrefix" of enterprises contains a control character U+0000 at character 3`},
+			{"variable in a filter", `query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }`,
+				map[string]any{"f": map[string]any{"name": "泉州\u0000海禾"}}, `argument "filter.name" of enterprises contains a control character U+0000`},
+			{"whole variable", `query($u: ID!) { enterprise(uscc: $u) { name } }`, map[string]any{"u": "\u001b[2J"},
+				`argument "uscc" of enterprise contains a control character U+001B at character 1`},
+			{"inside a fragment", `query { ...F } fragment F on Query { enterprises(filter: {name: "a\u0007"}) { totalCount } }`, nil,
+				`argument "filter.name" of enterprises contains a control character U+0007`},
+			{"nested field", `{ seriousDishonestyList(first: 1) { nodes { enterprise { penalties(after: "x\u0000") { totalCount } } } } }`, nil,
+				`argument "after" of penalties contains a control character U+0000`},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := h.query(t, tt.query, tt.vars, bearer(regulatorKey)...)
+				if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, tt.msg) {
+					t.Fatalf("want BAD_USER_INPUT with %q, got %d %s", tt.msg, r.status, r.raw)
+				}
+				if strings.Contains(string(r.raw), `"data":{`) {
+					t.Errorf("the operation ran: %s", r.raw)
+				}
+			})
+		}
+		t.Run("tab and newline are refused in arguments too, other text passes", func(t *testing.T) {
+			r := h.query(t, `query($n: String) { enterprises(filter: {namePrefix: $n}) { totalCount } }`, map[string]any{"n": "福\t州"})
+			if r.code() != "BAD_USER_INPUT" {
+				t.Errorf("tab: %s", r.raw)
+			}
+			var out struct{ Enterprises struct{ TotalCount int } }
+			h.query(t, `{ enterprises(filter: {namePrefix: "福州\u3000"}) { totalCount } }`, nil).data(t, &out)
+		})
+	})
+}
+
 func TestHTTPEdge(t *testing.T) {
 	h := newHarness(t, memoryStore())
 	t.Run("bad key is 401, never PUBLIC", func(t *testing.T) {
@@ -327,7 +373,7 @@ func TestHTTPEdge(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		r := h.do(t, req)
-		if r.status != http.StatusRequestEntityTooLarge || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "limit") {
+		if r.status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" || !strings.Contains(r.Errors[0].Message, "limit") {
 			t.Errorf("status %d: %s", r.status, r.raw)
 		}
 	})
@@ -343,7 +389,7 @@ func TestHTTPEdge(t *testing.T) {
 			t.Errorf("status %d, content-type %q", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
-	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/"} {
+	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		t.Run(path, func(t *testing.T) {
 			res, err := h.srv.Client().Get(h.srv.URL + path)
 			if err != nil {
@@ -364,4 +410,74 @@ func aliases(n int) string {
 		fmt.Fprintf(&b, " a%d: viewer { tier }", i)
 	}
 	return b.String()
+}
+
+// creditSummary counts what is disclosed today, so every tier gets the same
+// numbers for an enterprise with penalties in every state; a regulator gets
+// the whole file counted apart, in recorded.
+func TestCreditSummaryMeansTheSameInEveryTier(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		const q = `query($u: ID!) { enterprise(uscc: $u) { creditSummary {
+			licenseCount validLicenseCount penaltyCount totalFines latestPenaltyOn inspectionCount
+			nonCompliantInspectionCount onAbnormalOperationList onSeriousDishonestyList untrueCommitmentCount asOf } } }`
+		var summaries []string
+		for _, key := range []string{"", partnerKey, regulatorKey} {
+			var headers []string
+			if key != "" {
+				headers = bearer(key)
+			}
+			r := h.query(t, q, map[string]any{"u": foodCo}, headers...)
+			if len(r.Errors) > 0 {
+				t.Fatalf("%s", r.raw)
+			}
+			summaries = append(summaries, string(r.Data))
+		}
+		if summaries[0] != summaries[1] || summaries[0] != summaries[2] {
+			t.Fatalf("creditSummary differs by tier:\nPUBLIC    %s\nPARTNER   %s\nREGULATOR %s", summaries[0], summaries[1], summaries[2])
+		}
+		var out struct {
+			Enterprise struct {
+				CreditSummary struct {
+					PenaltyCount int
+					Recorded     struct {
+						PenaltyCount     int
+						TotalFines       string
+						PenaltiesByState []struct {
+							State string
+							Count int
+						}
+						AbnormalListingCount, SeriousListingCount int
+					}
+				}
+				Penalties struct {
+					TotalCount int
+					Nodes      []struct{ DisclosureState struct{ State string } }
+				}
+			}
+		}
+		h.query(t, `query($u: ID!) { enterprise(uscc: $u) {
+			creditSummary { penaltyCount recorded { penaltyCount totalFines penaltiesByState { state count } abnormalListingCount seriousListingCount } }
+			penalties(first: 100) { totalCount nodes { disclosureState { state } } } } }`,
+			map[string]any{"u": foodCo}, bearer(regulatorKey)...).data(t, &out)
+		e := out.Enterprise
+		rec := e.CreditSummary.Recorded
+		if rec.PenaltyCount != e.Penalties.TotalCount || rec.PenaltyCount <= e.CreditSummary.PenaltyCount {
+			t.Fatalf("recorded.penaltyCount %d, penalties on file %d, disclosed %d: want all on file, more than disclosed",
+				rec.PenaltyCount, e.Penalties.TotalCount, e.CreditSummary.PenaltyCount)
+		}
+		want := map[string]int{}
+		for _, n := range e.Penalties.Nodes {
+			want[n.DisclosureState.State]++
+		}
+		got := map[string]int{}
+		for _, s := range rec.PenaltiesByState {
+			got[s.State] = s.Count
+		}
+		if !maps.Equal(got, want) || got["DISCLOSED"] != e.CreditSummary.PenaltyCount {
+			t.Errorf("penaltiesByState %v, want %v with DISCLOSED = penaltyCount %d", got, want, e.CreditSummary.PenaltyCount)
+		}
+		if r := h.query(t, `{ enterprise(uscc: "`+foodCo+`") { creditSummary { recorded { penaltyCount } } } }`, nil, bearer(partnerKey)...); r.code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("PARTNER can ask for recorded: %s", r.raw)
+		}
+	})
 }

@@ -21,11 +21,13 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/logging"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
 	"github.com/creditgraph/creditgraph/internal/store/postgres"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -60,9 +62,10 @@ type harness struct {
 	st     store.Store // writes through it invalidate the cache
 	srv    *httptest.Server
 	clock  *clock
-	logs   *bytes.Buffer
+	logs   *lockedWriter
 	cache  *cache.Cache
 	prefix string // of the harness's Redis keys
+	reg    *prometheus.Registry
 }
 
 // fixtureToday is the default "today" of the fixture's stories.
@@ -82,6 +85,13 @@ func testMeter(lim ratelimit.Limiter, points int) *meter.Config {
 
 func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	t.Helper()
+	return newHarnessWith(t, st, func(d *Deps) { d.Meter = m })
+}
+
+// newHarnessWith is newHarness with Deps changed by set before the edge is
+// built.
+func newHarnessWith(t *testing.T, st store.Store, set func(*Deps)) *harness {
+	t.Helper()
 	f, err := os.Open("testdata/fixture.ndjson")
 	if err != nil {
 		t.Fatal(err)
@@ -93,19 +103,23 @@ func newHarnessMeter(t *testing.T, st store.Store, m *meter.Config) *harness {
 	}
 	c := &clock{}
 	c.Set(fixtureToday)
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logs := &lockedWriter{w: &bytes.Buffer{}}
+	log := logging.New(logs, logging.Options{Level: slog.LevelDebug, Repeat: time.Minute, Now: c.Now}).Logger
+	t.Cleanup(func() { checkLogs(t, logs.String()) })
 	al, _ := st.(store.AuditLog)
 	prefix := testRedisPrefix(t)
 	rc := testCache(t, c, prefix)
 	st = gqlcache.Invalidating(st, rc, 1000, log) // writes by the tests invalidate, as the edge's do
-	h := New(Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, 0, time.Now), Meter: m,
+	d := Deps{Store: st, Audit: al, Keys: auth.NewKeyring(testKeys(), nil, auth.KeyringOptions{}),
+		Meter:  testMeter(ratelimit.NewShared(nil, ratelimit.Options{}), 100_000),
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
-		Options: Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
-		Cache:   rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}})
-	srv := httptest.NewServer(h)
+		Options:  Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
+		Registry: prometheus.NewRegistry(),
+		Cache:    rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}}
+	set(&d)
+	srv := httptest.NewServer(New(d))
 	t.Cleanup(srv.Close)
-	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc, prefix: prefix}
+	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc, prefix: prefix, reg: d.Registry}
 }
 
 // testRedis connects to TEST_REDIS_URL, or returns nil without it (the
@@ -157,6 +171,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// String is everything written so far.
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.(*bytes.Buffer).String()
+}
+
 type gqlError struct {
 	Message    string         `json:"message"`
 	Path       []any          `json:"path"`
@@ -193,6 +214,17 @@ func (h *harness) query(t *testing.T, q string, vars map[string]any, headers ...
 
 func (h *harness) do(t *testing.T, req *http.Request) response {
 	t.Helper()
+	r, err := h.roundTrip(t, req)
+	if err != nil {
+		t.Fatalf("response is not JSON (%d): %s", r.status, r.raw)
+	}
+	return r
+}
+
+// roundTrip sends req and decodes the answer, reporting a body that is not
+// JSON as an error.
+func (h *harness) roundTrip(t *testing.T, req *http.Request) (response, error) {
+	t.Helper()
 	res, err := h.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -200,10 +232,7 @@ func (h *harness) do(t *testing.T, req *http.Request) response {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (%d): %s", res.StatusCode, raw)
-	}
-	return r
+	return r, json.Unmarshal(raw, &r)
 }
 
 // data decodes the response's data into v, failing on any GraphQL error.

@@ -1,9 +1,12 @@
 // Package httpapi is the HTTP edge: it routes /graphql, the explorer,
-// health, readiness and metrics; builds the gqlgen handler with explicit
-// transports and limits; and wraps every request with body limits, a
-// timeout, the caller's identity, per-request dataloaders, logging and
-// metrics. It owns no domain rules: disclosure is package credit's and the
-// store's, resolution is package graph's.
+// health and readiness on the public handler, and metrics and pprof on the
+// operators' one (Operations); builds the gqlgen handler with the
+// GraphQL-over-HTTP transport (package gqlhttp) and limits; and wraps every
+// request with security headers, CORS, body limits (413 with the body
+// drained), the caller's identity (failures limited per client address),
+// a timeout, per-request dataloaders, logging and metrics. It owns no
+// domain rules: disclosure is package credit's and the store's, resolution
+// is package graph's.
 package httpapi
 
 import (
@@ -11,13 +14,13 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/graph"
 	"github.com/creditgraph/creditgraph/internal/apierr"
@@ -27,6 +30,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
+	"github.com/creditgraph/creditgraph/internal/gqlhttp"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -46,21 +50,26 @@ type Options struct {
 	// CostLimits bound a single query before it runs; zero fields mean
 	// the cost package's defaults.
 	CostLimits cost.Limits
+	// CORS says which web pages may call the API.
+	CORS CORSOptions
 }
 
 // Deps are what the edge is built from; built once in main.
 type Deps struct {
-	Store    store.Store
-	Audit    store.AuditLog // nil: no audit trail kept (and auditLog is UNAVAILABLE)
-	Keys     Authenticator  // nil: no keys; every presented key is refused
-	Meter    *meter.Config  // nil: no rate limiting
-	Risk     risk.Model     // zero: New uses risk.DefaultSettings
-	Policy   credit.Policy
-	Clock    credit.Clock
-	Log      *slog.Logger
-	Registry *prometheus.Registry // nil → a fresh one
-	Options  Options
-	Ingest   IngestOptions
+	Store store.Store
+	Audit store.AuditLog // nil: no audit trail kept (and auditLog is UNAVAILABLE)
+	Keys  Authenticator  // nil: no keys; every presented key is refused
+	// AuthThrottle limits failed authentications per client address; nil:
+	// no limit.
+	AuthThrottle *AuthThrottle
+	Meter        *meter.Config // nil: no rate limiting
+	Risk         risk.Model    // zero: New uses risk.DefaultSettings
+	Policy       credit.Policy
+	Clock        credit.Clock
+	Log          *slog.Logger
+	Registry     *prometheus.Registry // nil → a fresh one
+	Options      Options
+	Ingest       IngestOptions
 	// Cache is the response cache; nil: answers are always computed.
 	// Writes through the edge invalidate it (gqlcache.Invalidating).
 	Cache *cache.Cache
@@ -109,32 +118,51 @@ func New(d Deps) http.Handler {
 	gql = gqlcache.HTTP(gqlcache.HTTPOptions{MaxAge: d.CacheOptions.HTTPMaxAge, Now: d.Clock}, gql)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", meter.Middleware(d.Meter, gql))
-	ex := explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql", DefaultQuery: d.Options.DefaultQuery})
-	mux.Handle("GET /{$}", ex)
-	mux.Handle("GET /explorer/", ex)
-	mux.Handle("POST /v1/ingest", meter.Middleware(d.Meter, ingestHandler(d)))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/graphql", graphQLVary(meter.Middleware(d.Meter, gql)))
+	ex := only("GET, HEAD", getHead, explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql",
+		DefaultQuery: d.Options.DefaultQuery, NotFound: http.HandlerFunc(notFound)}))
+	mux.Handle("/{$}", ex)
+	mux.Handle("/explorer/", ex)
+	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(d))))
+	mux.Handle("/healthz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	})))
+	mux.Handle("/readyz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := d.Store.Ping(ctx); err != nil {
 			d.Log.WarnContext(ctx, "not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+			writeError(w, http.StatusServiceUnavailable, apierr.New(apierr.Unavailable, "not ready: the store is unreachable"))
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{Registry: d.Registry}))
+	})))
+	mux.HandleFunc("/", notFound)
 
 	var h http.Handler = mux
-	h = limitBody(d.Options.MaxBodyBytes, "/v1/ingest", h)
 	h = timeout(d.Options.RequestTimeout, d.Ingest.Timeout, h)
-	h = authenticate(d.Keys, d.Log, h)
+	h = authenticate(newAuthGate(d, m), h)
+	h = limitBody(d.Options.MaxBodyBytes, "/v1/ingest", h)
+	h = withCORS(d.Options.CORS, h)
+	h = secure(h)
 	h = observe(d.Log, m, h)
 	return h
+}
+
+var getHead = []string{http.MethodGet, http.MethodHead}
+
+// Operations is the operators' handler, for a private listener
+// (METRICS_ADDR): Prometheus metrics at /metrics and Go's profiler at
+// /debug/pprof/. Neither is on the public handler.
+func Operations(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // GraphQL returns the GraphQL handler: one gqlgen server per tier, each
@@ -160,14 +188,13 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 		},
 		Directives: graph.Directives(),
 	}))
-	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(gqlhttp.Transport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize(d.Options)))
 	if d.Options.ParserTokenLimit > 0 {
 		srv.SetParserTokenLimit(d.Options.ParserTokenLimit)
 	}
 	srv.Use(extension.Introspection{})
+	srv.Use(graph.ArgumentText{}) // before pricing: a refused operation costs nothing
 	apq := d.APQ
 	if apq == nil {
 		apq = gqlcache.NewPersistedQueries(nil, gqlcache.PersistedQueryOptions{})

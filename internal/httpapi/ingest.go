@@ -25,6 +25,9 @@ type IngestOptions struct {
 	MaxErrors    int
 	MaxLineBytes int
 	Timeout      time.Duration // longest an ingest request may run
+	// PublicationLead: how far ahead of today a publication date may lie
+	// (zero: ingest.DefaultPublicationLead).
+	PublicationLead credit.Period
 }
 
 // ingestHandler serves POST /v1/ingest: an NDJSON body of import records,
@@ -47,8 +50,8 @@ func ingestHandler(d Deps) http.Handler {
 				"ingest needs a REGULATOR key with write scope; key %q is %s with %s scope", c.KeyName, c.Tier, c.Scope))
 			return
 		case r.ContentLength > limit:
-			writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-				"request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
+			tooLarge(w, r, r.Body, limit, apierr.New(apierr.PayloadTooLarge,
+				"the request body is %d bytes; the ingest limit is %d bytes", r.ContentLength, limit))
 			return
 		}
 		// Ingest costs one point per started 64 KiB of body, charged before
@@ -60,29 +63,41 @@ func ingestHandler(d Deps) http.Handler {
 			return
 		}
 		body := http.MaxBytesReader(w, r.Body, limit)
-		im := &ingest.Importer{Store: d.Store, BatchSize: d.Ingest.BatchSize, MaxErrors: d.Ingest.MaxErrors, MaxLineBytes: d.Ingest.MaxLineBytes}
+		im := &ingest.Importer{Store: d.Store, BatchSize: d.Ingest.BatchSize, MaxErrors: d.Ingest.MaxErrors,
+			MaxLineBytes: d.Ingest.MaxLineBytes, Log: d.Log, Now: d.Clock, PublicationLead: d.Ingest.PublicationLead}
 		sum, err := im.Import(r.Context(), body)
 		auditWrite(r.Context(), d.Audit, d.Log, c.KeyName, d.Clock(), sum)
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if asMaxBytes(err, &mbe) {
-				writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-					"request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted))
-				return
-			}
-			e, ok := apierr.Classify(err)
-			if !ok {
-				d.Log.ErrorContext(r.Context(), "ingest", "err", err, "key", c.KeyName)
-			}
-			status := e.Status
-			if status == 0 {
-				status = http.StatusInternalServerError
-			}
-			writeError(w, status, e)
+			writeIngestFailure(w, r, d, c.KeyName, limit, sum, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, sum)
 	})
+}
+
+// writeIngestFailure answers an ingest that stopped before the end of its
+// body. The error carries the summary of what was written before it
+// (extensions.summary), so a client knows what to send again.
+func writeIngestFailure(w http.ResponseWriter, r *http.Request, d Deps, key string, limit int64, sum ingest.Summary, err error) {
+	var mbe *http.MaxBytesError
+	var e *apierr.Error
+	if asMaxBytes(err, &mbe) {
+		sum.Fatal = fmt.Sprintf("the body exceeds the ingest limit of %d bytes", limit)
+		e = apierr.New(apierr.PayloadTooLarge, "request body exceeds the ingest limit of %d bytes; %d records were accepted before it", limit, sum.Accepted)
+		e.Status = http.StatusRequestEntityTooLarge
+	} else {
+		var ok bool
+		if e, ok = apierr.Classify(err); !ok {
+			d.Log.ErrorContext(r.Context(), "ingest", "err", err, "key", key)
+		}
+		e = &apierr.Error{Code: e.Code, Message: e.Message + ": " + sum.Fatal, Status: e.Status}
+	}
+	e.Extra = map[string]any{"summary": sum}
+	status := e.Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	writeError(w, status, e)
 }
 
 // auditWrite records a write in the audit log.

@@ -110,6 +110,10 @@ func buildCanaries() []*plant {
 		{"licence of CA", "License.content", "PUBTOK-LICENSE-CONTENT", "6228480123456789"},
 		{"penalty of CA, disclosed", "Penalty.facts", "PUBTOK-PENALTY-FACTS", "350203199106158812"},
 		{"penalty of CA, disclosed", "Penalty.content", "PUBTOK-PENALTY-CONTENT", "4539771234567897"},
+		{"penalty of CA, disclosed", "Penalty.violationType", "PUBTOK-PENALTY-VIOLATION", "13700001111"},
+		{"penalty of CA, disclosed", "Penalty.basis", "PUBTOK-PENALTY-BASIS", "basis.canary@example.cn"},
+		{"inspection of CA", "Inspection.product", "PUBTOK-INSPECTION-PRODUCT", "13800002222"},
+		{"typical case on CA", "TypicalCase.title", "PUBTOK-CASE-TITLE", "13600003333"},
 		{"inspection of CA", "Inspection.items", "PUBTOK-INSPECTION-ITEMS", "0591-87651234"},
 		{"commitment of CA", "Commitment.content", "PUBTOK-COMMITMENT-CONTENT", "promise.canary@example.com"},
 		{"typical case on CA", "TypicalCase.summary", "PUBTOK-CASE-SUMMARY", "13922223333"},
@@ -819,7 +823,7 @@ func (r *leakRun) run(t *testing.T, p *leakProbe) response {
 
 func (r *leakRun) checkData(t *testing.T, label string, data any) {
 	t.Helper()
-	for _, msg := range countMismatches(data, "data", "") {
+	for _, msg := range countMismatches(data, "data", "", r.caller.tier == credit.TierRegulator) {
 		t.Errorf("%s %s: %s", r.caller.name, label, msg)
 	}
 }
@@ -837,8 +841,9 @@ func leakClip(b []byte) string {
 // includes hidden rows reveals them.
 //
 // The connection at later (if any) was given `after`: its rows are a later
-// page, at most totalCount.
-func countMismatches(v any, path, later string) []string {
+// page, at most totalCount. all says the caller sees every record
+// (REGULATOR).
+func countMismatches(v any, path, later string, all bool) []string {
 	var out []string
 	switch x := v.(type) {
 	case map[string]any:
@@ -861,23 +866,62 @@ func countMismatches(v any, path, later string) []string {
 			}
 		}
 		if sum, ok := x["creditSummary"].(map[string]any); ok {
-			for count, list := range map[string]string{"penaltyCount": "penalties", "inspectionCount": "inspections", "licenseCount": "licenses"} {
+			for count, list := range map[string]string{"inspectionCount": "inspections", "licenseCount": "licenses"} {
 				n, ok1 := sum[count].(float64)
 				total, ok2 := jsonObj(x[list])["totalCount"].(float64)
 				if ok1 && ok2 && n != total {
 					out = append(out, fmt.Sprintf("%s: creditSummary.%s %d, but %s.totalCount %d", path, count, int(n), list, int(total)))
 				}
 			}
+			out = append(out, penaltyCountMismatch(sum, jsonObj(x["penalties"]), path, all)...)
 		}
 		for k, c := range x {
-			out = append(out, countMismatches(c, path+"."+k, later)...)
+			out = append(out, countMismatches(c, path+"."+k, later, all)...)
 		}
 	case []any:
 		for i, c := range x {
-			out = append(out, countMismatches(c, fmt.Sprintf("%s[%d]", path, i), later)...)
+			out = append(out, countMismatches(c, fmt.Sprintf("%s[%d]", path, i), later, all)...)
 		}
 	}
 	return out
+}
+
+// penaltyCountMismatch compares a credit summary's penalty counts with the
+// penalties beside it. creditSummary.penaltyCount counts the penalties
+// disclosed today in every tier: for a public caller every penalty it sees;
+// for a regulator, who sees every penalty, those in the state DISCLOSED.
+// recorded.penaltyCount (REGULATOR) counts them all.
+func penaltyCountMismatch(sum, pens map[string]any, path string, all bool) []string {
+	total, hasTotal := pens["totalCount"].(float64)
+	if rec := jsonObj(sum["recorded"]); rec != nil && hasTotal {
+		if n, ok := rec["penaltyCount"].(float64); ok && n != total {
+			return []string{fmt.Sprintf("%s: creditSummary.recorded.penaltyCount %d, but penalties.totalCount %d", path, int(n), int(total))}
+		}
+	}
+	n, ok := sum["penaltyCount"].(float64)
+	if !ok || !hasTotal {
+		return nil
+	}
+	nodes := jsonList(pens["nodes"])
+	if !all {
+		if n != total {
+			return []string{fmt.Sprintf("%s: creditSummary.penaltyCount %d, but penalties.totalCount %d", path, int(n), int(total))}
+		}
+		return nil
+	}
+	if len(nodes) != int(total) || len(nodes) > 0 && jsonObj(nodes[0])["disclosureState"] == nil {
+		return nil // a partial page, or no states asked for: nothing to compare with
+	}
+	disclosed := 0
+	for _, nd := range nodes {
+		if jsonObj(jsonObj(nd)["disclosureState"])["state"] == "DISCLOSED" {
+			disclosed++
+		}
+	}
+	if int(n) != disclosed {
+		return []string{fmt.Sprintf("%s: creditSummary.penaltyCount %d, but %d penalties are DISCLOSED", path, int(n), disclosed)}
+	}
+	return nil
 }
 
 // checkBoolFilter: where a probe set a Boolean filter field F, every row
@@ -997,7 +1041,7 @@ func (r *leakRun) replay(t *testing.T, label, q, path string) {
 	}
 	var data any
 	_ = json.Unmarshal(res.Data, &data)
-	for _, msg := range countMismatches(data, "data", path) {
+	for _, msg := range countMismatches(data, "data", path, r.caller.tier == credit.TierRegulator) {
 		t.Errorf("%s %s: %s", r.caller.name, label, msg)
 	}
 }

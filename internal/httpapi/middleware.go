@@ -9,34 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/audit"
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-// limitBody refuses bodies over max bytes with 413 before anything reads
-// them; the paths in own set their own, larger limits.
-func limitBody(max int64, own string, next http.Handler) http.Handler {
-	if max <= 0 {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == own {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, apierr.New(apierr.BadUserInput,
-				"request body is %d bytes; the limit is %d bytes", r.ContentLength, max))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
-		next.ServeHTTP(w, r)
-	})
-}
 
 // timeout bounds every request's work through its context; bulk ingest
 // gets its own, longer bound.
@@ -52,43 +30,6 @@ func timeout(d, ingest time.Duration, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
-// Authenticator turns a presented secret into a caller (auth.Keyring).
-type Authenticator interface {
-	Authenticate(ctx context.Context, secret string) (auth.Caller, error)
-}
-
-// authenticate resolves the caller. No Authorization header → anonymous
-// PUBLIC. A presented key must be valid: an unknown, revoked or malformed key
-// is refused with 401 UNAUTHENTICATED, never silently downgraded to PUBLIC.
-func authenticate(keys Authenticator, log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
-		if h == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		var err error = auth.ErrMalformedKey
-		var c auth.Caller
-		if ok && keys != nil {
-			c, err = keys.Authenticate(r.Context(), strings.TrimSpace(secret))
-		} else if ok {
-			err = auth.ErrUnknownKey
-		}
-		switch {
-		case err == nil:
-			next.ServeHTTP(w, r.WithContext(auth.WithCaller(r.Context(), c)))
-		case errors.Is(err, auth.ErrMalformedKey), errors.Is(err, auth.ErrUnknownKey):
-			w.Header().Set("WWW-Authenticate", `Bearer realm="creditgraph"`)
-			writeError(w, http.StatusUnauthorized, apierr.New(apierr.Unauthenticated, "%s", err.Error()))
-		default:
-			// The key store is unreachable: say so rather than guess a tier.
-			log.ErrorContext(r.Context(), "authenticate", "err", err)
-			writeError(w, http.StatusServiceUnavailable, apierr.New(apierr.Unavailable, "cannot check the API key right now; retry later"))
-		}
 	})
 }
 
@@ -118,8 +59,9 @@ func auditReads(al store.AuditLog, clock func() time.Time, log *slog.Logger, nex
 }
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	requests     *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	authFailures *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -131,8 +73,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "creditgraph_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"route"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "creditgraph_auth_failures_total",
+			Help: "Refused authentications by reason: malformed, unknown, duplicate, throttled (429), store_unavailable (503).",
+		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.authFailures)
 	return m
 }
 

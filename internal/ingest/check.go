@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/safetext"
 )
 
 // checker turns scanned members into typed values. The first problem found
@@ -34,6 +36,24 @@ func (c *checker) fail(code, format string, a ...any) {
 		}
 	}
 	c.err = lineErr(code, format, a...)
+}
+
+// multiline are the fields of long free text, which may hold tabs and line
+// breaks; every other string is a single line.
+var multiline = [numFields]bool{
+	fFacts: true, fBasis: true, fContent: true, fBusinessScope: true, fItems: true,
+	fReason: true, fGround: true, fSummary: true,
+}
+
+// failControl rejects a string holding a control character, naming the
+// field, the character and where it is; the string itself is not quoted, so
+// that the message never carries the character on.
+func (c *checker) failControl(f field, where string, cc safetext.Control) {
+	allowed := "control characters are not allowed"
+	if multiline[f] {
+		allowed = "only tab and line breaks are allowed in long text"
+	}
+	c.fail(CodeControlCharacter, "field %q: %s%s; %s", f, where, cc.Describe(), allowed)
 }
 
 // present reports whether f has a non-null value; a required field that has
@@ -70,14 +90,36 @@ func (c *checker) str(f field, required bool) (string, bool) {
 		return "", false
 	}
 	s := strings.TrimSpace(v.s)
+	if cc, bad := safetext.FindControl(s, multiline[f]); bad {
+		c.failControl(f, "", cc)
+		return "", false
+	}
 	if s == "" {
 		if required {
 			c.fail(CodeInvalidValue, "field %q is empty", f)
 		}
 		return "", false
 	}
+	if !multiline[f] {
+		if n := utf8.RuneCountInString(s); n > maxLineChars {
+			c.fail(CodeInvalidValue, "field %q is %d characters long; a single-line value holds at most %d", f, n, maxLineChars)
+			return "", false
+		}
+	}
 	return s, true
 }
+
+// maxLineChars bounds single-line values (names, numbers, authorities):
+// the longest real ones are about a hundred characters, and every one of
+// them must fit a PostgreSQL index entry (2,704 bytes) in any script.
+const maxLineChars = 500
+
+// Amounts hold at most this many digits before and after the point: a
+// quadrillion yuan, and 万元 to the yuan's hundredth.
+const (
+	maxAmountWhole    = 15
+	maxAmountFraction = 6
+)
 
 func (c *checker) reqStr(f field) string {
 	s, _ := c.str(f, true)
@@ -199,6 +241,10 @@ func (c *checker) amount(f field) *decimal.Decimal {
 		c.fail(CodeInvalidValue, "field %q: %q is negative", f, s)
 		return nil
 	}
+	if whole, frac, _ := strings.Cut(s, "."); len(strings.TrimLeft(whole, "0")) > maxAmountWhole || len(frac) > maxAmountFraction {
+		c.fail(CodeInvalidValue, "field %q: %q has too many digits (at most %d before the point and %d after)", f, s, maxAmountWhole, maxAmountFraction)
+		return nil
+	}
 	d, err := decimal.NewFromString(s)
 	if err != nil { // unreachable for isDecimal input; kept for safety
 		c.fail(CodeInvalidValue, "field %q: %q is not a decimal amount: %v", f, s, err)
@@ -275,8 +321,16 @@ func (c *checker) strList(f field) []string {
 		return nil
 	}
 	for i, s := range v.list {
+		if cc, bad := safetext.FindControl(s, false); bad {
+			c.failControl(f, fmt.Sprintf("element %d: ", i), cc)
+			return nil
+		}
 		if v.list[i] = strings.TrimSpace(s); v.list[i] == "" {
 			c.fail(CodeInvalidValue, "field %q: element %d is empty", f, i)
+			return nil
+		}
+		if n := utf8.RuneCountInString(v.list[i]); n > maxLineChars {
+			c.fail(CodeInvalidValue, "field %q: element %d is %d characters long; at most %d", f, i, n, maxLineChars)
 			return nil
 		}
 	}

@@ -153,6 +153,34 @@ func TestDecodeRejects(t *testing.T) {
 		{"penalty_types a string", line(KindPenalty, "penalty_types", "fine"), CodeInvalidType,
 			`field "penalty_types": want an array of strings, got a string`, false},
 
+		// CONTROL_CHARACTER
+		{"NUL in a name", line(KindEnterprise, "name", "海禾\u0000食品"), CodeControlCharacter,
+			`field "name": control character U+0000 at character 3; control characters are not allowed`, false},
+		{"NUL in a natural key", line(KindPenalty, "decision_number", "闽罚\u0000〔2024〕1号"), CodeControlCharacter,
+			`field "decision_number": control character U+0000 at character 3; control characters are not allowed`, false},
+		{"NUL in long text", line(KindPenalty, "facts", "第一句。\u0000"), CodeControlCharacter,
+			`field "facts": control character U+0000 at character 5; only tab and line breaks are allowed in long text`, false},
+		{"escape in a case summary", line(KindTypicalCase, "summary", "x\u001b[2J"), CodeControlCharacter,
+			`field "summary": control character U+001B at character 2; only tab and line breaks are allowed in long text`, false},
+		{"newline in an authority", line(KindLicense, "authority", "福州市\n市场监督管理局"), CodeControlCharacter,
+			`field "authority": control character U+000A at character 4; control characters are not allowed`, false},
+		{"C1 control in a former name", line(KindEnterprise, "former_names", []any{"旧名", "x\u0085"}), CodeControlCharacter,
+			`field "former_names": element 1: control character U+0085 at character 2; control characters are not allowed`, false},
+		{"NUL in an enum", line(KindEnterprise, "status", "operating\u0000"), CodeControlCharacter,
+			`field "status": control character U+0000 at character 10; control characters are not allowed`, false},
+		{"NUL in kind", line(KindEnterprise, "kind", "enterprise\u0000"), CodeControlCharacter,
+			`field "kind": control character U+0000 at character 11; control characters are not allowed`, false},
+
+		// INVALID_VALUE: sizes
+		{"name of 501 characters", line(KindEnterprise, "name", strings.Repeat("海", 501)), CodeInvalidValue,
+			`field "name" is 501 characters long; a single-line value holds at most 500`, false},
+		{"former name of 501 characters", line(KindEnterprise, "former_names", []any{strings.Repeat("a", 501)}), CodeInvalidValue,
+			`field "former_names": element 0 is 501 characters long; at most 500`, false},
+		{"fine of 16 digits", line(KindPenalty, "fine_amount", "1000000000000000"), CodeInvalidValue,
+			`field "fine_amount": "1000000000000000" has too many digits (at most 15 before the point and 6 after)`, false},
+		{"capital with 7 decimals", line(KindEnterprise, "registered_capital", "1.0000001"), CodeInvalidValue,
+			`field "registered_capital": "1.0000001" has too many digits (at most 15 before the point and 6 after)`, false},
+
 		// INVALID_DATE
 		{"30 February", line(KindPenalty, "decided_on", "2024-02-30"), CodeInvalidDate,
 			`field "decided_on": "2024-02-30" is not a date (want YYYY-MM-DD)`, false},
@@ -243,7 +271,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"inspection kind disagrees", line(KindInspection, "kind", "sampling", "inspection_kind", "supervision_check"), CodeInvalidValue,
 			`field "inspection_kind" is "supervision_check" but field "kind" says "sampling"`, false},
 
-		{"long values are clipped in messages", line(KindPenalty, "decided_on", strings.Repeat("日", 1000)), CodeInvalidDate,
+		{"long values are clipped in messages", line(KindPenalty, "decided_on", strings.Repeat("日", 400)), CodeInvalidDate,
 			`field "decided_on": "` + strings.Repeat("日", 84) + `…" is not a date (want YYYY-MM-DD)`, false},
 
 		// The first problem in contract order is reported.

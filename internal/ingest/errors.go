@@ -19,6 +19,12 @@ const (
 	CodeInvalidUSCC  = "INVALID_USCC"  // fails a GB 32100-2015 check
 	CodeInvalidValue = "INVALID_VALUE" // right type, wrong value: empty, negative, out of range …
 	CodeLineTooLong  = "LINE_TOO_LONG" // longer than the importer's MaxLineBytes
+	// CodeControlCharacter: a string holds NUL or another control character
+	// (tab, newline and CRLF are allowed in long free text only).
+	CodeControlCharacter = "CONTROL_CHARACTER"
+	// CodeStoreRejected: the store refused to hold a value of the record
+	// (store.ErrInvalidRecord) although every line check passed.
+	CodeStoreRejected = "STORE_REJECTED"
 )
 
 // LineError is one rejected line. File is set only when an import reads

@@ -24,6 +24,7 @@ type fakeStore struct {
 	batches     []int             // size of each applied batch
 	failAt      int               // Apply number (1-based) that fails; 0: never
 	rules       map[string]string // removal or repair key → the rule code to reject it with
+	poison      map[string]bool   // licence numbers a batch fails for (ErrInvalidRecord), writing nothing
 }
 
 func newFakeStore() *fakeStore {
@@ -40,6 +41,11 @@ func (s *fakeStore) Apply(_ context.Context, b *store.Batch) ([]store.Rejection,
 	s.batches = append(s.batches, b.Len())
 	if s.failAt == len(s.batches) {
 		return nil, fmt.Errorf("fake: %w", store.ErrUnavailable)
+	}
+	for _, l := range b.Licenses {
+		if s.poison[l.V.LicenseNumber] {
+			return nil, fmt.Errorf("fake: %w (SQLSTATE 22003)", store.ErrInvalidRecord)
+		}
 	}
 	var rej []store.Rejection
 	unknown := func(n int, what string) {

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
+	"time"
 
+	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -29,6 +32,16 @@ type Importer struct {
 	MaxErrors int
 	// MaxLineBytes is the longest line accepted (default 1 MiB).
 	MaxLineBytes int
+	// Now gives today for the date checks (DATE_IN_FUTURE); nil: time.Now.
+	// The server passes its one clock, so CLOCK_DATE moves imports too.
+	Now func() time.Time
+	// PublicationLead is how far ahead of today a publication date may lie
+	// (zero: DefaultPublicationLead).
+	PublicationLead credit.Period
+	// Log notes records the store refused (nil: not logged). It never
+	// receives record content, only line numbers, kinds and the store's
+	// error.
+	Log *slog.Logger
 }
 
 // Source is one named input of an import.
@@ -50,6 +63,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Summary, error) {
 // may refer to one defined in any of them. "-" names stdin. Line errors name
 // their file when there are several.
 func (im *Importer) ImportFiles(ctx context.Context, stdin io.Reader, names ...string) (Summary, error) {
+	return im.ImportSources(ctx, FileSources(stdin, names...)...)
+}
+
+// FileSources names files as import sources, "-" naming stdin.
+func FileSources(stdin io.Reader, names ...string) []Source {
 	srcs := make([]Source, len(names))
 	for i, name := range names {
 		srcs[i] = Source{Name: name, Open: func() (io.ReadCloser, error) {
@@ -62,7 +80,7 @@ func (im *Importer) ImportFiles(ctx context.Context, stdin io.Reader, names ...s
 			return os.Open(name)
 		}}
 	}
-	return im.ImportSources(ctx, srcs...)
+	return srcs
 }
 
 // ImportSources imports several sources as one import, in order, opening
@@ -71,15 +89,53 @@ func (im *Importer) ImportSources(ctx context.Context, srcs ...Source) (Summary,
 	if im.Store == nil {
 		return Summary{}, errors.New("ingest: Importer has no Store")
 	}
+	now := im.Now
+	if now == nil {
+		now = time.Now
+	}
+	lead := im.PublicationLead
+	if lead == (credit.Period{}) {
+		lead = DefaultPublicationLead
+	}
 	j := &job{
 		im:        im,
+		dates:     DateRules{Today: credit.DateOf(now()), PublicationLead: lead},
 		batchSize: cmp.Or(im.BatchSize, DefaultBatchSize),
 		errs:      errorList{max: cmp.Or(im.MaxErrors, DefaultMaxErrors)},
 		srcs:      srcs,
 		deferred:  map[naturalKey]*pending{},
 	}
 	err := j.run(ctx)
-	return j.summary(), err
+	sum := j.summary()
+	if err != nil {
+		sum.Fatal = FatalMessage(err)
+	}
+	return sum, err
+}
+
+// ErrRead wraps every error reading or opening an import's input.
+var ErrRead = errors.New("ingest: reading the input failed")
+
+// FatalMessage says why an import stopped, in words safe to show a caller:
+// never the store's or the reader's own message, which may name hosts,
+// users or the data.
+func FatalMessage(err error) string {
+	var lerr *LineError
+	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		return "the store became unavailable; the accepted records were written, the rest were not: import again (imports are idempotent)"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the import ran out of time; the accepted records were written, the rest were not: import again (imports are idempotent)"
+	case errors.Is(err, context.Canceled):
+		return "the import was cancelled; the accepted records were written, the rest were not"
+	case errors.As(err, &lerr):
+		return lerr.Message
+	case errors.Is(err, os.ErrNotExist):
+		return "an input file does not exist; the records before it were written"
+	case errors.Is(err, ErrRead):
+		return "reading the input failed; the accepted records were written, the rest were not"
+	}
+	return "the import stopped on an internal error; the accepted records were written, the rest were not"
 }
 
 // job is one import: records are read and decoded on one goroutine while
@@ -87,6 +143,7 @@ func (im *Importer) ImportSources(ctx context.Context, srcs ...Source) (Summary,
 // overlap.
 type job struct {
 	im        *Importer
+	dates     DateRules // today is taken once, when the import starts
 	batchSize int
 	srcs      []Source
 
@@ -156,7 +213,7 @@ func (j *job) read(ctx context.Context, out chan<- chunk) (err error) {
 			if src.Name != "" {
 				err = fmt.Errorf("%s: %w", src.Name, err)
 			}
-			return err
+			return fmt.Errorf("%w: %w", ErrRead, err)
 		}
 	}
 	return nil
@@ -168,8 +225,14 @@ func (j *job) readSource(ctx context.Context, src int, s Source, out chan<- chun
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer rc.Close()
-	d := NewDecoder(rc)
+	in, zc, err := Gunzip(rc)
+	if err != nil {
+		return err
+	}
+	defer zc.Close()
+	d := NewDecoder(in)
 	d.MaxLineBytes = j.im.MaxLineBytes
+	d.Dates = j.dates
 	c := chunk{src: src}
 	keys := make(map[naturalKey]struct{}, j.batchSize)
 	send := func() error {
@@ -286,6 +349,9 @@ func (j *job) apply(ctx context.Context, ps []*pending) ([]*pending, error) {
 		p.rec.AddTo(&b, i+1) // N is the position: unique and in line order
 	}
 	rejs, err := j.im.Store.Apply(ctx, &b)
+	if errors.Is(err, store.ErrInvalidRecord) && ctx.Err() == nil {
+		return j.split(ctx, ps, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ingest: apply a batch of %d records: %w", len(ps), err)
 	}
@@ -309,6 +375,30 @@ func (j *job) apply(ctx context.Context, ps []*pending) ([]*pending, error) {
 	}
 	j.accepted += len(ps) - len(seen)
 	return unknown, nil
+}
+
+// split finds the records a store refused a batch for (ErrInvalidRecord:
+// a value the backend cannot hold, which no line check caught) by applying
+// each half of the batch on its own, down to single records, which are then
+// rejected with CodeStoreRejected. The other records are kept; a batch
+// with one bad record costs about 2·log2(n) more Applies.
+func (j *job) split(ctx context.Context, ps []*pending, cause error) ([]*pending, error) {
+	if len(ps) == 1 {
+		p := ps[0]
+		if j.im.Log != nil {
+			j.im.Log.WarnContext(ctx, "import: the store refused a record", "line", p.rec.Line, "kind", p.rec.Kind, "err", cause)
+		}
+		j.reject(p.src, p.rec.Line, CodeStoreRejected, fmt.Sprintf(
+			"the store refused this %s record: a value is out of the range the store can hold; the other records were kept", p.rec.Kind))
+		return nil, nil
+	}
+	half := len(ps) / 2
+	first, err := j.apply(ctx, ps[:half])
+	if err != nil {
+		return nil, err
+	}
+	second, err := j.apply(ctx, ps[half:])
+	return append(first, second...), err
 }
 
 func (j *job) reject(src, line int, code, msg string) {

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -232,6 +234,12 @@ func TestImportFatal(t *testing.T) {
 		if sum.Accepted != 1 {
 			t.Errorf("accepted = %d, want the 1 record applied before", sum.Accepted)
 		}
+		if !strings.Contains(sum.Fatal, "store became unavailable") || strings.Contains(sum.Fatal, "fake") || sum.ExitCode() != 2 {
+			t.Errorf("fatal = %q (exit %d): want why, in words safe to show, and exit 2", sum.Fatal, sum.ExitCode())
+		}
+		if b, _ := json.Marshal(sum); !strings.Contains(string(b), `"fatal":"the store became unavailable`) {
+			t.Errorf("summary JSON %s does not say why the import stopped", b)
+		}
 	})
 	t.Run("store unavailable on retry", func(t *testing.T) {
 		s := newFakeStore()
@@ -268,6 +276,42 @@ func TestImportFatal(t *testing.T) {
 			t.Fatalf("err = %v, want ErrNotExist", err)
 		}
 	})
+}
+
+// A record the store refuses (ErrInvalidRecord) although its line passed
+// every check costs that record alone: the batch is split until it is
+// found, and every other record of the batch is kept.
+func TestImportSplitsBatchTheStoreRefused(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(line(KindEnterprise) + "\n")
+	for i := range 20 {
+		in.WriteString(line(KindLicense, "license_number", fmt.Sprintf("L%02d", i)) + "\n")
+	}
+	for _, batch := range []int{5000, 7, 1} {
+		t.Run(fmt.Sprintf("batch size %d", batch), func(t *testing.T) {
+			s := newFakeStore()
+			s.poison = map[string]bool{"L03": true, "L17": true}
+			sum, err := (&Importer{Store: s, BatchSize: batch}).Import(t.Context(), strings.NewReader(in.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Accepted != 19 || sum.Rejected != 2 {
+				t.Fatalf("summary %+v, want 19 accepted and 2 rejected", sum)
+			}
+			for i, want := range []int{5, 19} { // line numbers of L03 and L17
+				e := sum.Errors[i]
+				if e.Line != want || e.Code != CodeStoreRejected || !strings.Contains(e.Message, "other records were kept") {
+					t.Errorf("error %d = %+v, want line %d %s", i, e, want, CodeStoreRejected)
+				}
+			}
+			for i := range 20 {
+				key := fmt.Sprintf("license/L%02d", i)
+				if want := i != 3 && i != 17; (s.records[key] == 1) != want {
+					t.Errorf("%s written %d times, want written: %v", key, s.records[key], want)
+				}
+			}
+		})
+	}
 }
 
 // Several files are one import: a record may name one from another file,
@@ -356,4 +400,34 @@ func TestSummaryAddAndExitCode(t *testing.T) {
 	if strings.Join(lines, ",") != "9,12,1" {
 		t.Errorf("errors in order %s, want 9,12,1 (each summary's in turn)", strings.Join(lines, ","))
 	}
+}
+
+// A gzipped source is read as its contents, found by its magic bytes: the
+// demo dataset and gzipped stdin import like plain NDJSON; a broken gzip
+// stream is a fatal read error, not a line of invalid JSON.
+func TestImportReadsGzip(t *testing.T) {
+	plain := line(KindEnterprise) + "\n" + line(KindLicense) + "\n"
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write([]byte(plain))
+	zw.Close()
+	for name, in := range map[string][]byte{"plain": []byte(plain), "gzipped": zipped.Bytes(), "empty": nil} {
+		t.Run(name, func(t *testing.T) {
+			sum, err := (&Importer{Store: newFakeStore()}).Import(t.Context(), bytes.NewReader(in))
+			want := 2
+			if name == "empty" {
+				want = 0
+			}
+			if err != nil || sum.Accepted != want || sum.Rejected != 0 {
+				t.Fatalf("%v %+v", err, sum)
+			}
+		})
+	}
+	t.Run("broken gzip", func(t *testing.T) {
+		broken := append([]byte{}, zipped.Bytes()[:12]...)
+		sum, err := (&Importer{Store: newFakeStore()}).Import(t.Context(), bytes.NewReader(broken))
+		if !errors.Is(err, ErrRead) || sum.Fatal == "" {
+			t.Fatalf("err %v, summary %+v: want a fatal read error", err, sum)
+		}
+	})
 }

@@ -18,6 +18,9 @@ type Decoder struct {
 	// longer lines are rejected with LINE_TOO_LONG and skipped. 0 means
 	// DefaultMaxLineBytes. Set it before the first call to Next.
 	MaxLineBytes int
+	// Dates bound the dates of records (DATE_TOO_EARLY always; with Today
+	// set, DATE_IN_FUTURE). Set it before the first call to Next.
+	Dates DateRules
 
 	r    *bufio.Reader
 	p    Parser
@@ -52,6 +55,9 @@ func (d *Decoder) Next() (Record, error) {
 			continue
 		}
 		rec, lerr := d.p.Decode(line)
+		if lerr == nil {
+			lerr = d.Dates.Check(rec)
+		}
 		if lerr != nil {
 			lerr.Line = d.n
 			return Record{}, lerr

@@ -18,6 +18,9 @@ type Summary struct {
 	Rejected        int         `json:"rejected"`
 	Errors          []LineError `json:"errors"`
 	ErrorsTruncated bool        `json:"errors_truncated,omitempty"`
+	// Fatal, printed only when set, says why the import stopped before the
+	// end of its input; the counts then say what was written before it.
+	Fatal string `json:"fatal,omitempty"`
 }
 
 // MarshalJSON prints no errors as [], never null.
@@ -39,8 +42,11 @@ func (s *Summary) Add(o Summary) {
 }
 
 // ExitCode is the import command's exit status: 0 when every record was
-// accepted, 1 when any was rejected. (A fatal error, exit 2, has no summary.)
+// accepted, 1 when any was rejected, 2 when the import stopped (Fatal).
 func (s Summary) ExitCode() int {
+	if s.Fatal != "" {
+		return 2
+	}
 	if s.Rejected > 0 {
 		return 1
 	}

@@ -113,11 +113,17 @@ func (s *State) prepaidFor(ctx context.Context, requested int, dry bool) (rateli
 }
 
 // Settle refunds what a query with answer data did not use of its charge
-// and returns extensions.cost.
+// and returns extensions.cost. A request refused before it was charged
+// (parse or validation errors, a query over its limits) or throttled cost
+// nothing, and its throttleStatus is the budget as it stands.
 func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any {
 	s.mu.Lock()
-	requested, dry := s.requested, s.dryRun
+	requested, dry, charged := s.requested, s.dryRun, s.result != nil && !s.throttled
 	s.mu.Unlock()
+	if !charged {
+		s.observe(ctx)
+		return s.costExtension()
+	}
 	actual := 0
 	if !dry {
 		actual = 1 // a query costs at least one point: no need to read the answer
@@ -128,12 +134,11 @@ func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any
 	s.mu.Lock()
 	s.actual = actual
 	refund := requested - actual
-	if dry || s.throttled {
+	if dry {
 		refund = 0
 	}
-	res := s.result
 	s.mu.Unlock()
-	if refund > 0 && res != nil {
+	if refund > 0 {
 		if err := s.cfg.Limiter.Refund(context.WithoutCancel(ctx), s.Key, s.Budget, refund); err == nil {
 			s.mu.Lock()
 			s.result.Remaining = min(s.result.Limit, s.result.Remaining+refund)
@@ -142,6 +147,26 @@ func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any
 		}
 	}
 	return s.costExtension()
+}
+
+// observe reads the budget without spending from it, when nothing has read
+// it yet for this request.
+func (s *State) observe(ctx context.Context) {
+	s.mu.Lock()
+	known := s.result != nil
+	s.mu.Unlock()
+	if known {
+		return
+	}
+	res, err := s.cfg.Limiter.Take(ctx, s.Key, s.Budget, 0)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.result == nil {
+		s.result = &res
+	}
+	s.mu.Unlock()
 }
 
 // onlyRateLimit returns a copy of op that selects only its rateLimit

@@ -240,9 +240,10 @@ func (w *headerWriter) WriteHeader(code int) {
 	res, throttled := st.result, st.throttled
 	st.mu.Unlock()
 	if res == nil { // refused before pricing (parse or validation error): report the state
-		if r, err := st.cfg.Limiter.Take(w.ctx, st.Key, st.Budget, 0); err == nil {
-			res = &r
-		}
+		st.observe(w.ctx)
+		st.mu.Lock()
+		res = st.result
+		st.mu.Unlock()
 	}
 	if res != nil {
 		h := w.Header()

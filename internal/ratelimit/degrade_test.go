@@ -139,11 +139,10 @@ func degradeAndRecover(t *testing.T, srv *redisProcess, client *redis.Client) {
 		if err != nil {
 			t.Fatalf("Take(%s) returned an error: %v", key, err)
 		}
-		elapsed := time.Since(start)
-		if elapsed > timeout+latencySlack {
-			t.Errorf("Take(%s) took %s; timeout %s", key, elapsed, timeout)
-		}
-		slowest = max(slowest, elapsed)
+		// That Take returns at all while Redis is stopped (SIGSTOP) shows
+		// the call is bounded; how long it took depends on the machine and
+		// is only logged (tests assert no timings).
+		slowest = max(slowest, time.Since(start))
 		return res
 	}
 	expect := func(phase string, res Result, source string, allowed bool, remaining int) {

@@ -22,10 +22,11 @@ func newFakeClock() *fakeClock {
 	return testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 }
 
-// needServer: without the server the test skips, but under CI=true it fails.
+// needServer: without a redis-server program the test skips, but under
+// CI=true it fails.
 func needServer(t testing.TB, format string, args ...any) {
 	t.Helper()
-	testenv.NeedServer(t, format, args...)
+	testenv.NeedServer(t, "redis-server", format, args...)
 }
 
 // newTestClient connects to TEST_REDIS_URL.

@@ -21,6 +21,11 @@ var (
 	ErrBadCursor     = errors.New("store: invalid or stale cursor")
 	ErrAlreadyExists = errors.New("store: already exists")
 	ErrUnavailable   = errors.New("store: unavailable")
+	// ErrInvalidRecord: the store refused a batch because of what one of
+	// its records holds (a value out of the backend's range, a constraint),
+	// not because it is unreachable. Nothing of the batch was written; a
+	// caller may split the batch to find the record.
+	ErrInvalidRecord = errors.New("store: a record's data was refused")
 )
 
 // Store is the store of record.

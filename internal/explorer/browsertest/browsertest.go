@@ -26,6 +26,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // ChromiumPath is the browser the tests run: Debian's "chromium" package.
@@ -88,29 +90,56 @@ func RunQuery(t testing.TB, baseURL, query string) (resultText string) {
 // browser cannot be driven.
 func Run(t testing.TB, baseURL string, q Query) Result {
 	t.Helper()
-	RequireChromium(t)
-	base, err := url.Parse(baseURL)
-	if err != nil || base.Hostname() == "" {
-		t.Fatalf("browsertest: base URL %q: want an absolute http URL", baseURL)
-	}
-
-	ctx, cancel := context.WithTimeout(t.Context(), Timeout)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocatorOptions(base.Hostname())...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-
-	rec := &recorder{host: base.Hostname()}
-	if err := chromedp.Listen(ctx, rec.event); err != nil {
-		t.Fatalf("browsertest: starting %s: %v", ChromiumPath, err)
-	}
+	ctx, rec, done := open(t, baseURL)
+	defer done()
 	res, err := drive(ctx, baseURL, q)
 	rec.fill(&res)
 	if err != nil {
 		t.Fatalf("browsertest: %v\nrequests: %q\nerrors: %q", err, res.Requests, res.Errors)
 	}
 	return res
+}
+
+// open starts Chromium with a tab recording its requests and errors; the
+// host of pageURL is the only one it resolves besides localhost. done ends
+// the browser.
+func open(t testing.TB, pageURL string) (ctx context.Context, rec *recorder, done func()) {
+	t.Helper()
+	RequireChromium(t)
+	page, err := url.Parse(pageURL)
+	if err != nil || page.Hostname() == "" {
+		t.Fatalf("browsertest: URL %q: want an absolute http URL", pageURL)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), Timeout)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocatorOptions(page.Hostname())...)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	done = func() { cancelTab(); cancelAlloc(); cancel() }
+	rec = &recorder{host: page.Hostname()}
+	if err := chromedp.Listen(ctx, rec.event); err != nil {
+		done()
+		t.Fatalf("browsertest: starting %s: %v", ChromiumPath, err)
+	}
+	return ctx, rec, done
+}
+
+// Script opens pageURL and evaluates expression there, a JavaScript
+// expression whose value (or a Promise of it) is a string, and returns that
+// string: a page of one origin calling an API on another, say. The test
+// fails when the browser cannot be driven or the script throws.
+func Script(t testing.TB, pageURL, expression string) string {
+	t.Helper()
+	ctx, rec, done := open(t, pageURL)
+	defer done()
+	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
+		t.Fatalf("browsertest: opening %s: %v", pageURL, err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](expression, chromedp.EvalAwaitPromise))
+	if err != nil {
+		var res Result
+		rec.fill(&res)
+		t.Fatalf("browsertest: the script failed: %v\nrequests: %q\nerrors: %q", err, res.Requests, res.Errors)
+	}
+	return out
 }
 
 // RequireChromium skips the test when ChromiumPath is missing, or fails it
@@ -128,9 +157,8 @@ func requireBrowser(t testing.TB, path string, ci bool) {
 	msg := "browsertest: " + path + " not found; install the Debian package chromium to run browser tests"
 	if ci {
 		t.Fatal(msg + " (CI=true: a missing browser is a failure)")
-	} else {
-		t.Skip(msg)
 	}
+	testenv.NeedServer(t, "chromium", "%s", msg)
 }
 
 func allocatorOptions(host string) []chromedp.ExecAllocatorOption {

@@ -78,7 +78,7 @@ var caseOrder = order[credit.TypicalCase]{
 }
 
 // TypicalCases pages through typical cases, newest first: public tiers from
-// each case's publication date (Policy.CaseVisible), regulators always.
+// each case's publication date (Policy.ViewCase), regulators always.
 func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter, p store.Page) (store.Connection[credit.TypicalCase], error) {
 	fp := store.Fingerprint(f)
 	after, err := caseOrder.after(p, fp)
@@ -109,11 +109,12 @@ func (s *Store) casesMatching(ctx context.Context, v credit.Visibility, f store.
 		switch {
 		case f.RegionPrefix != "" && (c.RegionCode == nil || !strings.HasPrefix(*c.RegionCode, f.RegionPrefix)),
 			f.KeyArea != "" && (c.KeyArea == nil || *c.KeyArea != f.KeyArea),
-			!inRange(c.PublishedOn, f.PublishedFrom, f.PublishedTo),
-			!s.p.CaseVisible(v, c):
+			!inRange(c.PublishedOn, f.PublishedFrom, f.PublishedTo):
 			continue
 		}
-		out = append(out, cloneCase(c))
+		if cv, ok := s.p.ViewCase(v, cloneCase(c)); ok {
+			out = append(out, cv)
+		}
 	}
 	return out, nil
 }

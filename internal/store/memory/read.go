@@ -125,14 +125,10 @@ func load[K comparable, V any](ctx context.Context, s *Store, t *table[K, V], us
 	return out, nil
 }
 
-// public wraps a clone function as the view of a record every tier sees.
-func public[V any](clone func(V) V) func(V) (V, bool) {
-	return func(r V) (V, bool) { return clone(r), true }
-}
-
 // LicensesByUSCC returns each enterprise's licences, newest first; every tier sees them.
 func (s *Store) LicensesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.License, error) {
-	return load(ctx, s, &s.licenses, usccs, public(cloneLicense),
+	view := func(r credit.License) (credit.License, bool) { return s.p.ViewLicense(v, cloneLicense(r)), true }
+	return load(ctx, s, &s.licenses, usccs, view,
 		func(r credit.License) (time.Time, string) { return r.DecidedOn, r.LicenseNumber })
 }
 
@@ -145,7 +141,10 @@ func (s *Store) PenaltiesByUSCC(ctx context.Context, v credit.Visibility, usccs 
 
 // InspectionsByUSCC returns each enterprise's inspections, newest first; every tier sees them.
 func (s *Store) InspectionsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Inspection, error) {
-	return load(ctx, s, &s.inspections, usccs, public(cloneInspection),
+	view := func(r credit.Inspection) (credit.Inspection, bool) {
+		return s.p.ViewInspection(v, cloneInspection(r)), true
+	}
+	return load(ctx, s, &s.inspections, usccs, view,
 		func(r credit.Inspection) (time.Time, string) { return r.InspectedOn, r.InspectionID })
 }
 
@@ -163,6 +162,9 @@ func (s *Store) ListingsByUSCC(ctx context.Context, v credit.Visibility, list cr
 
 // CommitmentsByUSCC returns each enterprise's commitments, newest first; every tier sees them.
 func (s *Store) CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Commitment, error) {
-	return load(ctx, s, &s.commitments, usccs, public(cloneCommitment),
+	view := func(r credit.Commitment) (credit.Commitment, bool) {
+		return s.p.ViewCommitment(v, cloneCommitment(r)), true
+	}
+	return load(ctx, s, &s.commitments, usccs, view,
 		func(r credit.Commitment) (time.Time, string) { return r.MadeOn, r.CommitmentID })
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -375,4 +376,41 @@ func TestListingRepairs(t *testing.T) {
 	if err != nil || len(pubAbn[0]) != 1 || pubAbn[0][0].RepairedOn != nil || pubAbn[0][0].Removal == nil {
 		t.Errorf("public abnormal: %+v, %v", pubAbn, err)
 	}
+}
+
+// A value PostgreSQL cannot hold (a NUL in text, a name too long for its
+// index) fails the batch with store.ErrInvalidRecord, writes nothing, and
+// does not repeat the value: the importer then splits the batch to find
+// the record, and the message may reach a log.
+func TestApplyRefusedDataIsInvalidRecord(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	good := enterprise(testUSCC("350102", 1), "福州好食品有限公司")
+	for name, bad := range map[string]credit.Enterprise{
+		"NUL in text":         enterprise(testUSCC("350102", 2), "福州\x00身份证350102198001011234"),
+		"name over the index": enterprise(testUSCC("350102", 3), incompressible(3000)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.Apply(ctx, &store.Batch{Enterprises: lines(1, good, bad)})
+			if !errors.Is(err, store.ErrInvalidRecord) {
+				t.Fatalf("Apply: %v, want ErrInvalidRecord", err)
+			}
+			if strings.Contains(err.Error(), "350102198001011234") || strings.Contains(err.Error(), incompressible(3)) {
+				t.Errorf("the error repeats the data: %v", err)
+			}
+			if _, err := s.Enterprise(ctx, credit.Visibility{Tier: credit.TierRegulator}, good.USCC); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("the good record of the refused batch was written: %v", err)
+			}
+		})
+	}
+}
+
+// incompressible returns n different CJK characters (an index entry is
+// compressed before its size is checked).
+func incompressible(n int) string {
+	r := make([]rune, n)
+	for i := range r {
+		r[i] = rune(0x4E00 + (i*7919)%20000)
+	}
+	return string(r)
 }

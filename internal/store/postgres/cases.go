@@ -35,7 +35,7 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, wrap("typical cases", err)
 	}
-	conn, err := collect(rows, limit, scanCase, func(c credit.TypicalCase) (credit.TypicalCase, bool) { return c, s.policy.CaseVisible(v, c) }, func(c credit.TypicalCase) string {
+	conn, err := collect(rows, limit, scanCase, func(c credit.TypicalCase) (credit.TypicalCase, bool) { return s.policy.ViewCase(v, c) }, func(c credit.TypicalCase) string {
 		return store.EncodeCursor(store.CursorTypicalCases, fp, dateKey(c.PublishedOn), c.CaseID)
 	})
 	return conn, wrap("typical cases", err)
@@ -52,7 +52,7 @@ func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f st
 }
 
 // caseWhere builds the filter; public tiers see a case from its publication
-// date (the SQL form of Policy.CaseVisible, checked again per row).
+// date (the SQL form of Policy.CaseVisible, checked again per row by ViewCase).
 func caseWhere(v credit.Visibility, f store.CaseFilter) *query {
 	q := &query{}
 	if v.Public() {

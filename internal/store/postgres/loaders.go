@@ -48,8 +48,6 @@ func loadByUSCC[T any](ctx context.Context, s *Store, op, sql string, usccs []st
 	return out, nil
 }
 
-func keepAll[T any](t T) (T, bool) { return t, true }
-
 const licenseColumns = `uscc, license_number, name, content, valid_from, valid_to, authority, decided_on, key_area`
 
 func scanLicense(row pgx.Row) (credit.License, error) {
@@ -65,7 +63,8 @@ func scanLicense(row pgx.Row) (credit.License, error) {
 func (s *Store) LicensesByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.License, error) {
 	return loadByUSCC(ctx, s, "licenses by uscc",
 		`SELECT `+licenseColumns+` FROM licenses WHERE uscc = ANY($1) ORDER BY uscc, decided_on DESC, license_number`,
-		usccs, scanLicense, func(l credit.License) string { return l.USCC }, keepAll)
+		usccs, scanLicense, func(l credit.License) string { return l.USCC },
+		func(l credit.License) (credit.License, bool) { return s.policy.ViewLicense(v, l), true })
 }
 
 const penaltyColumns = `p.uscc, p.decision_number, p.violation_type, p.facts, p.basis, p.penalty_types, p.content,
@@ -127,7 +126,8 @@ func scanInspection(row pgx.Row) (credit.Inspection, error) {
 func (s *Store) InspectionsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Inspection, error) {
 	return loadByUSCC(ctx, s, "inspections by uscc",
 		`SELECT `+inspectionColumns+` FROM inspections WHERE uscc = ANY($1) ORDER BY uscc, inspected_on DESC, inspection_id`,
-		usccs, scanInspection, func(in credit.Inspection) string { return in.USCC }, keepAll)
+		usccs, scanInspection, func(in credit.Inspection) string { return in.USCC },
+		func(in credit.Inspection) (credit.Inspection, bool) { return s.policy.ViewInspection(v, in), true })
 }
 
 // ListingsByUSCC returns each enterprise's entries on one list that v may
@@ -154,5 +154,6 @@ func scanCommitment(row pgx.Row) (credit.Commitment, error) {
 func (s *Store) CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usccs []string) ([][]credit.Commitment, error) {
 	return loadByUSCC(ctx, s, "commitments by uscc",
 		`SELECT `+commitmentColumns+` FROM commitments WHERE uscc = ANY($1) ORDER BY uscc, made_on DESC, commitment_id`,
-		usccs, scanCommitment, func(c credit.Commitment) string { return c.USCC }, keepAll)
+		usccs, scanCommitment, func(c credit.Commitment) string { return c.USCC },
+		func(c credit.Commitment) (credit.Commitment, bool) { return s.policy.ViewCommitment(v, c), true })
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -111,13 +112,70 @@ func wrap(op string, err error) error {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrBadCursor):
 		return err
 	case unavailable(err):
-		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrUnavailable, err)
+		return &unavailableError{op: op, err: err}
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrAlreadyExists, err)
 	}
+	if errors.As(err, &pe) && invalidData(pe.Code) {
+		// The server's message may quote the value (personal data, say):
+		// only the SQLSTATE and the constraint or column name go on.
+		return fmt.Errorf("postgres: %s: %w (SQLSTATE %s%s%s)", op, store.ErrInvalidRecord, pe.Code,
+			prefixed(" constraint ", pe.ConstraintName), prefixed(" column ", pe.ColumnName))
+	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+// invalidData reports whether a SQLSTATE blames the data a statement
+// carried: 22 data exception (a value out of range, a NUL in text), 23
+// integrity constraint violation (a CHECK), 54 program limit exceeded (an
+// index row too large).
+func invalidData(code string) bool {
+	return strings.HasPrefix(code, "22") || strings.HasPrefix(code, "23") || strings.HasPrefix(code, "54")
+}
+
+// unavailableError is a connection failure. Its message names the
+// operation and the kind of failure only: the driver's own text names the
+// database user, database, host and port, which must not reach a log line.
+// The driver's error stays in the chain for errors.Is and errors.As.
+type unavailableError struct {
+	op  string
+	err error
+}
+
+func (e *unavailableError) Error() string {
+	return "postgres: " + e.op + ": " + store.ErrUnavailable.Error() + " (" + failureKind(e.err) + ")"
+}
+
+func (e *unavailableError) Unwrap() []error { return []error{store.ErrUnavailable, e.err} }
+
+// failureKind names a connection failure without naming where it went.
+func failureKind(err error) string {
+	var pe *pgconn.PgError
+	var dns *net.DNSError
+	var ne net.Error
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &pe):
+		return "server said SQLSTATE " + pe.Code
+	case errors.As(err, &dns):
+		return "host name lookup failed"
+	case errors.As(err, &errno):
+		return errno.Error() // "connection refused", "connection reset by peer", …
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return "connection closed"
+	}
+	return "connection failed"
 }
 
 // unavailable reports whether err means the server cannot be reached or will

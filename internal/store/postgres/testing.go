@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
 // TestDatabaseEnv names the variable holding the server integration tests
@@ -25,10 +26,7 @@ func RequireDatabase(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(TestDatabaseEnv)
 	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set: CI needs a PostgreSQL server for these tests", TestDatabaseEnv)
-		}
-		t.Skipf("%s is not set: skipping PostgreSQL integration test", TestDatabaseEnv)
+		testenv.NeedServer(t, TestDatabaseEnv, "set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable) to run the PostgreSQL integration tests", TestDatabaseEnv)
 	}
 	return u
 }

@@ -1,4 +1,4 @@
-package redactcorpus
+package redactiontest
 
 import (
 	"os"
@@ -21,7 +21,7 @@ func TestLoad(t *testing.T) {
 				"b.tsv": "note three\t电话13912345678\t电话M\nnote four\t罚款\t=\n",
 			},
 			want: []Case{
-				{"note one", "员工张三，账号6222。", "员工张某，账号M。"},
+				{"note one", "员工张三，账号6222。", "员工张某，账号" + Marker + "。"},
 				{"note two", "无", "无"},
 				{"note three", "电话13912345678", "电话M"},
 				{"note four", "罚款", "罚款"},
@@ -32,8 +32,8 @@ func TestLoad(t *testing.T) {
 		{name: "nested", files: map[string]string{"a.txt": "n\t{{a{{b}}}}\n"}, wantErr: "a.txt:1: {{ without }}"},
 		{name: "txt fields", files: map[string]string{"a.txt": "n\tx\ty\n"}, wantErr: "a.txt:1: want a note and a text"},
 		{name: "tsv fields", files: map[string]string{"a.tsv": "n\tx\n"}, wantErr: "a.tsv:1: want 3 tab-separated fields"},
-		{name: "duplicate note", files: map[string]string{"a.txt": "n\tx\n", "b.txt": "n\ty\n"}, wantErr: `note "n" also used in a.txt`},
-		{name: "no files", files: map[string]string{"README.md": "x"}, wantErr: "no *.tsv or *.txt"},
+		{name: "duplicate note", files: map[string]string{"a.txt": "n\tx\n", "b.txt": "n\ty\n"}, wantErr: `note "n" already used at a.txt:1`},
+		{name: "no files", files: map[string]string{"README.md": "x"}, wantErr: "no cases in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -42,7 +42,7 @@ func TestLoad(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := Load(dir, "M")
+			got, err := Load(dir)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Load: error %v, want one containing %q", err, tc.wantErr)
