@@ -79,6 +79,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.requests, m.duration, m.authFailures)
+	// Every reason exists at zero, so that rate() and alerts see it.
+	for _, r := range []string{authMalformed, authUnknown, authDuplicate, authThrottled, authStoreDown} {
+		m.authFailures.WithLabelValues(r)
+	}
 	return m
 }
 
