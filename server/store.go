@@ -20,6 +20,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, withDem
 	policy := credit.NewPolicy(cfg.Disclosure)
 	if cfg.DatabaseURL == "" {
 		st := memory.New(policy)
+		st.SetRetention(cfg.ChangesRetention)
 		if !withDemo {
 			return st, nil
 		}
@@ -40,6 +41,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, withDem
 	}
 	st, err := postgres.New(ctx, postgres.Config{
 		URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, Policy: policy, MaxConns: int32(cfg.DBMaxConns),
+		Retention: cfg.ChangesRetention,
 	})
 	if err != nil {
 		return nil, err

@@ -78,6 +78,12 @@ type Config struct {
 	CacheBulkTags      int
 	EntityMaxBatch     int
 	APQTTL             time.Duration
+
+	ChangesRetention credit.Period
+	WatchlistMax     int
+	StreamsPerKey    int
+	StreamHeartbeat  time.Duration
+	FeedPollInterval time.Duration
 }
 
 // Setting describes one environment variable.
@@ -152,6 +158,15 @@ var Settings = []Setting{
 	{"ENTITY_CACHE_MAX_BATCH", "0", "per-enterprise record reads of at most this many enterprises are shared through the entity cache (try 10 when the store is slower than Redis); 0 turns it off", intSet(func(c *Config) *int { return &c.EntityMaxBatch })},
 	{"APQ_TTL", "720h", "how long an automatic persisted query is kept in Redis after its last use", duration(func(c *Config) *time.Duration { return &c.APQTTL })},
 	{"DB_MAX_CONNS", "0", "PostgreSQL pool size per process; 0 → pgx default (max(4, CPUs))", intSet(func(c *Config) *int { return &c.DBMaxConns })},
+	{"CHANGES_RETENTION", "90d", "how long the change feed keeps changes; a cursor whose following changes are older gets CURSOR_EXPIRED (export again)", func(c *Config, v string) error {
+		p, err := ParsePeriod(v)
+		c.ChangesRetention = p
+		return err
+	}},
+	{"WATCHLIST_MAX", "10000", "most enterprises one API key may watch", intSet(func(c *Config) *int { return &c.WatchlistMax })},
+	{"STREAMS_PER_KEY", "5", "change subscriptions (server-sent event streams) one API key may hold open on one replica", intSet(func(c *Config) *int { return &c.StreamsPerKey })},
+	{"STREAM_HEARTBEAT", "15s", "a change subscription sends a comment line this often when nothing else happens", duration(func(c *Config) *time.Duration { return &c.StreamHeartbeat })},
+	{"FEED_POLL_INTERVAL", "1s", "a change subscription reads the feed this often without a Redis wake-up (Redis absent or down); with Redis it also reads it this often, as a safety net", duration(func(c *Config) *time.Duration { return &c.FeedPollInterval })},
 }
 
 // FromEnv builds a Config from getenv (os.Getenv in main), reporting every

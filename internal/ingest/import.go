@@ -99,6 +99,7 @@ func (im *Importer) ImportSources(ctx context.Context, srcs ...Source) (Summary,
 	}
 	j := &job{
 		im:        im,
+		now:       now,
 		dates:     DateRules{Today: credit.DateOf(now()), PublicationLead: lead},
 		batchSize: cmp.Or(im.BatchSize, DefaultBatchSize),
 		errs:      errorList{max: cmp.Or(im.MaxErrors, DefaultMaxErrors)},
@@ -143,7 +144,8 @@ func FatalMessage(err error) string {
 // overlap.
 type job struct {
 	im        *Importer
-	dates     DateRules // today is taken once, when the import starts
+	now       func() time.Time // stamps each batch for the change feed
+	dates     DateRules        // today is taken once, when the import starts
 	batchSize int
 	srcs      []Source
 
@@ -344,7 +346,7 @@ func (j *job) apply(ctx context.Context, ps []*pending) ([]*pending, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var b store.Batch
+	b := store.Batch{Now: j.now()}
 	for i, p := range ps {
 		p.rec.AddTo(&b, i+1) // N is the position: unique and in line order
 	}

@@ -140,6 +140,11 @@ type Batch struct {
 	Repairs      []Line[credit.CreditRepair]
 	TypicalCases []Line[credit.TypicalCase]
 
+	// Now is when the batch is written, from the one clock: its date is the
+	// day the change feed computes the batch's changes for, and it stamps
+	// them. Zero: time.Now.
+	Now time.Time
+
 	// Displaced is set by Apply, never read by it (whatever it held is
 	// replaced): the enterprises that lost a record because the batch wrote
 	// the record's natural key (licence number, penalty decision number,

@@ -30,6 +30,12 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	defer s.mu.Unlock()
 	var rej rejections
 	now := s.now().UTC()
+	at := b.Now
+	if at.IsZero() {
+		at = now
+	}
+	day := s.feedDay(at)
+	s.advance(day) // the day's date-driven changes come before its writes
 	for _, l := range b.Enterprises {
 		e := cloneEnterprise(l.V)
 		e.UpdatedAt = now
@@ -42,6 +48,7 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	for _, l := range repairsInOrder(b.Repairs) {
 		rej.add(l.N, s.applyRepair(l.V))
 	}
+	s.record(store.Touched(b), day, at.UTC(), day)
 	slices.SortStableFunc(rej, func(a, b store.Rejection) int { return cmp.Compare(a.Line, b.Line) })
 	return rej, nil
 }

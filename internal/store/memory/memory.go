@@ -28,12 +28,14 @@ type Store struct {
 	listings    table[listingKey, credit.Listing]
 	commitments table[string, credit.Commitment]
 	cases       map[string]credit.TypicalCase
+	feed        feedLog
 
 	// API keys and the audit log have their own lock: they are written on
 	// the request path and must not wait behind an import.
 	amu   sync.Mutex
-	keys  map[string]store.Key // by name
-	audit []store.AuditEntry   // oldest first; ID = index + 1
+	keys  map[string]store.Key            // by name
+	audit []store.AuditEntry              // oldest first; ID = index + 1
+	watch map[string]map[string]time.Time // key name → USCC → when added
 }
 
 var _ store.Store = (*Store)(nil)
@@ -59,7 +61,9 @@ func New(p credit.Policy) *Store {
 		listings:    newTable[listingKey](func(r credit.Listing) string { return r.USCC }),
 		commitments: newTable[string](func(r credit.Commitment) string { return r.USCC }),
 		cases:       map[string]credit.TypicalCase{},
+		feed:        newFeedLog(),
 		keys:        map[string]store.Key{},
+		watch:       map[string]map[string]time.Time{},
 	}
 }
 

@@ -72,6 +72,9 @@ func (s *Store) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	if err := a.repairs(ctx, b.Repairs); err != nil {
 		return nil, err
 	}
+	if err := a.feed(ctx, b); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}

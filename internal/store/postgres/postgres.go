@@ -33,13 +33,17 @@ type Config struct {
 	// Tracer, when set, is installed on both pools (tests count statements).
 	Tracer   pgx.QueryTracer
 	MaxConns int32 // per pool; 0 = pgxpool's default or the URL's pool_max_conns
+	// Retention is how long the change feed keeps changes
+	// (CHANGES_RETENTION); zero: DefaultRetention.
+	Retention credit.Period
 }
 
 // Store is the PostgreSQL store of record. It is safe for concurrent use.
 type Store struct {
-	write  *pgxpool.Pool
-	read   *pgxpool.Pool // == write without a replica
-	policy credit.Policy
+	write     *pgxpool.Pool
+	read      *pgxpool.Pool // == write without a replica
+	policy    credit.Policy
+	retention credit.Period
 }
 
 var _ store.Store = (*Store)(nil)
@@ -53,7 +57,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: write, read: write, policy: cfg.Policy}
+	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention}
+	if s.retention == (credit.Period{}) {
+		s.retention = DefaultRetention
+	}
 	if cfg.ReadURL != "" && cfg.ReadURL != cfg.URL {
 		if s.read, err = newPool(ctx, cfg.ReadURL, cfg); err != nil {
 			write.Close()
