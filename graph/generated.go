@@ -18,6 +18,7 @@ import (
 	"github.com/creditgraph/creditgraph/graph/scalar"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -37,6 +38,7 @@ type ResolverRoot interface {
 	Commitment() CommitmentResolver
 	Enterprise() EnterpriseResolver
 	EnterpriseConnection() EnterpriseConnectionResolver
+	EnterpriseSearchConnection() EnterpriseSearchConnectionResolver
 	Inspection() InspectionResolver
 	License() LicenseResolver
 	Listing() ListingResolver
@@ -145,6 +147,22 @@ type ComplexityRoot struct {
 	EnterpriseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EnterpriseSearchConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EnterpriseSearchEdge struct {
+		Cursor            func(childComplexity int) int
+		MatchKind         func(childComplexity int) int
+		MatchedFormerName func(childComplexity int) int
+		MatchedName       func(childComplexity int) int
+		Node              func(childComplexity int) int
+		Score             func(childComplexity int) int
 	}
 
 	Inspection struct {
@@ -272,6 +290,7 @@ type ComplexityRoot struct {
 		Enterprise            func(childComplexity int, uscc string) int
 		Enterprises           func(childComplexity int, filter *model.EnterpriseFilter, first *int, after *string) int
 		RateLimit             func(childComplexity int, dryRun *bool) int
+		SearchEnterprises     func(childComplexity int, query string, filter *model.EnterpriseFilter, first *int, after *string) int
 		SeriousDishonestyList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
 		TypicalCases          func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
 		Viewer                func(childComplexity int) int
@@ -366,6 +385,9 @@ type EnterpriseResolver interface {
 type EnterpriseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EnterpriseConnection) (int, error)
 }
+type EnterpriseSearchConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.EnterpriseSearchConnection) (int, error)
+}
 type InspectionResolver interface {
 	DisclosureState(ctx context.Context, obj *credit.Inspection) (*credit.Disclosure, error)
 }
@@ -395,6 +417,7 @@ type QueryResolver interface {
 	Enterprises(ctx context.Context, filter *model.EnterpriseFilter, first *int, after *string) (*model.EnterpriseConnection, error)
 	SeriousDishonestyList(ctx context.Context, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error)
 	AbnormalOperationList(ctx context.Context, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error)
+	SearchEnterprises(ctx context.Context, query string, filter *model.EnterpriseFilter, first *int, after *string) (*model.EnterpriseSearchConnection, error)
 	TypicalCases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.TypicalCaseConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	RateLimit(ctx context.Context, dryRun *bool) (*model.RateLimit, error)
@@ -841,6 +864,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnterpriseEdge.Node(childComplexity), true
+
+	case "EnterpriseSearchConnection.edges":
+		if e.ComplexityRoot.EnterpriseSearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchConnection.Edges(childComplexity), true
+	case "EnterpriseSearchConnection.nodes":
+		if e.ComplexityRoot.EnterpriseSearchConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchConnection.Nodes(childComplexity), true
+	case "EnterpriseSearchConnection.pageInfo":
+		if e.ComplexityRoot.EnterpriseSearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchConnection.PageInfo(childComplexity), true
+	case "EnterpriseSearchConnection.totalCount":
+		if e.ComplexityRoot.EnterpriseSearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchConnection.TotalCount(childComplexity), true
+
+	case "EnterpriseSearchEdge.cursor":
+		if e.ComplexityRoot.EnterpriseSearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.Cursor(childComplexity), true
+	case "EnterpriseSearchEdge.matchKind":
+		if e.ComplexityRoot.EnterpriseSearchEdge.MatchKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.MatchKind(childComplexity), true
+	case "EnterpriseSearchEdge.matchedFormerName":
+		if e.ComplexityRoot.EnterpriseSearchEdge.MatchedFormerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.MatchedFormerName(childComplexity), true
+	case "EnterpriseSearchEdge.matchedName":
+		if e.ComplexityRoot.EnterpriseSearchEdge.MatchedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.MatchedName(childComplexity), true
+	case "EnterpriseSearchEdge.node":
+		if e.ComplexityRoot.EnterpriseSearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.Node(childComplexity), true
+	case "EnterpriseSearchEdge.score":
+		if e.ComplexityRoot.EnterpriseSearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseSearchEdge.Score(childComplexity), true
 
 	case "Inspection.authority":
 		if e.ComplexityRoot.Inspection.Authority == nil {
@@ -1391,6 +1476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RateLimit(childComplexity, args["dryRun"].(*bool)), true
+	case "Query.searchEnterprises":
+		if e.ComplexityRoot.Query.SearchEnterprises == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchEnterprises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchEnterprises(childComplexity, args["query"].(string), args["filter"].(*model.EnterpriseFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.seriousDishonestyList":
 		if e.ComplexityRoot.Query.SeriousDishonestyList == nil {
 			break
@@ -1815,6 +1911,15 @@ type Query {
   seriousDishonestyList(filter: ListingFilter, first: Int = 20, after: String): ListingConnection!
   "The abnormal operations list (经营异常名录), newest listing first. 经营异常名录。"
   abnormalOperationList(filter: ListingFilter, first: Int = 20, after: String): ListingConnection!
+  """
+  Enterprises whose current name, former name (曾用名) or code matches a query, best match first: exact, then
+  prefix, then the query anywhere in a name (a trade name such as 海禾), then a name with one character wrong
+  (queries of 4+ characters); ties: operating enterprises first, then by USCC. Both sides are normalised (NFKC,
+  full-width → half-width, spaces and punctuation dropped, Latin lower-cased); the query needs 2 to 50 characters
+  after that, else BAD_USER_INPUT. A query of 8+ characters of a USCC also matches codes by prefix.
+  按名称（含曾用名）或统一社会信用代码检索企业，按相关度排序。
+  """
+  searchEnterprises(query: String!, filter: EnterpriseFilter, first: Int = 20, after: String): EnterpriseSearchConnection!
   "Typical dishonesty cases (典型案例) published by regulators, newest first. 典型案例。"
   typicalCases(filter: CaseFilter, first: Int = 20, after: String): TypicalCaseConnection!
   "Who is asking, and as of which date the rules are applied. 当前调用方。"
@@ -2383,6 +2488,40 @@ type EnterpriseEdge {
   node: Enterprise!
 }
 
+"Enterprises found by name, best match first. 企业名称检索结果。"
+type EnterpriseSearchConnection {
+  edges: [EnterpriseSearchEdge!]!
+  nodes: [Enterprise!]!
+  pageInfo: PageInfo!
+  "Number of enterprises matching. 匹配企业总数。"
+  totalCount: Int!
+}
+"One enterprise found, with how it matched. 一条检索结果及其匹配方式。"
+type EnterpriseSearchEdge {
+  cursor: String!
+  node: Enterprise!
+  "How well it matched: 1 exact, 0.75 prefix, 0.5 contained, 0.25 one character wrong. 相关度。"
+  score: Float!
+  "How it matched: EXACT, PREFIX, CONTAINED or SIMILAR. 匹配方式。"
+  matchKind: SearchMatchKind!
+  "The name that matched, current or former (the current name for a code match). 匹配到的名称。"
+  matchedName: String!
+  "Whether matchedName is a former name (曾用名). 是否为曾用名。"
+  matchedFormerName: Boolean!
+}
+
+"How a name matched a search. 名称匹配方式。"
+enum SearchMatchKind {
+  "The whole name (or code) after normalisation. 完全匹配。"
+  EXACT
+  "The start of the name (or code). 前缀匹配。"
+  PREFIX
+  "Anywhere in the name. 包含。"
+  CONTAINED
+  "Anywhere in the name with one character wrong. 近似（一字之差）。"
+  SIMILAR
+}
+
 type ListingConnection {
   edges: [ListingEdge!]!
   nodes: [Listing!]!
@@ -2638,6 +2777,38 @@ func (ec *executionContext) childFields_EnterpriseEdge(ctx context.Context, fiel
 		return ec.fieldContext_EnterpriseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnterpriseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterpriseSearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EnterpriseSearchConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_EnterpriseSearchConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EnterpriseSearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EnterpriseSearchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterpriseSearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterpriseSearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EnterpriseSearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EnterpriseSearchEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_EnterpriseSearchEdge_score(ctx, field)
+	case "matchKind":
+		return ec.fieldContext_EnterpriseSearchEdge_matchKind(ctx, field)
+	case "matchedName":
+		return ec.fieldContext_EnterpriseSearchEdge_matchedName(ctx, field)
+	case "matchedFormerName":
+		return ec.fieldContext_EnterpriseSearchEdge_matchedFormerName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterpriseSearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Inspection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3337,6 +3508,44 @@ func (ec *executionContext) field_Query_rateLimit_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["dryRun"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchEnterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EnterpriseFilter, error) {
+			return ec.unmarshalOEnterpriseFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -5291,6 +5500,272 @@ func (ec *executionContext) fieldContext_EnterpriseEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EnterpriseSearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EnterpriseSearchEdge) graphql.Marshaler {
+			return ec.marshalNEnterpriseSearchEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterpriseSearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterpriseSearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnterpriseSearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*credit.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterpriseSearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnterpriseSearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterpriseSearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnterpriseSearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnterpriseSearchConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterpriseSearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_matchKind(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_matchKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v search.Tier) graphql.Marshaler {
+			return ec.marshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_matchKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "SearchMatchKind")
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_matchedName(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_matchedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_matchedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnterpriseSearchEdge_matchedFormerName(ctx context.Context, field graphql.CollectedField, obj *model.EnterpriseSearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseSearchEdge_matchedFormerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchedFormerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseSearchEdge_matchedFormerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Inspection_inspectionId(ctx context.Context, field graphql.CollectedField, obj *credit.Inspection) (ret graphql.Marshaler) {
@@ -7663,6 +8138,50 @@ func (ec *executionContext) fieldContext_Query_abnormalOperationList(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_abnormalOperationList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchEnterprises(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchEnterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchEnterprises(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.EnterpriseFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterpriseSearchConnection) graphql.Marshaler {
+			return ec.marshalNEnterpriseSearchConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchEnterprises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterpriseSearchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchEnterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10904,6 +11423,113 @@ func (ec *executionContext) _EnterpriseEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var enterpriseSearchConnectionImplementors = []string{"EnterpriseSearchConnection"}
+
+func (ec *executionContext) _EnterpriseSearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EnterpriseSearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseSearchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterpriseSearchConnection")
+		case "edges":
+			out.Values[i] = ec._EnterpriseSearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._EnterpriseSearchConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EnterpriseSearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnterpriseSearchConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var enterpriseSearchEdgeImplementors = []string{"EnterpriseSearchEdge"}
+
+func (ec *executionContext) _EnterpriseSearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EnterpriseSearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseSearchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterpriseSearchEdge")
+		case "cursor":
+			out.Values[i] = ec._EnterpriseSearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EnterpriseSearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._EnterpriseSearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchKind":
+			out.Values[i] = ec._EnterpriseSearchEdge_matchKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchedName":
+			out.Values[i] = ec._EnterpriseSearchEdge_matchedName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchedFormerName":
+			out.Values[i] = ec._EnterpriseSearchEdge_matchedFormerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var inspectionImplementors = []string{"Inspection"}
 
 func (ec *executionContext) _Inspection(ctx context.Context, sel ast.SelectionSet, obj *credit.Inspection) graphql.Marshaler {
@@ -11721,6 +12347,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_abnormalOperationList(ctx, field)
+				})
+		case "searchEnterprises":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchEnterprises(ctx, field)
 				})
 		case "typicalCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12912,6 +13544,38 @@ func (ec *executionContext) marshalNEnterpriseEdge2ᚖgithubᚗcomᚋcreditgraph
 	return ec._EnterpriseEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEnterpriseSearchConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.EnterpriseSearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnterpriseSearchConnection!")
+		return graphql.Null
+	}
+	return ec._EnterpriseSearchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnterpriseSearchEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnterpriseSearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnterpriseSearchEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnterpriseSearchEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐEnterpriseSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.EnterpriseSearchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnterpriseSearchEdge!")
+		return graphql.Null
+	}
+	return ec._EnterpriseSearchEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEnterpriseStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterpriseStatus(ctx context.Context, v any) (credit.EnterpriseStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNEnterpriseStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterpriseStatus[tmp]
@@ -13554,6 +14218,36 @@ func (ec *executionContext) marshalNRiskFactor2ᚕgithubᚗcomᚋcreditgraphᚋc
 
 	return ret
 }
+
+func (ec *executionContext) unmarshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier(ctx context.Context, v any) (search.Tier, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier(ctx context.Context, sel ast.SelectionSet, v search.Tier) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SearchMatchKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier = map[string]search.Tier{
+		"EXACT":     search.Exact,
+		"PREFIX":    search.Prefix,
+		"CONTAINED": search.Contained,
+		"SIMILAR":   search.Similar,
+	}
+	marshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier = map[search.Tier]string{
+		search.Exact:     "EXACT",
+		search.Prefix:    "PREFIX",
+		search.Contained: "CONTAINED",
+		search.Similar:   "SIMILAR",
+	}
+)
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)

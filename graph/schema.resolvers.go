@@ -103,6 +103,11 @@ func (r *enterpriseConnectionResolver) TotalCount(ctx context.Context, obj *mode
 	return obj.Count(ctx)
 }
 
+// TotalCount is the resolver for the totalCount field.
+func (r *enterpriseSearchConnectionResolver) TotalCount(ctx context.Context, obj *model.EnterpriseSearchConnection) (int, error) {
+	return obj.Count(ctx)
+}
+
 // DisclosureState is the resolver for the disclosureState field.
 func (r *inspectionResolver) DisclosureState(ctx context.Context, obj *credit.Inspection) (*credit.Disclosure, error) {
 	return alwaysDisclosed(), nil
@@ -227,6 +232,11 @@ func (r *queryResolver) AbnormalOperationList(ctx context.Context, filter *model
 	return r.listings(ctx, credit.ListAbnormal, filter, first, after)
 }
 
+// SearchEnterprises is the resolver for the searchEnterprises field.
+func (r *queryResolver) SearchEnterprises(ctx context.Context, query string, filter *model.EnterpriseFilter, first *int, after *string) (*model.EnterpriseSearchConnection, error) {
+	return r.searchEnterprises(ctx, query, filter, first, after)
+}
+
 // TypicalCases is the resolver for the typicalCases field.
 func (r *queryResolver) TypicalCases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.TypicalCaseConnection, error) {
 	f, err := caseFilter(filter)
@@ -307,6 +317,11 @@ func (r *Resolver) EnterpriseConnection() EnterpriseConnectionResolver {
 	return &enterpriseConnectionResolver{r}
 }
 
+// EnterpriseSearchConnection returns EnterpriseSearchConnectionResolver implementation.
+func (r *Resolver) EnterpriseSearchConnection() EnterpriseSearchConnectionResolver {
+	return &enterpriseSearchConnectionResolver{r}
+}
+
 // Inspection returns InspectionResolver implementation.
 func (r *Resolver) Inspection() InspectionResolver { return &inspectionResolver{r} }
 
@@ -336,15 +351,16 @@ func (r *Resolver) TypicalCaseConnection() TypicalCaseConnectionResolver {
 }
 
 type (
-	commitmentResolver            struct{ *Resolver }
-	enterpriseResolver            struct{ *Resolver }
-	enterpriseConnectionResolver  struct{ *Resolver }
-	inspectionResolver            struct{ *Resolver }
-	licenseResolver               struct{ *Resolver }
-	listingResolver               struct{ *Resolver }
-	listingConnectionResolver     struct{ *Resolver }
-	penaltyResolver               struct{ *Resolver }
-	queryResolver                 struct{ *Resolver }
-	typicalCaseResolver           struct{ *Resolver }
-	typicalCaseConnectionResolver struct{ *Resolver }
+	commitmentResolver                 struct{ *Resolver }
+	enterpriseResolver                 struct{ *Resolver }
+	enterpriseConnectionResolver       struct{ *Resolver }
+	enterpriseSearchConnectionResolver struct{ *Resolver }
+	inspectionResolver                 struct{ *Resolver }
+	licenseResolver                    struct{ *Resolver }
+	listingResolver                    struct{ *Resolver }
+	listingConnectionResolver          struct{ *Resolver }
+	penaltyResolver                    struct{ *Resolver }
+	queryResolver                      struct{ *Resolver }
+	typicalCaseResolver                struct{ *Resolver }
+	typicalCaseConnectionResolver      struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
 )
@@ -70,6 +71,24 @@ type EnterpriseConnection struct {
 	Nodes    []*credit.Enterprise
 	PageInfo *PageInfo
 	Count    Counter
+}
+
+// EnterpriseSearchConnection is one page of a name search.
+type EnterpriseSearchConnection struct {
+	Edges    []*EnterpriseSearchEdge
+	Nodes    []*credit.Enterprise
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// EnterpriseSearchEdge is one hit with how it matched.
+type EnterpriseSearchEdge struct {
+	Cursor            string
+	Node              *credit.Enterprise
+	Score             float64
+	MatchKind         search.Tier
+	MatchedName       string
+	MatchedFormerName bool
 }
 
 type EnterpriseEdge struct {

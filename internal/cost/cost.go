@@ -80,6 +80,8 @@ func DefaultModel() Model {
 			"EnterpriseConnection.totalCount":  1,
 			"ListingConnection.totalCount":     1,
 			"TypicalCaseConnection.totalCount": 1,
+			// A COUNT over every name the query matches.
+			"EnterpriseSearchConnection.totalCount": 1,
 		},
 		IntrospectionCost: 1,
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -40,6 +41,25 @@ func (t tagging) Enterprises(ctx context.Context, v credit.Visibility, f store.E
 		note(ctx, ListTag(credit.ListAbnormal))
 	}
 	return t.Store.Enterprises(ctx, v, f, p)
+}
+
+// A name search reads names and, through its filter, list membership: the
+// enterprise collection's tag covers both (WriteTags bumps it for every
+// enterprise and listing written).
+func (t tagging) SearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, p store.Page) (store.Connection[search.Hit], error) {
+	note(ctx, TagEnterprises)
+	if f.OnSeriousList != nil {
+		note(ctx, ListTag(credit.ListSerious))
+	}
+	if f.OnAbnormalList != nil {
+		note(ctx, ListTag(credit.ListAbnormal))
+	}
+	return t.Store.SearchEnterprises(ctx, v, q, f, p)
+}
+
+func (t tagging) CountSearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter) (int, error) {
+	note(ctx, TagEnterprises, ListTag(credit.ListSerious), ListTag(credit.ListAbnormal))
+	return t.Store.CountSearchEnterprises(ctx, v, q, f)
 }
 
 func (t tagging) CountEnterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter) (int, error) {

@@ -70,6 +70,8 @@ type Reader interface {
 	// TypicalCases pages through typical cases, newest first.
 	TypicalCases(ctx context.Context, v credit.Visibility, f CaseFilter, p Page) (Connection[credit.TypicalCase], error)
 	CountTypicalCases(ctx context.Context, v credit.Visibility, f CaseFilter) (int, error)
+
+	Searcher
 }
 
 // Page asks for First items after the opaque cursor After ("" = start).

@@ -44,13 +44,15 @@ var kinds = []*kind{
 		{"legal_representative_id_number", "text"}, {"registered_capital", "numeric"}, {"established_on", "date"},
 		{"registration_authority", "text"}, {"address", "text"}, {"business_scope", "text"},
 		{"region_code", "text"}, {"key_areas", "text[]"}, {"phone", "text"},
+		{"name_norm", "text"}, {"former_norm", "text[]"}, {"name_bigrams", "text[]"}, // package search
 	}, func(b *store.Batch) int { return len(b.Enterprises) }, func(b *store.Batch, i int) []any {
 		l := b.Enterprises[i]
 		e := l.V
+		nameNorm, formerNorm, bigrams := searchColumns(e.Name, e.FormerNames)
 		return []any{l.N, e.USCC, e.Name, stringsOrEmpty(e.FormerNames), e.Type, string(e.Status),
 			e.LegalRepresentative, e.LegalRepresentativeIDType, e.LegalRepresentativeIDNumber,
 			numericArg(e.RegisteredCapital), datePtrArg(e.EstablishedOn), e.RegistrationAuthority, e.Address,
-			e.BusinessScope, e.RegionCode, keyAreasArg(e.KeyAreas), e.Phone}
+			e.BusinessScope, e.RegionCode, keyAreasArg(e.KeyAreas), e.Phone, nameNorm, formerNorm, bigrams}
 	}),
 	newKind("license", "licenses", []string{"license_number"}, "uscc", []column{
 		{"license_number", keyText}, {"uscc", keyText}, {"name", "text"}, {"content", "text"},

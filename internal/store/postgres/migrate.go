@@ -40,5 +40,8 @@ func Migrate(ctx context.Context, url string) error {
 	if _, err := p.Up(ctx); err != nil {
 		return wrap("migrate", err)
 	}
+	if err := backfillSearch(ctx, db); err != nil {
+		return wrap("migrate: backfill search columns", err)
+	}
 	return nil
 }

@@ -99,6 +99,8 @@ var storeTests = []storeTest{
 	{"TypicalCaseNotYetPublished", testTypicalCaseNotYetPublished},
 	{"Keys", testKeys},
 	{"Audit", testAudit},
+	{"SearchRelevance", testSearchRelevance},
+	{"SearchPaging", testSearchPaging},
 }
 
 var tableTests = []tableTest{

@@ -1,0 +1,238 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+)
+
+// Query lengths, in characters after normalisation.
+const (
+	MinRunes = 2
+	MaxRunes = 50
+	// SimilarMin is the shortest query that also matches names with one
+	// character wrong.
+	SimilarMin = 4
+	// codeMin is the shortest query that matches USCCs by prefix.
+	codeMin = 8
+)
+
+// ErrQuery is wrapped by every error Parse returns: the query is unusable.
+var ErrQuery = errors.New("search: bad query")
+
+// Normalize returns the form names and queries are compared in: NFKC,
+// without spaces, punctuation, symbols or format characters, lower-case.
+func Normalize(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) ||
+			unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// Query is a validated search query.
+type Query struct {
+	Text string // as the caller typed it
+	Norm string // normalised
+	// Code is the upper-cased query when it can be (the start of) a USCC:
+	// 8 to 18 characters of its alphabet; "" otherwise.
+	Code string
+}
+
+// Parse validates and normalises a query.
+func Parse(text string) (Query, error) {
+	q := Query{Text: text, Norm: Normalize(text)}
+	n := utf8.RuneCountInString(q.Norm)
+	if n < MinRunes || n > MaxRunes {
+		return Query{}, fmt.Errorf("%w: query has %d characters once spaces and punctuation are removed; it must have %d to %d",
+			ErrQuery, n, MinRunes, MaxRunes)
+	}
+	if up := strings.ToUpper(q.Norm); n >= codeMin && n <= 18 && strings.Trim(up, credit.USCCAlphabet()) == "" {
+		q.Code = up
+	}
+	return q, nil
+}
+
+// Runes is the query's length in characters.
+func (q Query) Runes() int { return utf8.RuneCountInString(q.Norm) }
+
+// Tier is how well a name matches a query; a higher tier ranks first.
+type Tier int
+
+// Tiers, worst to best.
+const (
+	None Tier = iota
+	Similar
+	Contained
+	Prefix
+	Exact
+)
+
+// Score is the tier as a number: Exact 1, Prefix 0.75, Contained 0.5,
+// Similar 0.25, None 0.
+func (t Tier) Score() float64 { return float64(t) / float64(Exact) }
+
+func (t Tier) String() string {
+	return [...]string{"none", "similar", "contained", "prefix", "exact"}[t]
+}
+
+// Match is how an enterprise matched a query.
+type Match struct {
+	Tier   Tier
+	Name   string // the name (as stored) that matched best
+	Former bool   // Name is a former name
+}
+
+// Match ranks an enterprise: the best tier of its current name, its former
+// names and its code (a code match reports the current name).
+func (q Query) Match(uscc, name string, formerNames []string) Match {
+	best := Match{Tier: q.NameTier(Normalize(name)), Name: name}
+	if q.Code != "" && best.Tier < Exact {
+		switch {
+		case uscc == q.Code:
+			best.Tier = Exact
+		case strings.HasPrefix(uscc, q.Code) && best.Tier < Prefix:
+			best.Tier = Prefix
+		}
+	}
+	for _, f := range formerNames {
+		if t := q.NameTier(Normalize(f)); t > best.Tier {
+			best = Match{Tier: t, Name: f, Former: true}
+		}
+	}
+	return best
+}
+
+// NameTier ranks one normalised name.
+func (q Query) NameTier(normName string) Tier {
+	switch {
+	case normName == q.Norm:
+		return Exact
+	case strings.HasPrefix(normName, q.Norm):
+		return Prefix
+	case strings.Contains(normName, q.Norm):
+		return Contained
+	case q.similar(normName):
+		return Similar
+	}
+	return None
+}
+
+// similar: some run of the name as long as the query differs from it in
+// at most one character (SQL: name LIKE ANY(q.SimilarPatterns())).
+func (q Query) similar(name string) bool {
+	qr := []rune(q.Norm)
+	if len(qr) < SimilarMin {
+		return false
+	}
+	nr := []rune(name)
+	for i := 0; i+len(qr) <= len(nr); i++ {
+		wrong := 0
+		for j, r := range qr {
+			if nr[i+j] != r {
+				if wrong++; wrong > 1 {
+					break
+				}
+			}
+		}
+		if wrong <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// SimilarPatterns are LIKE patterns, one per position of the query, that
+// match exactly the names containing the query with at most one character
+// wrong; nil for a query shorter than SimilarMin. A normalised text holds
+// no % or _ (they are punctuation), so nothing needs escaping.
+func (q Query) SimilarPatterns() []string {
+	qr := []rune(q.Norm)
+	if len(qr) < SimilarMin {
+		return nil
+	}
+	out := make([]string, len(qr))
+	for i := range qr {
+		out[i] = "%" + string(qr[:i]) + "_" + string(qr[i+1:]) + "%"
+	}
+	return out
+}
+
+// SimilarHalves splits the query in two halves of 2 characters or more:
+// a name similar to the query contains one of them whole (the wrong
+// character is in the other), so an index of bigrams can find candidates.
+func (q Query) SimilarHalves() (left, right string) {
+	qr := []rune(q.Norm)
+	if len(qr) < SimilarMin {
+		return "", ""
+	}
+	h := len(qr) / 2
+	return string(qr[:h]), string(qr[h:])
+}
+
+// Bigrams returns the distinct pairs of adjacent characters of the
+// normalised texts, sorted: what the PostgreSQL index holds per enterprise
+// (its names) and what a query looks up (its own).
+func Bigrams(normTexts ...string) []string {
+	set := map[string]struct{}{}
+	for _, t := range normTexts {
+		rs := []rune(t)
+		for i := 0; i+1 < len(rs); i++ {
+			set[string(rs[i:i+2])] = struct{}{}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for b := range set {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Hit is one enterprise found, as the caller may see it.
+type Hit struct {
+	Enterprise credit.Enterprise
+	Match
+}
+
+// Score is the hit's tier as a number in (0, 1].
+func (h Hit) Score() float64 { return h.Tier.Score() }
+
+// StatusRank orders statuses for ranking: operating (0) before the rest (1).
+func StatusRank(s credit.EnterpriseStatus) int {
+	if s == credit.StatusOperating {
+		return 0
+	}
+	return 1
+}
+
+// Compare orders hits: better tier first, then operating enterprises, then
+// USCC ascending.
+func Compare(a, b Hit) int {
+	if a.Tier != b.Tier {
+		return int(b.Tier - a.Tier)
+	}
+	if ra, rb := StatusRank(a.Enterprise.Status), StatusRank(b.Enterprise.Status); ra != rb {
+		return ra - rb
+	}
+	return strings.Compare(a.Enterprise.USCC, b.Enterprise.USCC)
+}
+
+// SortKey is a hit's position in Compare's order as strings, for cursors:
+// tier, status rank, USCC.
+func (h Hit) SortKey() []string {
+	return []string{fmt.Sprint(int(h.Tier)), fmt.Sprint(StatusRank(h.Enterprise.Status)), h.Enterprise.USCC}
+}

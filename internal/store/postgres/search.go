@@ -1,0 +1,200 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/search"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Name search reads the columns of migration 00003. A page is read tier by
+// tier, best first (exact, prefix, contained, similar), each tier with its
+// own statement ordered like search.Compare (operating first, then USCC)
+// and stopping once the page is full, so a query that many names contain
+// never sorts them all: the planner either collects a tier's few candidates
+// from the indexes or walks enterprises_search_order_idx and filters. The
+// tier of each row is computed in SQL only to select it; what a hit reports
+// (tier, matched name) is computed again by package search, which must
+// agree.
+
+// searchSQL builds one statement's search conditions; each argument is
+// added to w the first time it is used (PostgreSQL refuses a parameter no
+// condition names).
+type searchSQL struct {
+	w    *query
+	q    search.Query
+	args map[string]string
+}
+
+func newSearchSQL(w *query, q search.Query) *searchSQL {
+	return &searchSQL{w: w, q: q, args: map[string]string{}}
+}
+
+func (s *searchSQL) arg(name string) string {
+	if p, ok := s.args[name]; ok {
+		return p
+	}
+	var v any
+	cast := "::text"
+	switch name {
+	case "norm":
+		v = s.q.Norm
+	case "prefix":
+		v = s.q.Norm + "%"
+	case "code":
+		v = s.q.Code
+	case "codePrefix":
+		v = s.q.Code + "%"
+	case "bigrams":
+		v, cast = search.Bigrams(s.q.Norm), "::text[]"
+	case "similar":
+		v, cast = s.q.SimilarPatterns(), "::text[]"
+	case "left", "right":
+		l, r := s.q.SimilarHalves()
+		v, cast = search.Bigrams(l), "::text[]"
+		if name == "right" {
+			v = search.Bigrams(r)
+		}
+	}
+	p := s.w.arg(v) + cast
+	s.args[name] = p
+	return p
+}
+
+func formerHas(cond string) string {
+	return `EXISTS (SELECT 1 FROM unnest(e.former_norm) f WHERE ` + cond + `)`
+}
+
+func (s *searchSQL) exact() string {
+	c := `e.name_norm = ` + s.arg("norm") + ` OR e.former_norm @> ARRAY[` + s.arg("norm") + `]`
+	if s.q.Code != "" {
+		c += ` OR e.uscc = ` + s.arg("code")
+	}
+	return `(` + c + `)`
+}
+
+func (s *searchSQL) prefix() string {
+	c := `e.name_norm LIKE ` + s.arg("prefix") + ` OR ` + formerHas(`f LIKE `+s.arg("prefix"))
+	if s.q.Code != "" {
+		c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
+	}
+	return `(` + c + `)`
+}
+
+// tier is the CASE giving a row's tier, 0 for no match.
+func (s *searchSQL) tier() string {
+	t := `CASE WHEN ` + s.exact() + ` THEN 4 WHEN ` + s.prefix() + ` THEN 3
+		WHEN strpos(e.name_norm, ` + s.arg("norm") + `) > 0 OR ` + formerHas(`strpos(f, `+s.arg("norm")+`) > 0`) + ` THEN 2`
+	if s.q.Runes() >= search.SimilarMin {
+		t += ` WHEN e.name_norm LIKE ANY(` + s.arg("similar") + `) OR ` + formerHas(`f LIKE ANY(`+s.arg("similar")+`)`) + ` THEN 1`
+	}
+	return t + ` ELSE 0 END`
+}
+
+// candidates is an indexable superset of the rows of tier t (None: of
+// every tier); ok is false when the query has no such tier.
+func (s *searchSQL) candidates(t search.Tier) (string, bool) {
+	similar := s.q.Runes() >= search.SimilarMin
+	switch t {
+	case search.Exact:
+		return s.exact(), true
+	case search.Prefix:
+		c := `e.name_norm LIKE ` + s.arg("prefix") + ` OR (e.former_norm <> '{}' AND e.name_bigrams @> ` + s.arg("bigrams") + `)`
+		if s.q.Code != "" {
+			c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
+		}
+		return `(` + c + `)`, true
+	case search.Contained:
+		return `e.name_bigrams @> ` + s.arg("bigrams"), true
+	case search.Similar:
+		return `(e.name_bigrams @> ` + s.arg("left") + ` OR e.name_bigrams @> ` + s.arg("right") + `)`, similar
+	}
+	c := `e.name_bigrams @> ` + s.arg("bigrams")
+	if s.q.Code != "" {
+		c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
+	}
+	if similar {
+		c += ` OR e.name_bigrams @> ` + s.arg("left") + ` OR e.name_bigrams @> ` + s.arg("right")
+	}
+	return `(` + c + `)`, true
+}
+
+// SearchEnterprises pages through the enterprises matching q in
+// search.Compare's order.
+func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, p store.Page) (store.Connection[search.Hit], error) {
+	fp := store.SearchFingerprint(q, f)
+	var c store.Connection[search.Hit]
+	from, afterRank, afterUSCC := search.Exact, -1, ""
+	if p.After != "" {
+		key, err := store.DecodeCursor(p.After, store.CursorSearch, fp, 3)
+		if err != nil {
+			return c, err
+		}
+		t, err1 := strconv.Atoi(key[0])
+		r, err2 := strconv.Atoi(key[1])
+		if err1 != nil || err2 != nil || t < int(search.Similar) || t > int(search.Exact) || r < 0 || r > 1 {
+			return c, fmt.Errorf("%w: bad search position", store.ErrBadCursor)
+		}
+		from, afterRank, afterUSCC = search.Tier(t), r, key[2]
+	}
+	limit := p.Limit()
+	for t := from; t >= search.Similar && len(c.Items) <= limit; t-- {
+		w := s.enterpriseWhere(v, f)
+		sq := newSearchSQL(w, q)
+		cand, ok := sq.candidates(t)
+		if !ok {
+			continue // no similar tier for a short query
+		}
+		w.add(cand)
+		w.add(sq.tier() + ` = ` + w.arg(int(t)))
+		if t == from && afterRank >= 0 {
+			w.add(`((e.status <> 'operating'), e.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`)
+		}
+		rows, err := s.read.Query(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e`+w.where()+
+			` ORDER BY (e.status <> 'operating'), e.uscc LIMIT `+w.arg(limit+1-len(c.Items)), w.args...)
+		if err != nil {
+			return c, wrap("search enterprises", err)
+		}
+		for rows.Next() {
+			e, err := scanEnterprise(rows)
+			if err != nil {
+				rows.Close()
+				return c, wrap("search enterprises", err)
+			}
+			m := q.Match(e.USCC, e.Name, e.FormerNames)
+			if m.Tier != t {
+				rows.Close()
+				return c, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, t, m.Tier)
+			}
+			c.Items = append(c.Items, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return c, wrap("search enterprises", err)
+		}
+	}
+	if len(c.Items) > limit {
+		c.Items, c.HasNext = c.Items[:limit], true
+	}
+	for _, h := range c.Items {
+		c.Cursors = append(c.Cursors, store.EncodeCursor(store.CursorSearch, fp, h.SortKey()...))
+	}
+	return c, nil
+}
+
+// CountSearchEnterprises counts what SearchEnterprises pages through.
+func (s *Store) CountSearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter) (int, error) {
+	w := s.enterpriseWhere(v, f)
+	sq := newSearchSQL(w, q)
+	cand, _ := sq.candidates(search.None)
+	w.add(cand)
+	w.add(sq.tier() + ` > 0`)
+	var n int
+	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM enterprises e`+w.where(), w.args...).Scan(&n); err != nil {
+		return 0, wrap("count search enterprises", err)
+	}
+	return n, nil
+}
