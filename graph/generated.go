@@ -2462,6 +2462,11 @@ input CaseFilter {
   publishedFrom: Date
   "Published on or before. 发布日期止。"
   publishedTo: Date
+  """
+  Found in the title or the summary as you may read them (redacted below REGULATOR, so hidden personal data is
+  never found), both sides normalised like searchEnterprises; 2 to 50 characters. 标题或摘要包含（按可见文本检索）。
+  """
+  text: String
 }
 
 "Relay page information. 分页信息。"
@@ -10589,7 +10594,7 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"regionCode", "keyArea", "publishedFrom", "publishedTo"}
+	fieldsInOrder := [...]string{"regionCode", "keyArea", "publishedFrom", "publishedTo", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10624,6 +10629,13 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.PublishedTo = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil

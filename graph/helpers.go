@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/graph/model"
+	"github.com/creditgraph/creditgraph/internal/apierr"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
 )
@@ -94,12 +97,22 @@ func caseFilter(in *model.CaseFilter) (store.CaseFilter, error) {
 		return store.CaseFilter{}, nil
 	}
 	region, err := regionPrefix(in.RegionCode)
+	if err != nil {
+		return store.CaseFilter{}, err
+	}
+	if in.Text != nil {
+		if n := utf8.RuneCountInString(search.Normalize(*in.Text)); n < search.MinRunes || n > search.MaxRunes {
+			return store.CaseFilter{}, apierr.BadInput("typicalCases filter `text` %q has %d characters once spaces and punctuation are removed; it must have %d to %d",
+				*in.Text, n, search.MinRunes, search.MaxRunes)
+		}
+	}
 	return store.CaseFilter{
 		RegionPrefix:  region,
 		KeyArea:       deref(in.KeyArea),
 		PublishedFrom: in.PublishedFrom,
 		PublishedTo:   in.PublishedTo,
-	}, err
+		Text:          deref(in.Text),
+	}, nil
 }
 
 // creditSummary counts what is publicly disclosed on the caller's date, so

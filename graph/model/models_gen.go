@@ -26,6 +26,9 @@ type CaseFilter struct {
 	PublishedFrom *time.Time `json:"publishedFrom,omitempty"`
 	// Published on or before. 发布日期止。
 	PublishedTo *time.Time `json:"publishedTo,omitempty"`
+	// Found in the title or the summary as you may read them (redacted below REGULATOR, so hidden personal data is
+	// never found), both sides normalised like searchEnterprises; 2 to 50 characters. 标题或摘要包含（按可见文本检索）。
+	Text *string `json:"text,omitempty"`
 }
 
 // Filters for enterprises; all given filters must match. 企业筛选条件。

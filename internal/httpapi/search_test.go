@@ -117,6 +117,12 @@ func TestSearchBadInput(t *testing.T) {
 			t.Fatalf("query %q: %s", q, r.raw)
 		}
 	}
+	for _, text := range []string{"食", "（ ）", strings.Repeat("食", 51)} {
+		r := h.query(t, `query($t: String) { typicalCases(filter: {text: $t}) { totalCount } }`, map[string]any{"t": text})
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "`text`") {
+			t.Fatalf("case text %q: %s", text, r.raw)
+		}
+	}
 	var p searchPage
 	h.query(t, searchQuery, map[string]any{"q": "海禾"}).data(t, &p)
 	r := h.query(t, `{ searchEnterprises(query: "泉州", after: "bogus") { totalCount } }`, nil)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/search"
@@ -45,4 +46,13 @@ func FindByName(ctx context.Context, r Searcher, v credit.Visibility, name strin
 		return nil, err
 	}
 	return c.Items, nil
+}
+
+// CaseTextMatches reports whether text occurs in the title or the summary
+// of c, both normalised by search.Normalize. c must be the case as the
+// caller reads it (credit.Policy.ViewCase): below REGULATOR its text is
+// redacted, so a search can never find a hidden name, number or illness.
+func CaseTextMatches(text string, c credit.TypicalCase) bool {
+	t := search.Normalize(text)
+	return strings.Contains(search.Normalize(c.Title), t) || strings.Contains(search.Normalize(c.Summary), t)
 }

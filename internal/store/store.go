@@ -113,6 +113,9 @@ type CaseFilter struct {
 	KeyArea       credit.KeyArea
 	PublishedFrom *time.Time
 	PublishedTo   *time.Time
+	// Text is found in the title or the summary as the caller reads them
+	// (redacted below REGULATOR), both sides normalised (CaseTextMatches).
+	Text string
 }
 
 // Line is one import record with its line number in the source.

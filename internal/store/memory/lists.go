@@ -112,7 +112,8 @@ func (s *Store) casesMatching(ctx context.Context, v credit.Visibility, f store.
 			!inRange(c.PublishedOn, f.PublishedFrom, f.PublishedTo):
 			continue
 		}
-		if cv, ok := s.p.ViewCase(v, cloneCase(c)); ok {
+		// Text is matched against what the caller reads, after ViewCase.
+		if cv, ok := s.p.ViewCase(v, cloneCase(c)); ok && (f.Text == "" || store.CaseTextMatches(f.Text, cv)) {
 			out = append(out, cv)
 		}
 	}

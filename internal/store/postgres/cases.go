@@ -30,20 +30,55 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 		}
 	}
 	limit := p.Limit()
+	// A text search matches the text the caller reads, redacted in Go below
+	// REGULATOR: SQL cannot tell which rows match, so it reads on until the
+	// page is full (typical cases are published by the hundred, not the
+	// million).
+	bound := ""
+	if f.Text == "" {
+		bound = ` LIMIT ` + q.arg(limit+1)
+	}
 	rows, err := s.read.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where()+
-		` ORDER BY c.published_on DESC, c.case_id LIMIT `+q.arg(limit+1), q.args...)
+		` ORDER BY c.published_on DESC, c.case_id`+bound, q.args...)
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, wrap("typical cases", err)
 	}
-	conn, err := collect(rows, limit, scanCase, func(c credit.TypicalCase) (credit.TypicalCase, bool) { return s.policy.ViewCase(v, c) }, func(c credit.TypicalCase) string {
+	conn, err := collect(rows, limit, scanCase, s.caseView(v, f), func(c credit.TypicalCase) string {
 		return store.EncodeCursor(store.CursorTypicalCases, fp, dateKey(c.PublishedOn), c.CaseID)
 	})
 	return conn, wrap("typical cases", err)
 }
 
+// caseView is what a case looks like to v, and whether it is on v's page.
+func (s *Store) caseView(v credit.Visibility, f store.CaseFilter) func(credit.TypicalCase) (credit.TypicalCase, bool) {
+	return func(c credit.TypicalCase) (credit.TypicalCase, bool) {
+		cv, ok := s.policy.ViewCase(v, c)
+		return cv, ok && (f.Text == "" || store.CaseTextMatches(f.Text, cv))
+	}
+}
+
 // CountTypicalCases counts what TypicalCases would page through.
 func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {
 	q := caseWhere(v, f)
+	if f.Text != "" {
+		rows, err := s.read.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where(), q.args...)
+		if err != nil {
+			return 0, wrap("count typical cases", err)
+		}
+		view, n := s.caseView(v, f), 0
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				rows.Close()
+				return 0, wrap("count typical cases", err)
+			}
+			if _, ok := view(c); ok {
+				n++
+			}
+		}
+		rows.Close()
+		return n, wrap("count typical cases", rows.Err())
+	}
 	var n int
 	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM typical_cases c`+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count typical cases", err)

@@ -28,9 +28,11 @@ func (q *query) afterNewest(cursor, kind, fingerprint, dateCol, idCol string) er
 	return nil
 }
 
-// collect reads one page from rows, which hold up to limit+1 rows: each row
-// is scanned, passed through view (which may drop it: the policy has the
-// last word) and given the cursor of its sort keys.
+// collect reads one page from rows, which hold up to limit+1 rows (or
+// more, when view drops rows the SQL could not: a text search over redacted
+// text): each row is scanned, passed through view (which may drop it: the
+// policy has the last word) and given the cursor of its sort keys; the first
+// kept row past limit only says there is a next page.
 func collect[T any](rows pgx.Rows, limit int, scan func(pgx.Row) (T, error), view func(T) (T, bool),
 	cursor func(T) string) (store.Connection[T], error) {
 	defer rows.Close()
@@ -40,14 +42,16 @@ func collect[T any](rows pgx.Rows, limit int, scan func(pgx.Row) (T, error), vie
 		if err != nil {
 			return c, err
 		}
+		tv, ok := view(t)
+		if !ok {
+			continue
+		}
 		if len(c.Items) == limit {
 			c.HasNext = true
 			break
 		}
-		if tv, ok := view(t); ok {
-			c.Items = append(c.Items, tv)
-			c.Cursors = append(c.Cursors, cursor(t))
-		}
+		c.Items = append(c.Items, tv)
+		c.Cursors = append(c.Cursors, cursor(t))
 	}
 	return c, rows.Err()
 }

@@ -181,3 +181,79 @@ func testSearchPaging(t *testing.T, s store.Store) {
 		t.Fatalf("FindByName: %+v, %v", hits, err)
 	}
 }
+
+// CaseTextHidden is a typical-case summary whose personal data (a third
+// person's name, an illness, a phone and an ID number) the public tiers
+// read redacted; CaseTextProbes are what a text search finds in it, per
+// tier: a search matches only the text its caller may read.
+const CaseTextHidden = "某超市销售过期食品案：店员李四华患有乙型肝炎仍从事接触直接入口食品工作，举报人电话13912345678，身份证350102199001011234。"
+
+// CaseTextProbe is one text search over a case holding CaseTextHidden.
+type CaseTextProbe struct {
+	Text      string
+	Public    bool // found by PUBLIC and PARTNER
+	Regulator bool // found by REGULATOR
+}
+
+// CaseTextProbes: hidden words only REGULATOR finds; public words everyone
+// finds; the redacted form only the public tiers, who read it.
+var CaseTextProbes = []CaseTextProbe{
+	{"李四华", false, true},
+	{"乙型肝炎", false, true},
+	{"13912345678", false, true},
+	{"350102199001011234", false, true},
+	{"过期食品", true, true},
+	{"直接入口 食品", true, true}, // normalised: spaces dropped
+	{"店员李某", true, false},
+}
+
+func testCaseTextSearch(t *testing.T, s store.Store) {
+	mustApply(t, s,
+		with(typicalCase("C1", "2024-01-01"), func(c *credit.TypicalCase) { c.Title = "超市销售过期食品案"; c.Summary = CaseTextHidden }),
+		with(typicalCase("C2", "2024-02-01"), func(c *credit.TypicalCase) { c.Title = "电梯维保不到位案"; c.Summary = "某物业公司电梯未按期维保" }),
+		with(typicalCase("C3", "2024-03-01"), func(c *credit.TypicalCase) { c.Title = "过期食品再次被查"; c.Summary = "某超市" }),
+		with(typicalCase("C4", "2024-09-01"), func(c *credit.TypicalCase) { c.Title = "过期食品（未发布）" }), // published after the date
+	)
+	for _, p := range CaseTextProbes {
+		for _, v := range everyTier("2024-06-01") {
+			want := p.Public
+			if !v.Public() {
+				want = p.Regulator
+			}
+			f := store.CaseFilter{Text: p.Text}
+			c, err := s.TypicalCases(t.Context(), v, f, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.CountTypicalCases(t.Context(), v, f)
+			if err != nil || n != len(c.Items) {
+				t.Fatalf("%s %q: count %d, %v; page %d", v.Tier, p.Text, n, err, len(c.Items))
+			}
+			found := slices.Contains(keysOf(c.Items, caseKey), "C1")
+			if found != want {
+				t.Fatalf("%s searching %q: found C1 = %v, want %v", v.Tier, p.Text, found, want)
+			}
+		}
+	}
+	// Text and the other filters, paged: 过期食品 is in C1, C3 and, for
+	// REGULATOR only, the unpublished C4.
+	for _, tc := range []struct {
+		v    credit.Visibility
+		want []string
+	}{{public("2024-06-01"), []string{"C3", "C1"}}, {regulator("2024-06-01"), []string{"C4", "C3", "C1"}}} {
+		var got []string
+		after := ""
+		for range 5 {
+			c, err := s.TypicalCases(t.Context(), tc.v, store.CaseFilter{Text: "过期食品", KeyArea: credit.AreaFoodDistribution}, store.Page{First: 1, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, keysOf(c.Items, caseKey)...)
+			if !c.HasNext {
+				break
+			}
+			after = c.Cursors[0]
+		}
+		eqKeys(t, tc.v.Tier.String()+" pages of 过期食品", got, tc.want)
+	}
+}

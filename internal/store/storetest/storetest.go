@@ -101,6 +101,7 @@ var storeTests = []storeTest{
 	{"Audit", testAudit},
 	{"SearchRelevance", testSearchRelevance},
 	{"SearchPaging", testSearchPaging},
+	{"CaseTextSearch", testCaseTextSearch},
 }
 
 var tableTests = []tableTest{
