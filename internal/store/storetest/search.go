@@ -210,7 +210,10 @@ var CaseTextProbes = []CaseTextProbe{
 func testCaseTextSearch(t *testing.T, s store.Store) {
 	mustApply(t, s,
 		with(typicalCase("C1", "2024-01-01"), func(c *credit.TypicalCase) { c.Title = "超市销售过期食品案"; c.Summary = CaseTextHidden }),
-		with(typicalCase("C2", "2024-02-01"), func(c *credit.TypicalCase) { c.Title = "电梯维保不到位案"; c.Summary = "某物业公司电梯未按期维保" }),
+		with(typicalCase("C2", "2024-02-01"), func(c *credit.TypicalCase) {
+			c.Title = "电梯维保不到位案"
+			c.Summary = "某物业公司电梯未按期维保"
+		}),
 		with(typicalCase("C3", "2024-03-01"), func(c *credit.TypicalCase) { c.Title = "过期食品再次被查"; c.Summary = "某超市" }),
 		with(typicalCase("C4", "2024-09-01"), func(c *credit.TypicalCase) { c.Title = "过期食品（未发布）" }), // published after the date
 	)
