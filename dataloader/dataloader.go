@@ -16,7 +16,6 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/vikstrous/dataloadgen"
-	"golang.org/x/sync/errgroup"
 )
 
 // wait is how long a loader collects keys before it fetches. gqlgen starts
@@ -108,66 +107,47 @@ func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
 
-// Want names the record kinds a page will need.
-type Want struct {
-	Licenses, Penalties, Inspections, Abnormal, Serious, Commitments bool
-}
+// Want names what a page will need: its enterprises and the record kinds
+// under them.
+type Want = store.Kinds
 
-// Preload fetches every wanted kind for a whole page of enterprises — one
-// store call per kind, run concurrently — and primes the loaders with the
-// results, so the nodes' resolvers hit the cache. Unlike registering keys
-// with the loaders, it does not depend on every key arriving within the
-// batch window: a page costs one statement per kind even on a busy machine.
+// Preload fetches everything w names for a whole page of enterprises — in
+// one round trip when the store reads several kinds at once
+// (store.RecordsReader), else one store call per kind, run concurrently —
+// and primes the loaders with the results, so the nodes' resolvers hit the
+// cache. Unlike registering keys with the loaders, it does not depend on
+// every key arriving within the batch window: a page costs one statement
+// per kind even on a busy machine.
 func (l *Loaders) Preload(ctx context.Context, usccs []string, w Want) error {
-	if len(usccs) == 0 {
+	if len(usccs) == 0 || w == (Want{}) {
 		return nil
 	}
-	g, ctx := errgroup.WithContext(ctx)
-	if w.Licenses {
-		g.Go(func() error { return preload(ctx, l, usccs, l.store.LicensesByUSCC, l.Licenses) })
-	}
-	if w.Penalties {
-		g.Go(func() error { return preload(ctx, l, usccs, l.store.PenaltiesByUSCC, l.Penalties) })
-	}
-	if w.Inspections {
-		g.Go(func() error { return preload(ctx, l, usccs, l.store.InspectionsByUSCC, l.Inspections) })
-	}
-	if w.Commitments {
-		g.Go(func() error { return preload(ctx, l, usccs, l.store.CommitmentsByUSCC, l.Commitments) })
-	}
-	for _, lk := range []struct {
-		want bool
-		list credit.ListKind
-		ld   *dataloadgen.Loader[string, []credit.Listing]
-	}{{w.Abnormal, credit.ListAbnormal, l.Abnormal}, {w.Serious, credit.ListSerious, l.Serious}} {
-		if !lk.want {
-			continue
-		}
-		g.Go(func() error {
-			return preload(ctx, l, usccs, func(ctx context.Context, v credit.Visibility, keys []string) ([][]credit.Listing, error) {
-				return l.store.ListingsByUSCC(ctx, v, lk.list, keys)
-			}, lk.ld)
-		})
-	}
-	return g.Wait()
-}
-
-func preload[T any](ctx context.Context, l *Loaders, usccs []string, load func(context.Context, credit.Visibility, []string) ([]T, error), ld *dataloadgen.Loader[string, T]) error {
-	out, err := load(ctx, l.V, usccs)
+	r, err := store.ReadRecords(ctx, l.store, l.V, usccs, w)
 	if err != nil {
 		return err
+	}
+	prime(l.Enterprise, usccs, r.Enterprises)
+	prime(l.Licenses, usccs, r.Licenses)
+	prime(l.Penalties, usccs, r.Penalties)
+	prime(l.Inspections, usccs, r.Inspections)
+	prime(l.Abnormal, usccs, r.Abnormal)
+	prime(l.Serious, usccs, r.Serious)
+	prime(l.Commitments, usccs, r.Commitments)
+	return nil
+}
+
+// prime primes ld with out, in key order; nil out: the kind was not read.
+func prime[T any](ld *dataloadgen.Loader[string, T], usccs []string, out []T) {
+	if out == nil {
+		return
 	}
 	for i, k := range usccs {
 		ld.Prime(k, out[i])
 	}
-	return nil
 }
 
 // PreloadEnterprises fetches a page's enterprises in one store call and
 // primes the enterprise loader with them.
 func (l *Loaders) PreloadEnterprises(ctx context.Context, usccs []string) error {
-	if len(usccs) == 0 {
-		return nil
-	}
-	return preload(ctx, l, usccs, l.store.EnterprisesByUSCC, l.Enterprise)
+	return l.Preload(ctx, usccs, Want{Enterprises: true})
 }

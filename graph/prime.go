@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -46,28 +44,32 @@ func nodeFields(ctx context.Context, typ string) map[string]bool {
 // record kind the selected enterprise fields need, before the nodes'
 // resolvers run.
 func primeEnterprises(ctx context.Context, fields map[string]bool, usccs []string) error {
+	return dataloader.For(ctx).Preload(ctx, usccs, wantOf(fields))
+}
+
+// wantOf names the record kinds the selected enterprise fields need.
+func wantOf(fields map[string]bool) dataloader.Want {
 	all := fields["creditSummary"]
-	return dataloader.For(ctx).Preload(ctx, usccs, dataloader.Want{
+	return dataloader.Want{
 		Licenses:    all || fields["licenses"],
 		Penalties:   all || fields["penalties"],
 		Inspections: all || fields["inspections"],
 		Abnormal:    all || fields["abnormalOperations"],
 		Serious:     all || fields["seriousDishonesty"],
 		Commitments: all || fields["commitments"],
-	})
+	}
 }
 
-// primeEnterprise fetches one enterprise and, concurrently, every nested
-// kind its selected fields need: a profile then costs one round of store
-// calls instead of waiting for a loader window per level.
+// primeEnterprise fetches one enterprise and, in the same round, every
+// nested kind its selected fields need: a profile then costs one round of
+// store calls (one round trip on PostgreSQL) instead of waiting for a
+// loader window per level.
 func primeEnterprise(ctx context.Context, uscc string) error {
 	fields := map[string]bool{}
 	for _, f := range graphql.CollectFieldsCtx(ctx, []string{"Enterprise"}) {
 		fields[f.Name] = true
 	}
-	usccs := []string{uscc}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return dataloader.For(gctx).PreloadEnterprises(gctx, usccs) })
-	g.Go(func() error { return primeEnterprises(gctx, fields, usccs) })
-	return g.Wait()
+	w := wantOf(fields)
+	w.Enterprises = true
+	return dataloader.For(ctx).Preload(ctx, []string{uscc}, w)
 }

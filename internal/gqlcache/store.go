@@ -92,6 +92,13 @@ func (t tagging) CommitmentsByUSCC(ctx context.Context, v credit.Visibility, usc
 	return t.Store.CommitmentsByUSCC(ctx, v, usccs)
 }
 
+// RecordsByUSCC tags every enterprise read, like the per-kind loaders, and
+// reads through st's own batch when it has one.
+func (t tagging) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
+	noteEnterprises(ctx, usccs)
+	return store.ReadRecords(ctx, t.Store, v, usccs, k)
+}
+
 func (t tagging) Listings(ctx context.Context, v credit.Visibility, list credit.ListKind, f store.ListingFilter, p store.Page) (store.Connection[credit.Listing], error) {
 	note(ctx, ListTag(list), TagEnterprises)
 	return t.Store.Listings(ctx, v, list, f, p)
@@ -132,6 +139,12 @@ type invalidating struct {
 	c    *cache.Cache
 	bulk int
 	log  *slog.Logger
+}
+
+// RecordsByUSCC keeps st's batch of several kinds in one round trip
+// visible through the decorator (it only changes writes).
+func (s invalidating) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
+	return store.ReadRecords(ctx, s.Store, v, usccs, k)
 }
 
 func (s invalidating) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {

@@ -21,21 +21,40 @@ import (
 // countingTracer counts the SQL statements a pool runs, keeping their
 // first words so a failure says which ran.
 type countingTracer struct {
-	n   atomic.Int64
-	mu  sync.Mutex
-	sql []string
+	n     atomic.Int64 // statements
+	trips atomic.Int64 // round trips: one per statement run alone, one per batch
+	mu    sync.Mutex
+	sql   []string
 }
 
 func (c *countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	c.n.Add(1)
+	c.trips.Add(1)
 	c.mu.Lock()
 	c.sql = append(c.sql, strings.Join(strings.Fields(d.SQL), " ")[:min(120, len(strings.Join(strings.Fields(d.SQL), " ")))])
 	c.mu.Unlock()
 	return ctx
 }
 
+// A pipelined batch (store.RecordsReader) counts each of its statements,
+// and one round trip for the whole batch.
+func (c *countingTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.trips.Add(1)
+	return ctx
+}
+
+func (c *countingTracer) TraceBatchQuery(ctx context.Context, conn *pgx.Conn, d pgx.TraceBatchQueryData) {
+	c.n.Add(1)
+	c.mu.Lock()
+	c.sql = append(c.sql, "batch: "+strings.Join(strings.Fields(d.SQL), " ")[:min(120, len(strings.Join(strings.Fields(d.SQL), " ")))])
+	c.mu.Unlock()
+}
+
+func (c *countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 func (c *countingTracer) reset() {
 	c.n.Store(0)
+	c.trips.Store(0)
 	c.mu.Lock()
 	c.sql = nil
 	c.mu.Unlock()
@@ -94,7 +113,44 @@ func TestPageCostsConstantStatements(t *testing.T) {
 	if counts[100] != counts[10] {
 		t.Errorf("statements grow with page size: %s", fmt.Sprint(counts))
 	}
+
+	// A profile (the benchmark's query: an enterprise and six record kinds)
+	// is one round trip: the enterprise and its kinds in one pipelined
+	// batch, with the response cache off (as compare.sh measures it) and on
+	// (a miss; the entity cache off, its default).
+	var page struct {
+		Enterprises struct{ Nodes []struct{ USCC string } }
+	}
+	h.query(t, `{ enterprises(first: 3) { nodes { uscc } } }`, nil).data(t, &page)
+	for i, cached := range []bool{false, true} {
+		hp := newHarnessWith(t, st, func(d *Deps) {
+			d.CacheOptions.EntityMaxBatch = 0
+			if !cached {
+				d.Cache = nil
+			}
+		})
+		tr.reset()
+		var prof struct {
+			Enterprise struct{ Name string }
+		}
+		hp.query(t, compareProfileQuery, map[string]any{"u": page.Enterprises.Nodes[i].USCC}).data(t, &prof)
+		if prof.Enterprise.Name == "" {
+			t.Fatalf("profile without the enterprise")
+		}
+		if n, trips := tr.n.Load(), tr.trips.Load(); n != 7 || trips != 1 {
+			t.Errorf("cache %v: profile ran %d statements in %d round trips, want 7 in 1:\n%s", cached, n, trips,
+				strings.Join(tr.sql, "\n"))
+		}
+	}
 }
+
+// compareProfileQuery is ../shared/bench/profile.creditgraph.graphql.
+const compareProfileQuery = `query P($u: ID!) { enterprise(uscc: $u) { uscc name status regionCode legalRepresentative address
+  licenses(first: 5) { totalCount nodes { licenseNumber name validTo } }
+  penalties(first: 10) { totalCount nodes { decisionNumber violationType fineAmount publishedOn } }
+  inspections(first: 5) { nodes { kind inspectedOn result } }
+  abnormalOperations { decisionNumber reason listedOn } seriousDishonesty { decisionNumber reason listedOn }
+  commitments { kind content } } }`
 
 // rendezvousStore makes the enterprise fetch wait until the penalties
 // fetch has started: a profile that fetched them one after the other

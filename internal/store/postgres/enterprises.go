@@ -49,11 +49,20 @@ func (s *Store) EnterprisesByUSCC(ctx context.Context, v credit.Visibility, uscc
 	if len(usccs) == 0 {
 		return out, nil
 	}
-	rows, err := s.read.Query(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e WHERE e.uscc = ANY($1)`, usccs)
+	rows, err := s.read.Query(ctx, enterprisesByUSCCSQL, usccs)
 	if err != nil {
 		return nil, wrap("enterprises by uscc", err)
 	}
+	return s.enterprisesInKeyOrder(rows, v, usccs)
+}
+
+const enterprisesByUSCCSQL = `SELECT ` + enterpriseColumns + ` FROM enterprises e WHERE e.uscc = ANY($1)`
+
+// enterprisesInKeyOrder reads rows of enterprisesByUSCCSQL as v may see
+// them, into key order, nil where unknown. It closes rows.
+func (s *Store) enterprisesInKeyOrder(rows pgx.Rows, v credit.Visibility, usccs []string) ([]*credit.Enterprise, error) {
 	defer rows.Close()
+	out := make([]*credit.Enterprise, len(usccs))
 	byUSCC := make(map[string]*credit.Enterprise, len(usccs))
 	for rows.Next() {
 		e, err := scanEnterprise(rows)

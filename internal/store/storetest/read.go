@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
@@ -210,5 +211,47 @@ func testRegulatorSeesEverything(t *testing.T, s store.Store) {
 	}
 	if pub := penaltiesOf(t, s, public("2030-01-01"), a); len(pub) != 0 {
 		t.Errorf("public sees %v in 2030", keysOf(pub, penaltyKey))
+	}
+}
+
+// store.ReadRecords answers as the per-kind loaders do, through a store's
+// own batch when it has one (store.RecordsReader): same rows, same key order,
+// same visibility, only the kinds asked for. Records hidden from PUBLIC (a
+// repaired penalty, a removed serious listing, a penalty whose disclosure
+// period ended) are among them, so a batch that skipped the policy shows.
+func testRecordsInOneRead(t *testing.T, s store.Store) {
+	a, b, c, unknown := company(1), company(2), company(4), company(3)
+	recs := append(oneOfEach(a), enterprise(b),
+		license(b, "LB", "2024-01-01"), penalty(b, "PB", "2024-02-01"), penalty(b, "PO", "2019-02-01"),
+		inspection(b, "IB", "2024-03-01"), abnormal(b, "AB", "2024-04-01"), serious(b, "SB", "2024-05-01"),
+		commitment(b, "CB", "2024-06-01"), removal(credit.ListSerious, "SB", "2024-08-01", "revoked"),
+		enterprise(c), penalty(c, "PC", "2024-01-01"), repair(credit.RepairPenalty, "PC", "2024-09-01"))
+	mustApply(t, s, recs...)
+	keys := []string{b, unknown, a, c, b}
+	all := store.Kinds{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true,
+		Serious: true, Commitments: true}
+	for _, k := range []store.Kinds{all, {Penalties: true, Serious: true}, {Enterprises: true}, {}} {
+		for _, v := range everyTier("2024-12-31") {
+			what := fmt.Sprintf("%s, %+v", v.Tier, k)
+			got, err := store.ReadRecords(t.Context(), s, v, keys, k)
+			if err != nil {
+				t.Fatalf("ReadRecords(%s): %v", what, err)
+			}
+			want, err := store.ReadRecordsByKind(t.Context(), s, v, keys, k)
+			if err != nil {
+				t.Fatalf("ReadRecordsByKind(%s): %v", what, err)
+			}
+			eq(t, "records, "+what, got, want)
+			if k.Penalties && len(got.Penalties) != len(keys) {
+				t.Errorf("%s: %d penalty groups for %d keys", what, len(got.Penalties), len(keys))
+			}
+			if !k.Licenses && got.Licenses != nil {
+				t.Errorf("%s: licences read though not asked for", what)
+			}
+		}
+	}
+	if got, err := store.ReadRecords(t.Context(), s, regulator("2024-12-31"), nil, all); err != nil ||
+		len(got.Enterprises) != 0 || len(got.Penalties) != 0 {
+		t.Errorf("ReadRecords(no keys) = %+v, %v; want empty", got, err)
 	}
 }

@@ -80,6 +80,7 @@ var storeTests = []storeTest{
 	{"EnterprisesByUSCC", testEnterprisesByUSCC},
 	{"LoadersKeyOrder", testLoadersKeyOrder},
 	{"LoadersNewestFirst", testLoadersNewestFirst},
+	{"RecordsInOneRead", testRecordsInOneRead},
 	{"ListingsByUSCCOneList", testListingsByUSCCOneList},
 	{"PublicRecordsEveryTier", testPublicRecordsEveryTier},
 	{"PersonalData", testPersonalData},

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+)
+
+// Kinds names what a read of several enterprises needs: the enterprises
+// themselves and the record kinds nested under them.
+type Kinds struct {
+	Enterprises, Licenses, Penalties, Inspections, Abnormal, Serious, Commitments bool
+}
+
+// Records holds, in key order, what RecordsByUSCC read; a kind that was not
+// asked for is nil.
+type Records struct {
+	Enterprises []*credit.Enterprise
+	Licenses    [][]credit.License
+	Penalties   [][]credit.Penalty
+	Inspections [][]credit.Inspection
+	Abnormal    [][]credit.Listing
+	Serious     [][]credit.Listing
+	Commitments [][]credit.Commitment
+}
+
+// RecordsReader is a Reader that reads several kinds of a set of
+// enterprises in one round trip (PostgreSQL: one pipelined batch on one
+// connection). Its answer must equal that of the Reader's *ByUSCC methods
+// called one by one; the conformance suite checks it. A store decorator that
+// notes what was read (the response cache's tags) must implement it itself,
+// or a read would bypass it: ReadRecords then falls back to the decorator's
+// own per-kind methods.
+type RecordsReader interface {
+	RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k Kinds) (Records, error)
+}
+
+// ReadRecords reads what k names for usccs: in one call when r is a
+// RecordsReader, otherwise with one call per kind, run concurrently.
+func ReadRecords(ctx context.Context, r Reader, v credit.Visibility, usccs []string, k Kinds) (Records, error) {
+	if rr, ok := r.(RecordsReader); ok {
+		return rr.RecordsByUSCC(ctx, v, usccs, k)
+	}
+	return ReadRecordsByKind(ctx, r, v, usccs, k)
+}
+
+// ReadRecordsByKind reads what k names for usccs with one Reader call per
+// kind, run concurrently: what ReadRecords does for a store without a batch
+// of its own, and what a RecordsReader must agree with.
+func ReadRecordsByKind(ctx context.Context, r Reader, v credit.Visibility, usccs []string, k Kinds) (Records, error) {
+	var out Records
+	g, ctx := errgroup.WithContext(ctx)
+	read := func(want bool, f func() error) {
+		if want {
+			g.Go(f)
+		}
+	}
+	read(k.Enterprises, func() (err error) { out.Enterprises, err = r.EnterprisesByUSCC(ctx, v, usccs); return })
+	read(k.Licenses, func() (err error) { out.Licenses, err = r.LicensesByUSCC(ctx, v, usccs); return })
+	read(k.Penalties, func() (err error) { out.Penalties, err = r.PenaltiesByUSCC(ctx, v, usccs); return })
+	read(k.Inspections, func() (err error) { out.Inspections, err = r.InspectionsByUSCC(ctx, v, usccs); return })
+	read(k.Abnormal, func() (err error) {
+		out.Abnormal, err = r.ListingsByUSCC(ctx, v, credit.ListAbnormal, usccs)
+		return
+	})
+	read(k.Serious, func() (err error) {
+		out.Serious, err = r.ListingsByUSCC(ctx, v, credit.ListSerious, usccs)
+		return
+	})
+	read(k.Commitments, func() (err error) { out.Commitments, err = r.CommitmentsByUSCC(ctx, v, usccs); return })
+	if err := g.Wait(); err != nil {
+		return Records{}, err
+	}
+	return out, nil
+}
