@@ -77,8 +77,12 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 		Timeout: cfg.RedisTimeout, Replicas: cfg.RateReplicas, Logger: log, Metrics: metrics,
 		Prefix: cfg.RedisKeyPrefix + "rl:",
 	})
+	var limiter ratelimit.Limiter = lim
+	if client != nil && cfg.RateLease > 0 {
+		limiter = ratelimit.NewLeasing(lim, ratelimit.LeaseOptions{Max: cfg.RateLease, Metrics: metrics})
+	}
 	return &meter.Config{
-		Limiter: lim, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,
+		Limiter: limiter, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,
 		MaxConcurrent: cfg.MaxConcurrent, TrustedProxies: cfg.TrustedProxies, Now: time.Now,
 	}, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/logging"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -98,6 +99,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	meterCfg, err := newMeter(cfg, rdb, reg, log)
 	if err != nil {
 		return err
+	}
+	if l, ok := meterCfg.Limiter.(*ratelimit.Leasing); ok {
+		defer l.Close() // leased points go back to the shared budgets
 	}
 	keys := auth.NewKeyring(fileKeys, ks, auth.KeyringOptions{
 		TTL: cfg.KeyCacheTTL, Grace: cfg.KeyGrace, UnknownTTL: cfg.KeyUnknownTTL, Now: time.Now,

@@ -68,6 +68,7 @@ type Config struct {
 	MaxConcurrent  int
 	TrustedProxies []netip.Prefix
 	RateReplicas   int
+	RateLease      int
 	RedisTimeout   time.Duration
 	RedisKeyPrefix string
 
@@ -147,6 +148,7 @@ var Settings = []Setting{
 	{"RATE_LIMIT_KEYS", "", "per-key budgets overriding the tier's, e.g. acme-bank=100000/1h,media-app=5000/1h", keyBudgets},
 	{"MAX_CONCURRENT_PER_KEY", "10", "secondary limit: requests in flight per key or client address on one replica (0 = none)", intSet(func(c *Config) *int { return &c.MaxConcurrent })},
 	{"TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed for the client address", trustedProxies},
+	{"RATE_LIMIT_LEASE", "64", "most points of a shared budget a replica leases at once and spends without asking Redis (never over 1/32 of the budget; idle leases go back after 0.5 s); 0 → every decision asks Redis", intSet(func(c *Config) *int { return &c.RateLease })},
 	{"RATE_LIMIT_REPLICAS", "1", "replicas sharing the budgets: while Redis is unreachable each grants 1/N of every budget", intSet(func(c *Config) *int { return &c.RateReplicas })},
 	{"REDIS_TIMEOUT", "50ms", "longest a Redis call may take before the request is decided locally", duration(func(c *Config) *time.Duration { return &c.RedisTimeout })},
 	{"REDIS_KEY_PREFIX", "creditgraph:", "prefix of every Redis key this deployment writes", str(func(c *Config) *string { return &c.RedisKeyPrefix })},

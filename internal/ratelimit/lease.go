@@ -1,0 +1,287 @@
+package ratelimit
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// SourceLease is the source of a decision taken from this replica's lease
+// of a shared budget (see Leasing), in Result.Source and metrics.
+const SourceLease = "lease"
+
+// Defaults for LeaseOptions.
+const (
+	DefaultLeaseShare = 32
+	DefaultLeaseMax   = 64
+	DefaultLeaseIdle  = 500 * time.Millisecond
+)
+
+// LeaseOptions configures Leasing.
+type LeaseOptions struct {
+	// Share: a lease holds at most 1/Share of a budget's Limit, so all the
+	// replicas' leases together keep a small part of a budget from the
+	// others, and a budget under 2×Share points is never leased (each Take
+	// goes to the shared limiter, exactly as without Leasing). 0 means
+	// DefaultLeaseShare.
+	Share int
+	// Max caps a lease in points; 0 means DefaultLeaseMax.
+	Max int
+	// Idle: a lease unused for this long is given back to the shared
+	// budget. 0 means DefaultLeaseIdle.
+	Idle time.Duration
+	// Now is the clock of idleness; nil means time.Now.
+	Now func() time.Time
+	// Metrics counts the decisions taken from leases (SourceLease); nil
+	// means none. The shared limiter counts its own.
+	Metrics Metrics
+}
+
+// Leasing is a Limiter that takes points from a shared limiter (Shared: one
+// GCRA in Redis) in small blocks and spends them in process, so that most
+// decisions on a busy key cost no Redis round trip. The budget stays one
+// shared budget: a block is taken from it like any cost (so GCRA restores
+// it at the budget's rate), points refunded go back into the block, and a
+// block idle for LeaseOptions.Idle is refunded to the shared budget. A
+// decision from a block reports Remaining as the shared budget's Remaining
+// when the block was taken plus what is left of the block, which is what
+// the shared budget would say for this replica alone; other replicas'
+// unspent blocks count as used until they are spent or given back.
+//
+// A cost the block cannot cover takes a new block of the cost plus a lease
+// from the shared limiter; when the budget cannot give that much, the cost
+// alone is asked for, so a client is throttled exactly where it would be
+// without leases. Decisions the shared limiter takes locally (Redis
+// unreachable) are never leased.
+type Leasing struct {
+	inner   Limiter
+	opts    LeaseOptions
+	mu      sync.Mutex
+	leases  map[string]*lease
+	sweeper sync.Once
+	closing sync.Once
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+type lease struct {
+	b         Budget
+	points    int       // unspent points of the block
+	remaining int       // the shared budget's Remaining when the block was last taken
+	reset     time.Time // when the shared budget would be full, as of that take
+	used      time.Time // last decision or refund
+}
+
+var _ Limiter = (*Leasing)(nil)
+
+// NewLeasing returns a Leasing limiter over inner.
+func NewLeasing(inner Limiter, opts LeaseOptions) *Leasing {
+	if opts.Share < 1 {
+		opts.Share = DefaultLeaseShare
+	}
+	if opts.Max < 1 {
+		opts.Max = DefaultLeaseMax
+	}
+	if opts.Idle <= 0 {
+		opts.Idle = DefaultLeaseIdle
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = nopMetrics{}
+	}
+	return &Leasing{inner: inner, opts: opts, leases: map[string]*lease{},
+		stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// size is how many points a lease of b holds at most.
+func (l *Leasing) size(b Budget) int {
+	return min(l.opts.Max, b.Limit()/l.opts.Share)
+}
+
+// Take implements Limiter.
+func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Result, error) {
+	if err := check(b, cost); err != nil {
+		return Result{}, err
+	}
+	size := l.size(b)
+	if size < 2 {
+		return l.inner.Take(ctx, key, b, cost)
+	}
+	now := l.opts.Now()
+	have := 0 // the block's points, taken out while a bigger block is asked for
+	l.mu.Lock()
+	if ls := l.leases[key]; ls != nil && ls.b == b {
+		if ls.points >= cost {
+			ls.points -= cost
+			ls.used = now
+			res := ls.result(now)
+			l.mu.Unlock()
+			l.opts.Metrics.Decision(SourceLease, outcomeOf(res, cost))
+			return res, nil
+		}
+		if cost > 0 {
+			have, ls.points = ls.points, 0
+		}
+	}
+	l.mu.Unlock()
+	if cost == 0 {
+		return l.inner.Take(ctx, key, b, 0)
+	}
+	want := min(cost-have+size, b.Limit())
+	res, err := l.inner.Take(ctx, key, b, want)
+	if err != nil || !res.Allowed || res.Source != SourceRedis {
+		l.putBack(ctx, key, b, have)
+		if err != nil {
+			return res, err
+		}
+		if res.Allowed { // decided locally: give the surplus back, keep no lease
+			_ = l.inner.Refund(ctx, key, b, want-cost+have)
+			res.Remaining = min(res.Remaining+want-cost+have, res.Limit)
+			res.Used = res.Limit - res.Remaining
+			return res, nil
+		}
+		return l.inner.Take(ctx, key, b, cost) // not that much left: the cost alone
+	}
+	l.start()
+	now = l.opts.Now()
+	l.mu.Lock()
+	ls := l.leases[key]
+	if ls == nil || ls.b != b {
+		if ls != nil { // the key's budget changed: give the old block back
+			go l.giveBack(key, ls.b, ls.points)
+		}
+		ls = &lease{b: b}
+		l.leases[key] = ls
+	}
+	ls.points += have + want - cost
+	ls.remaining = res.Remaining
+	extra := ls.points - size // concurrent takes leased more than a block
+	if extra > 0 {
+		ls.points = size
+		ls.remaining += extra
+	}
+	ls.reset = now.Add(res.ResetAfter)
+	ls.used = now
+	out := ls.result(now)
+	l.mu.Unlock()
+	if extra > 0 {
+		_ = l.inner.Refund(ctx, key, b, extra)
+	}
+	return out, nil
+}
+
+// putBack returns points taken out of key's block to it, or to the shared
+// budget when the block is gone.
+func (l *Leasing) putBack(ctx context.Context, key string, b Budget, points int) {
+	if points == 0 {
+		return
+	}
+	l.mu.Lock()
+	if ls := l.leases[key]; ls != nil && ls.b == b {
+		ls.points += points
+		l.mu.Unlock()
+		return
+	}
+	l.mu.Unlock()
+	_ = l.inner.Refund(ctx, key, b, points)
+}
+
+// result is the decision of a take served from the lease.
+func (ls *lease) result(now time.Time) Result {
+	rem := min(ls.remaining+ls.points, ls.b.Limit())
+	return Result{Allowed: true, Limit: ls.b.Limit(), Remaining: rem, Used: ls.b.Limit() - rem,
+		ResetAfter: max(ls.reset.Sub(now), 0), Source: SourceRedis}
+}
+
+// Refund implements Limiter: points go back into the key's block when it
+// has one (they were taken from the shared budget with it), else to the
+// shared limiter.
+func (l *Leasing) Refund(ctx context.Context, key string, b Budget, points int) error {
+	if err := checkRefund(b, points); err != nil || points == 0 {
+		return err
+	}
+	l.mu.Lock()
+	if ls := l.leases[key]; ls != nil && ls.b == b {
+		ls.points += points
+		ls.used = l.opts.Now()
+		if ls.points > l.size(b) { // more than a block: the surplus goes back now
+			extra := ls.points - l.size(b)
+			ls.points -= extra
+			ls.remaining += extra
+			l.mu.Unlock()
+			return l.inner.Refund(ctx, key, b, extra)
+		}
+		l.mu.Unlock()
+		return nil
+	}
+	l.mu.Unlock()
+	return l.inner.Refund(ctx, key, b, points)
+}
+
+// start runs the sweeper that gives idle leases back, once.
+func (l *Leasing) start() {
+	l.sweeper.Do(func() {
+		go func() {
+			defer close(l.done)
+			t := time.NewTicker(l.opts.Idle / 2)
+			defer t.Stop()
+			for {
+				select {
+				case <-l.stop:
+					l.release(func(*lease) bool { return true })
+					return
+				case <-t.C:
+					l.sweep()
+				}
+			}
+		}()
+	})
+}
+
+// sweep gives back the leases idle for LeaseOptions.Idle.
+func (l *Leasing) sweep() {
+	now := l.opts.Now()
+	l.release(func(ls *lease) bool { return now.Sub(ls.used) >= l.opts.Idle })
+}
+
+// release gives back the leases idle says so of.
+func (l *Leasing) release(idle func(*lease) bool) {
+	type back struct {
+		key    string
+		b      Budget
+		points int
+	}
+	var out []back
+	l.mu.Lock()
+	for k, ls := range l.leases {
+		if idle(ls) {
+			out = append(out, back{k, ls.b, ls.points})
+			delete(l.leases, k)
+		}
+	}
+	l.mu.Unlock()
+	for _, r := range out {
+		l.giveBack(r.key, r.b, r.points)
+	}
+}
+
+func (l *Leasing) giveBack(key string, b Budget, points int) {
+	if points <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = l.inner.Refund(ctx, key, b, points)
+}
+
+// Close gives every lease back to the shared budget and stops the sweeper.
+func (l *Leasing) Close() {
+	l.closing.Do(func() {
+		close(l.stop)
+		l.sweeper.Do(func() { close(l.done) }) // never started
+		<-l.done
+		l.release(func(*lease) bool { return true })
+	})
+}

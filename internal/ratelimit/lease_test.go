@@ -1,0 +1,185 @@
+package ratelimit
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// newLeasingPair returns two replicas' Leasing limiters sharing one budget
+// prefix on TEST_REDIS_URL, and a dry run of that shared budget.
+func newLeasingPair(t *testing.T, clock *fakeClock) (a, b *Leasing, shared func() Result) {
+	t.Helper()
+	c := newTestClient(t)
+	p := testPrefix(t, c)
+	sa := NewShared(c, Options{Prefix: p, Timeout: time.Second})
+	sb := NewShared(c, Options{Prefix: p, Timeout: time.Second})
+	opts := LeaseOptions{Now: clock.Now}
+	a, b = NewLeasing(sa, opts), NewLeasing(sb, opts)
+	t.Cleanup(a.Close)
+	t.Cleanup(b.Close)
+	return a, b, func() Result {
+		r, err := sa.Take(context.Background(), "k", leaseBudget, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+}
+
+// 640 points an hour: a lease holds at most 640/32 = 20 of them.
+var leaseBudget = Budget{Points: 640, Per: time.Hour}
+
+// Two replicas leasing blocks of one budget grant exactly the budget, no
+// more, and a client is throttled where it would be without leases.
+func TestLeasingGrantsExactlyTheBudget(t *testing.T) {
+	a, b, _ := newLeasingPair(t, newFakeClock())
+	ctx := context.Background()
+	allowed, refusedInARow := 0, 0
+	for i := 0; refusedInARow < 2 && i < 2000; i++ {
+		r, err := []*Leasing{a, b}[i%2].Take(ctx, "k", leaseBudget, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Allowed {
+			allowed++
+			refusedInARow = 0
+		} else {
+			refusedInARow++
+			if r.RetryAfter <= 0 {
+				t.Errorf("throttled without Retry-After: %+v", r)
+			}
+		}
+	}
+	if allowed != leaseBudget.Points {
+		t.Errorf("two leasing replicas granted %d points of a budget of %d", allowed, leaseBudget.Points)
+	}
+}
+
+// One replica reports the shared budget as it would without leases: each
+// decision's Remaining goes down by its cost, and a refund comes back.
+func TestLeasingReportsTheSharedBudget(t *testing.T) {
+	a, _, shared := newLeasingPair(t, newFakeClock())
+	ctx := context.Background()
+	for i, cost := range []int{1, 1, 5, 1, 19, 2} {
+		before := 640
+		if i > 0 {
+			r, _ := a.Take(ctx, "k", leaseBudget, 0)
+			before = r.Remaining
+		}
+		r, err := a.Take(ctx, "k", leaseBudget, cost)
+		if err != nil || !r.Allowed {
+			t.Fatalf("take %d: %+v, %v", cost, r, err)
+		}
+		if r.Remaining != before-cost || r.Used != r.Limit-r.Remaining || r.Limit != 640 {
+			t.Errorf("take %d from %d: Remaining %d, Used %d, Limit %d", cost, before, r.Remaining, r.Used, r.Limit)
+		}
+	}
+	// 29 points spent; the shared budget holds the rest of the block as used.
+	if got := shared().Remaining; got > 640-29 || got < 640-29-20 {
+		t.Errorf("shared budget Remaining %d, want 611 less at most one block of 20", got)
+	}
+	if err := a.Refund(ctx, "k", leaseBudget, 4); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := a.Take(ctx, "k", leaseBudget, 0); r.Remaining != 640-25 {
+		t.Errorf("after a refund of 4: Remaining %d, want 615", r.Remaining)
+	}
+}
+
+// An idle lease goes back to the shared budget, and Close gives back the
+// rest: what is left is exactly what was spent.
+func TestLeasingGivesIdleLeasesBack(t *testing.T) {
+	clock := newFakeClock()
+	a, b, shared := newLeasingPair(t, clock)
+	ctx := context.Background()
+	for range 3 {
+		if r, err := a.Take(ctx, "k", leaseBudget, 1); err != nil || !r.Allowed {
+			t.Fatal(r, err)
+		}
+	}
+	if r, err := b.Take(ctx, "k", leaseBudget, 2); err != nil || !r.Allowed {
+		t.Fatal(r, err)
+	}
+	if got := shared().Remaining; got >= 640-5 {
+		t.Fatalf("shared Remaining %d: no block was leased", got)
+	}
+	clock.Advance(DefaultLeaseIdle)
+	a.sweep()
+	b.Close()
+	if got := shared().Remaining; got != 640-5 {
+		t.Errorf("after the idle lease and Close gave back: shared Remaining %d, want 635", got)
+	}
+	if r, _ := a.Take(ctx, "k", leaseBudget, 0); r.Remaining != 640-5 {
+		t.Errorf("replica a after giving its lease back: Remaining %d, want 635", r.Remaining)
+	}
+}
+
+// A budget under two lease blocks (2×32 points) is never leased: each
+// decision goes to the shared budget, as without Leasing.
+func TestLeasingSmallBudgetNotLeased(t *testing.T) {
+	a, b, _ := newLeasingPair(t, newFakeClock())
+	small := Budget{Points: 4, Per: time.Hour}
+	var got []bool
+	for i := range 6 {
+		r, err := []*Leasing{a, b}[i%2].Take(context.Background(), "k", small, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.Allowed)
+		if r.Allowed && r.Remaining != 3-i {
+			t.Errorf("take %d: Remaining %d, want %d", i, r.Remaining, 3-i)
+		}
+	}
+	if want := []bool{true, true, true, true, false, false}; !equalBools(got, want) {
+		t.Errorf("decisions %v, want %v", got, want)
+	}
+}
+
+func equalBools(a, b []bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// The same with sixteen goroutines on each replica at once: concurrent
+// takes that each lease a block neither lose nor invent points.
+func TestLeasingGrantsExactlyTheBudgetConcurrently(t *testing.T) {
+	a, b, _ := newLeasingPair(t, newFakeClock())
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := []*Leasing{a, b}[g%2]
+			for refused := 0; refused < 3; {
+				r, err := l.Take(context.Background(), "k", leaseBudget, 1+g%3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if r.Allowed {
+					allowed.Add(int64(1 + g%3))
+					refused = 0
+				} else {
+					refused++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Whatever is left in the blocks when every goroutine was refused is
+	// less than the cost each would have taken.
+	if got := allowed.Load(); got > int64(leaseBudget.Points) || got < int64(leaseBudget.Points)-4 {
+		t.Errorf("granted %d points of a budget of %d", got, leaseBudget.Points)
+	}
+}
