@@ -25,7 +25,7 @@ const (
 // concurrent use, fast and non-blocking: they are called on the request path
 // (BreakerState under the breaker's lock).
 type Metrics interface {
-	// Decision counts one Take by source (SourceRedis, SourceLocal) and
+	// Decision counts one Take by source (SourceRedis, SourceLocal, SourceLease) and
 	// outcome (OutcomeAllowed, OutcomeThrottled, OutcomeDryRun).
 	Decision(source, outcome string)
 	// RedisError counts one failed Redis call (ReasonTimeout, ReasonError).
@@ -58,7 +58,7 @@ func NewPrometheus(reg prometheus.Registerer) (*Prometheus, error) {
 	p := &Prometheus{
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "creditgraph_ratelimit_decisions_total",
-			Help: "Rate-limit decisions by source (redis, local) and outcome (allowed, throttled, dry_run).",
+			Help: "Rate-limit decisions by source (redis, local, lease: from this replica's lease of a shared budget) and outcome (allowed, throttled, dry_run).",
 		}, []string{"source", "outcome"}),
 		redisErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "creditgraph_ratelimit_redis_errors_total",
