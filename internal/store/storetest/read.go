@@ -237,10 +237,7 @@ func testRecordsInOneRead(t *testing.T, s store.Store) {
 			if err != nil {
 				t.Fatalf("ReadRecords(%s): %v", what, err)
 			}
-			want, err := store.ReadRecordsByKind(t.Context(), s, v, keys, k)
-			if err != nil {
-				t.Fatalf("ReadRecordsByKind(%s): %v", what, err)
-			}
+			want := recordsOneByOne(t, s, v, keys, k)
 			eq(t, "records, "+what, got, want)
 			if k.Penalties && len(got.Penalties) != len(keys) {
 				t.Errorf("%s: %d penalty groups for %d keys", what, len(got.Penalties), len(keys))
@@ -254,4 +251,33 @@ func testRecordsInOneRead(t *testing.T, s store.Store) {
 		len(got.Enterprises) != 0 || len(got.Penalties) != 0 {
 		t.Errorf("ReadRecords(no keys) = %+v, %v; want empty", got, err)
 	}
+}
+
+// recordsOneByOne reads what k names with the per-kind loaders, one after
+// the other.
+func recordsOneByOne(t *testing.T, s store.Store, v credit.Visibility, keys []string, k store.Kinds) store.Records {
+	t.Helper()
+	var out store.Records
+	read := func(want bool, what string, f func() error) {
+		if want {
+			if err := f(); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+	}
+	ctx := t.Context()
+	read(k.Enterprises, "EnterprisesByUSCC", func() (err error) { out.Enterprises, err = s.EnterprisesByUSCC(ctx, v, keys); return })
+	read(k.Licenses, "LicensesByUSCC", func() (err error) { out.Licenses, err = s.LicensesByUSCC(ctx, v, keys); return })
+	read(k.Penalties, "PenaltiesByUSCC", func() (err error) { out.Penalties, err = s.PenaltiesByUSCC(ctx, v, keys); return })
+	read(k.Inspections, "InspectionsByUSCC", func() (err error) { out.Inspections, err = s.InspectionsByUSCC(ctx, v, keys); return })
+	read(k.Abnormal, "ListingsByUSCC", func() (err error) {
+		out.Abnormal, err = s.ListingsByUSCC(ctx, v, credit.ListAbnormal, keys)
+		return
+	})
+	read(k.Serious, "ListingsByUSCC", func() (err error) {
+		out.Serious, err = s.ListingsByUSCC(ctx, v, credit.ListSerious, keys)
+		return
+	})
+	read(k.Commitments, "CommitmentsByUSCC", func() (err error) { out.Commitments, err = s.CommitmentsByUSCC(ctx, v, keys); return })
+	return out
 }
