@@ -77,6 +77,7 @@ type ComplexityRoot struct {
 		CommitmentID    func(childComplexity int) int
 		Content         func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
+		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		MadeOn          func(childComplexity int) int
 		Status          func(childComplexity int) int
@@ -117,6 +118,7 @@ type ComplexityRoot struct {
 		CreditSummary               func(childComplexity int) int
 		EstablishedOn               func(childComplexity int) int
 		FormerNames                 func(childComplexity int) int
+		ID                          func(childComplexity int) int
 		Inspections                 func(childComplexity int, first *int, after *string) int
 		KeyAreas                    func(childComplexity int) int
 		LegalRepresentative         func(childComplexity int) int
@@ -169,6 +171,7 @@ type ComplexityRoot struct {
 		Authority       func(childComplexity int) int
 		Batch           func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
+		ID              func(childComplexity int) int
 		InspectedOn     func(childComplexity int) int
 		InspectionID    func(childComplexity int) int
 		Items           func(childComplexity int) int
@@ -195,6 +198,7 @@ type ComplexityRoot struct {
 		Content         func(childComplexity int) int
 		DecidedOn       func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
+		ID              func(childComplexity int) int
 		KeyArea         func(childComplexity int) int
 		LicenseNumber   func(childComplexity int) int
 		Name            func(childComplexity int) int
@@ -221,6 +225,7 @@ type ComplexityRoot struct {
 		DisclosureState       func(childComplexity int) int
 		DueForSeriousListOn   func(childComplexity int) int
 		Enterprise            func(childComplexity int) int
+		ID                    func(childComplexity int) int
 		KeyArea               func(childComplexity int) int
 		List                  func(childComplexity int) int
 		ListedOn              func(childComplexity int) int
@@ -262,6 +267,7 @@ type ComplexityRoot struct {
 		DisclosureState    func(childComplexity int) int
 		Facts              func(childComplexity int) int
 		FineAmount         func(childComplexity int) int
+		ID                 func(childComplexity int) int
 		KeyArea            func(childComplexity int) int
 		PenaltyTypes       func(childComplexity int) int
 		Procedure          func(childComplexity int) int
@@ -289,6 +295,8 @@ type ComplexityRoot struct {
 		AuditLog              func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		Enterprise            func(childComplexity int, uscc string) int
 		Enterprises           func(childComplexity int, filter *model.EnterpriseFilter, first *int, after *string) int
+		Node                  func(childComplexity int, id string) int
+		Nodes                 func(childComplexity int, ids []string) int
 		RateLimit             func(childComplexity int, dryRun *bool) int
 		SearchEnterprises     func(childComplexity int, query string, filter *model.EnterpriseFilter, first *int, after *string) int
 		SeriousDishonestyList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
@@ -338,6 +346,7 @@ type ComplexityRoot struct {
 		CaseID          func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
 		Enterprise      func(childComplexity int) int
+		ID              func(childComplexity int) int
 		KeyArea         func(childComplexity int) int
 		PublishedOn     func(childComplexity int) int
 		RegionCode      func(childComplexity int) int
@@ -369,9 +378,13 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CommitmentResolver interface {
+	ID(ctx context.Context, obj *credit.Commitment) (string, error)
+
 	DisclosureState(ctx context.Context, obj *credit.Commitment) (*credit.Disclosure, error)
 }
 type EnterpriseResolver interface {
+	ID(ctx context.Context, obj *credit.Enterprise) (string, error)
+
 	Licenses(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.LicenseConnection, error)
 	Penalties(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.PenaltyConnection, error)
 	Inspections(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.InspectionConnection, error)
@@ -389,12 +402,18 @@ type EnterpriseSearchConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EnterpriseSearchConnection) (int, error)
 }
 type InspectionResolver interface {
+	ID(ctx context.Context, obj *credit.Inspection) (string, error)
+
 	DisclosureState(ctx context.Context, obj *credit.Inspection) (*credit.Disclosure, error)
 }
 type LicenseResolver interface {
+	ID(ctx context.Context, obj *credit.License) (string, error)
+
 	DisclosureState(ctx context.Context, obj *credit.License) (*credit.Disclosure, error)
 }
 type ListingResolver interface {
+	ID(ctx context.Context, obj *credit.Listing) (string, error)
+
 	Enterprise(ctx context.Context, obj *credit.Listing) (*credit.Enterprise, error)
 	ReasonCode(ctx context.Context, obj *credit.Listing) (*int, error)
 
@@ -408,6 +427,8 @@ type ListingConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ListingConnection) (int, error)
 }
 type PenaltyResolver interface {
+	ID(ctx context.Context, obj *credit.Penalty) (string, error)
+
 	DisclosureEndsOn(ctx context.Context, obj *credit.Penalty) (*time.Time, error)
 
 	DisclosureState(ctx context.Context, obj *credit.Penalty) (*credit.Disclosure, error)
@@ -419,11 +440,15 @@ type QueryResolver interface {
 	AbnormalOperationList(ctx context.Context, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error)
 	SearchEnterprises(ctx context.Context, query string, filter *model.EnterpriseFilter, first *int, after *string) (*model.EnterpriseSearchConnection, error)
 	TypicalCases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.TypicalCaseConnection, error)
+	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	RateLimit(ctx context.Context, dryRun *bool) (*model.RateLimit, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 }
 type TypicalCaseResolver interface {
+	ID(ctx context.Context, obj *credit.TypicalCase) (string, error)
+
 	Enterprise(ctx context.Context, obj *credit.TypicalCase) (*credit.Enterprise, error)
 
 	DisclosureState(ctx context.Context, obj *credit.TypicalCase) (*credit.Disclosure, error)
@@ -531,6 +556,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.DisclosureState(childComplexity), true
+	case "Commitment.id":
+		if e.ComplexityRoot.Commitment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.ID(childComplexity), true
 	case "Commitment.kind":
 		if e.ComplexityRoot.Commitment.Kind == nil {
 			break
@@ -703,6 +734,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.FormerNames(childComplexity), true
+	case "Enterprise.id":
+		if e.ComplexityRoot.Enterprise.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.ID(childComplexity), true
 	case "Enterprise.inspections":
 		if e.ComplexityRoot.Enterprise.Inspections == nil {
 			break
@@ -945,6 +982,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Inspection.DisclosureState(childComplexity), true
+	case "Inspection.id":
+		if e.ComplexityRoot.Inspection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Inspection.ID(childComplexity), true
 	case "Inspection.inspectedOn":
 		if e.ComplexityRoot.Inspection.InspectedOn == nil {
 			break
@@ -1050,6 +1093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.License.DisclosureState(childComplexity), true
+	case "License.id":
+		if e.ComplexityRoot.License.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.License.ID(childComplexity), true
 	case "License.keyArea":
 		if e.ComplexityRoot.License.KeyArea == nil {
 			break
@@ -1155,6 +1204,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Listing.Enterprise(childComplexity), true
+	case "Listing.id":
+		if e.ComplexityRoot.Listing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Listing.ID(childComplexity), true
 	case "Listing.keyArea":
 		if e.ComplexityRoot.Listing.KeyArea == nil {
 			break
@@ -1333,6 +1388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Penalty.FineAmount(childComplexity), true
+	case "Penalty.id":
+		if e.ComplexityRoot.Penalty.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.ID(childComplexity), true
 	case "Penalty.keyArea":
 		if e.ComplexityRoot.Penalty.KeyArea == nil {
 			break
@@ -1465,6 +1526,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Enterprises(childComplexity, args["filter"].(*model.EnterpriseFilter), args["first"].(*int), args["after"].(*string)), true
 
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.rateLimit":
 		if e.ComplexityRoot.Query.RateLimit == nil {
 			break
@@ -1677,6 +1760,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TypicalCase.Enterprise(childComplexity), true
+	case "TypicalCase.id":
+		if e.ComplexityRoot.TypicalCase.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypicalCase.ID(childComplexity), true
 	case "TypicalCase.keyArea":
 		if e.ComplexityRoot.TypicalCase.KeyArea == nil {
 			break
@@ -1902,6 +1991,16 @@ type DisclosureStatus {
   changesOn: Date
 }
 
+"""
+An object with a global ID (Relay Global Object Identification): pass its ` + "`" + `id` + "`" + ` to ` + "`" + `node(id:)` + "`" + ` or
+` + "`" + `nodes(ids:)` + "`" + ` to fetch it again. IDs are opaque; do not build or parse them.
+带全局 ID 的对象（Relay 全局对象标识），可用 node(id:) 重新获取。
+"""
+interface Node {
+  "Opaque global ID of this object. 全局唯一标识（不透明）。"
+  id: ID!
+}
+
 type Query {
   "One enterprise by its unified social credit code (统一社会信用代码); null when unknown. 按统一社会信用代码查询企业。"
   enterprise(uscc: ID!): Enterprise
@@ -1922,6 +2021,16 @@ type Query {
   searchEnterprises(query: String!, filter: EnterpriseFilter, first: Int = 20, after: String): EnterpriseSearchConnection!
   "Typical dishonesty cases (典型案例) published by regulators, newest first. 典型案例。"
   typicalCases(filter: CaseFilter, first: Int = 20, after: String): TypicalCaseConnection!
+  """
+  Any object by its global ID, as the caller may see it today: null when no such object exists or
+  the caller may not see it (the two are not told apart). 按全局 ID 查询对象；不存在或无权查看时为 null。
+  """
+  node(id: ID!): Node
+  """
+  Objects by their global IDs (at most 100), in the order given: null for each that does not exist
+  or the caller may not see. 按全局 ID 批量查询对象（最多 100 个）。
+  """
+  nodes(ids: [ID!]!): [Node]!
   "Who is asking, and as of which date the rules are applied. 当前调用方。"
   viewer: Viewer!
   "Your rate limit and what this query costs. With dryRun: true nothing else in the query runs and nothing is spent. 速率限制与本次查询费用。"
@@ -2023,7 +2132,9 @@ enum KeyArea {
 }
 
 "An enterprise registered under a unified social credit code. 市场主体。"
-type Enterprise {
+type Enterprise implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Unified social credit code (统一社会信用代码), 18 characters. 统一社会信用代码。"
   uscc: ID!
   "Current name. 名称。"
@@ -2173,7 +2284,9 @@ type DisclosureStateCount {
 }
 
 "An administrative licence (行政许可). 行政许可。"
-type License {
+type License implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Licence number (许可证编号). 许可证编号。"
   licenseNumber: ID!
   "Licence name (许可证名称). 许可证名称。"
@@ -2227,7 +2340,9 @@ enum Procedure {
 }
 
 "An administrative penalty decision (行政处罚决定). 行政处罚。"
-type Penalty {
+type Penalty implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Decision number (决定书文号). 决定书文号。"
   decisionNumber: ID!
   "Violation type (违法行为类型). 违法行为类型。"
@@ -2289,7 +2404,9 @@ enum InspectionResult {
 }
 
 "A spot-check, inspection or sampling result (抽查检查结果). 抽查检查结果。"
-type Inspection {
+type Inspection implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Inspection identifier. 检查编号。"
   inspectionId: ID!
   "Kind of check. 检查类型。"
@@ -2321,7 +2438,9 @@ enum ListKind {
 }
 
 "An entry on the abnormal operations or serious illegal and dishonest list. 名单记录。"
-type Listing {
+type Listing implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Which list. 名单类型。"
   list: ListKind!
   "Listing decision number (列入决定书文号). 列入决定书文号。"
@@ -2383,7 +2502,9 @@ enum CommitmentStatus {
 }
 
 "A credit commitment (信用承诺) an enterprise made publicly. 信用承诺。"
-type Commitment {
+type Commitment implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Commitment identifier. 承诺编号。"
   commitmentId: ID!
   "Kind. 承诺类型。"
@@ -2401,7 +2522,9 @@ type Commitment {
 }
 
 "A typical dishonesty case (典型案例) published by a regulator. 典型案例。"
-type TypicalCase {
+type TypicalCase implements Node {
+  "Opaque global ID (Relay). 全局唯一标识。"
+  id: ID!
   "Case identifier. 案例编号。"
   caseId: ID!
   "Title; personal data redacted below REGULATOR. 标题。"
@@ -2634,6 +2757,8 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Commitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Commitment_id(ctx, field)
 	case "commitmentId":
 		return ec.fieldContext_Commitment_commitmentId(ctx, field)
 	case "kind":
@@ -2706,6 +2831,8 @@ func (ec *executionContext) childFields_DisclosureStatus(ctx context.Context, fi
 
 func (ec *executionContext) childFields_Enterprise(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Enterprise_id(ctx, field)
 	case "uscc":
 		return ec.fieldContext_Enterprise_uscc(ctx, field)
 	case "name":
@@ -2818,6 +2945,8 @@ func (ec *executionContext) childFields_EnterpriseSearchEdge(ctx context.Context
 
 func (ec *executionContext) childFields_Inspection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Inspection_id(ctx, field)
 	case "inspectionId":
 		return ec.fieldContext_Inspection_inspectionId(ctx, field)
 	case "kind":
@@ -2868,6 +2997,8 @@ func (ec *executionContext) childFields_InspectionEdge(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_License(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_License_id(ctx, field)
 	case "licenseNumber":
 		return ec.fieldContext_License_licenseNumber(ctx, field)
 	case "name":
@@ -2916,6 +3047,8 @@ func (ec *executionContext) childFields_LicenseEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_Listing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Listing_id(ctx, field)
 	case "list":
 		return ec.fieldContext_Listing_list(ctx, field)
 	case "decisionNumber":
@@ -2990,6 +3123,8 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Penalty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Penalty_id(ctx, field)
 	case "decisionNumber":
 		return ec.fieldContext_Penalty_decisionNumber(ctx, field)
 	case "violationType":
@@ -3132,6 +3267,8 @@ func (ec *executionContext) childFields_RiskFactor(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_TypicalCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_TypicalCase_id(ctx, field)
 	case "caseId":
 		return ec.fieldContext_TypicalCase_caseId(ctx, field)
 	case "title":
@@ -3499,6 +3636,34 @@ func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -3952,6 +4117,29 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *credit.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Commitment_commitmentId(ctx context.Context, field graphql.CollectedField, obj *credit.Commitment) (ret graphql.Marshaler) {
@@ -4558,6 +4746,29 @@ func (ec *executionContext) _DisclosureStatus_changesOn(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_DisclosureStatus_changesOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *credit.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enterprise().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Enterprise_uscc(ctx context.Context, field graphql.CollectedField, obj *credit.Enterprise) (ret graphql.Marshaler) {
@@ -5773,6 +5984,29 @@ func (ec *executionContext) fieldContext_EnterpriseSearchEdge_matchedFormerName(
 	return graphql.NewScalarFieldContext("EnterpriseSearchEdge", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Inspection_id(ctx context.Context, field graphql.CollectedField, obj *credit.Inspection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Inspection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Inspection().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Inspection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Inspection", field, true, true, "ID")
+}
+
 func (ec *executionContext) _Inspection_inspectionId(ctx context.Context, field graphql.CollectedField, obj *credit.Inspection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6204,6 +6438,29 @@ func (ec *executionContext) fieldContext_InspectionEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _License_id(ctx context.Context, field graphql.CollectedField, obj *credit.License) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_License_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.License().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_License_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("License", field, true, true, "ID")
+}
+
 func (ec *executionContext) _License_licenseNumber(ctx context.Context, field graphql.CollectedField, obj *credit.License) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6610,6 +6867,29 @@ func (ec *executionContext) fieldContext_LicenseEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Listing_id(ctx context.Context, field graphql.CollectedField, obj *credit.Listing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Listing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Listing().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Listing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Listing", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Listing_list(ctx context.Context, field graphql.CollectedField, obj *credit.Listing) (ret graphql.Marshaler) {
@@ -7320,6 +7600,29 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Penalty_id(ctx context.Context, field graphql.CollectedField, obj *credit.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Penalty_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *credit.Penalty) (ret graphql.Marshaler) {
@@ -8237,6 +8540,94 @@ func (ec *executionContext) fieldContext_Query_typicalCases(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8996,6 +9387,29 @@ func (ec *executionContext) _RiskFactor_evidence(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RiskFactor_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _TypicalCase_id(ctx context.Context, field graphql.CollectedField, obj *credit.TypicalCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypicalCase_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TypicalCase().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypicalCase_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypicalCase", field, true, true, "ID")
 }
 
 func (ec *executionContext) _TypicalCase_caseId(ctx context.Context, field graphql.CollectedField, obj *credit.TypicalCase) (ret graphql.Marshaler) {
@@ -10815,6 +11229,68 @@ func UnmarshalListingFilter(ctx context.Context, raw any) (model.ListingFilter, 
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case credit.TypicalCase:
+		return ec._TypicalCase(ctx, sel, &obj)
+	case *credit.TypicalCase:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TypicalCase(ctx, sel, obj)
+	case credit.Penalty:
+		return ec._Penalty(ctx, sel, &obj)
+	case *credit.Penalty:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Penalty(ctx, sel, obj)
+	case credit.Listing:
+		return ec._Listing(ctx, sel, &obj)
+	case *credit.Listing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Listing(ctx, sel, obj)
+	case credit.License:
+		return ec._License(ctx, sel, &obj)
+	case *credit.License:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._License(ctx, sel, obj)
+	case credit.Inspection:
+		return ec._Inspection(ctx, sel, &obj)
+	case *credit.Inspection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Inspection(ctx, sel, obj)
+	case credit.Enterprise:
+		return ec._Enterprise(ctx, sel, &obj)
+	case *credit.Enterprise:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Enterprise(ctx, sel, obj)
+	case credit.Commitment:
+		return ec._Commitment(ctx, sel, &obj)
+	case *credit.Commitment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Commitment(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -10953,7 +11429,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var commitmentImplementors = []string{"Commitment"}
+var commitmentImplementors = []string{"Commitment", "Node"}
 
 func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *credit.Commitment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentImplementors)
@@ -10964,6 +11440,12 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Commitment")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commitment_id(ctx, field, obj)
+				})
 		case "commitmentId":
 			out.Values[i] = ec._Commitment_commitmentId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11186,7 +11668,7 @@ func (ec *executionContext) _DisclosureStatus(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var enterpriseImplementors = []string{"Enterprise"}
+var enterpriseImplementors = []string{"Enterprise", "Node"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *credit.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
@@ -11197,6 +11679,12 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Enterprise")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_id(ctx, field, obj)
+				})
 		case "uscc":
 			out.Values[i] = ec._Enterprise_uscc(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11542,7 +12030,7 @@ func (ec *executionContext) _EnterpriseSearchEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var inspectionImplementors = []string{"Inspection"}
+var inspectionImplementors = []string{"Inspection", "Node"}
 
 func (ec *executionContext) _Inspection(ctx context.Context, sel ast.SelectionSet, obj *credit.Inspection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inspectionImplementors)
@@ -11553,6 +12041,12 @@ func (ec *executionContext) _Inspection(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Inspection")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Inspection_id(ctx, field, obj)
+				})
 		case "inspectionId":
 			out.Values[i] = ec._Inspection_inspectionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11707,7 +12201,7 @@ func (ec *executionContext) _InspectionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var licenseImplementors = []string{"License"}
+var licenseImplementors = []string{"License", "Node"}
 
 func (ec *executionContext) _License(ctx context.Context, sel ast.SelectionSet, obj *credit.License) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, licenseImplementors)
@@ -11718,6 +12212,12 @@ func (ec *executionContext) _License(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("License")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._License_id(ctx, field, obj)
+				})
 		case "licenseNumber":
 			out.Values[i] = ec._License_licenseNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11867,7 +12367,7 @@ func (ec *executionContext) _LicenseEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var listingImplementors = []string{"Listing"}
+var listingImplementors = []string{"Listing", "Node"}
 
 func (ec *executionContext) _Listing(ctx context.Context, sel ast.SelectionSet, obj *credit.Listing) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, listingImplementors)
@@ -11878,6 +12378,12 @@ func (ec *executionContext) _Listing(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Listing")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Listing_id(ctx, field, obj)
+				})
 		case "list":
 			out.Values[i] = ec._Listing_list(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12111,7 +12617,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var penaltyImplementors = []string{"Penalty"}
+var penaltyImplementors = []string{"Penalty", "Node"}
 
 func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, obj *credit.Penalty) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyImplementors)
@@ -12122,6 +12628,12 @@ func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Penalty")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Penalty_id(ctx, field, obj)
+				})
 		case "decisionNumber":
 			out.Values[i] = ec._Penalty_decisionNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12371,6 +12883,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_typicalCases(ctx, field)
+				})
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
 				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12676,7 +13200,7 @@ func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var typicalCaseImplementors = []string{"TypicalCase"}
+var typicalCaseImplementors = []string{"TypicalCase", "Node"}
 
 func (ec *executionContext) _TypicalCase(ctx context.Context, sel ast.SelectionSet, obj *credit.TypicalCase) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, typicalCaseImplementors)
@@ -12687,6 +13211,12 @@ func (ec *executionContext) _TypicalCase(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TypicalCase")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypicalCase_id(ctx, field, obj)
+				})
 		case "caseId":
 			out.Values[i] = ec._TypicalCase_caseId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14011,6 +14541,16 @@ func (ec *executionContext) marshalNListingEdge2ᚖgithubᚗcomᚋcreditgraphᚋ
 	return ec._ListingEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -14755,6 +15295,13 @@ func (ec *executionContext) unmarshalOListingFilter2ᚖgithubᚗcomᚋcreditgrap
 	}
 	res, err := ec.unmarshalInputListingFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORecordedCounts2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRecordedCounts(ctx context.Context, sel ast.SelectionSet, v *model.RecordedCounts) graphql.Marshaler {

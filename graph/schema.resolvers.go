@@ -15,11 +15,22 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/store"
 )
+
+// ID is the resolver for the id field.
+func (r *commitmentResolver) ID(ctx context.Context, obj *credit.Commitment) (string, error) {
+	return GlobalID(store.KindCommitment, obj.CommitmentID), nil
+}
 
 // DisclosureState is the resolver for the disclosureState field.
 func (r *commitmentResolver) DisclosureState(ctx context.Context, obj *credit.Commitment) (*credit.Disclosure, error) {
 	return alwaysDisclosed(), nil
+}
+
+// ID is the resolver for the id field.
+func (r *enterpriseResolver) ID(ctx context.Context, obj *credit.Enterprise) (string, error) {
+	return GlobalID(store.KindEnterprise, obj.USCC), nil
 }
 
 // Licenses is the resolver for the licenses field.
@@ -108,14 +119,29 @@ func (r *enterpriseSearchConnectionResolver) TotalCount(ctx context.Context, obj
 	return obj.Count(ctx)
 }
 
+// ID is the resolver for the id field.
+func (r *inspectionResolver) ID(ctx context.Context, obj *credit.Inspection) (string, error) {
+	return GlobalID(store.KindInspection, obj.InspectionID), nil
+}
+
 // DisclosureState is the resolver for the disclosureState field.
 func (r *inspectionResolver) DisclosureState(ctx context.Context, obj *credit.Inspection) (*credit.Disclosure, error) {
 	return alwaysDisclosed(), nil
 }
 
+// ID is the resolver for the id field.
+func (r *licenseResolver) ID(ctx context.Context, obj *credit.License) (string, error) {
+	return GlobalID(store.KindLicense, obj.LicenseNumber), nil
+}
+
 // DisclosureState is the resolver for the disclosureState field.
 func (r *licenseResolver) DisclosureState(ctx context.Context, obj *credit.License) (*credit.Disclosure, error) {
 	return alwaysDisclosed(), nil
+}
+
+// ID is the resolver for the id field.
+func (r *listingResolver) ID(ctx context.Context, obj *credit.Listing) (string, error) {
+	return GlobalID(store.ListingKind(obj.List), obj.DecisionNumber), nil
 }
 
 // Enterprise is the resolver for the enterprise field.
@@ -163,6 +189,11 @@ func (r *listingResolver) SeriousListReminder(ctx context.Context, obj *credit.L
 // TotalCount is the resolver for the totalCount field.
 func (r *listingConnectionResolver) TotalCount(ctx context.Context, obj *model.ListingConnection) (int, error) {
 	return obj.Count(ctx)
+}
+
+// ID is the resolver for the id field.
+func (r *penaltyResolver) ID(ctx context.Context, obj *credit.Penalty) (string, error) {
+	return GlobalID(store.KindPenalty, obj.DecisionNumber), nil
 }
 
 // DisclosureEndsOn is the resolver for the disclosureEndsOn field.
@@ -263,6 +294,16 @@ func (r *queryResolver) TypicalCases(ctx context.Context, filter *model.CaseFilt
 	return c, nil
 }
 
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return r.node(ctx, id)
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	return r.nodes(ctx, ids)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	c := auth.FromContext(ctx)
@@ -286,6 +327,11 @@ func (r *queryResolver) RateLimit(ctx context.Context, dryRun *bool) (*model.Rat
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	return r.auditLog(ctx, filter, first, after)
+}
+
+// ID is the resolver for the id field.
+func (r *typicalCaseResolver) ID(ctx context.Context, obj *credit.TypicalCase) (string, error) {
+	return GlobalID(store.KindTypicalCase, obj.CaseID), nil
 }
 
 // Enterprise is the resolver for the enterprise field.

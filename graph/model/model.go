@@ -176,3 +176,9 @@ type RateLimit struct {
 	ResetAt   time.Time
 	NodeCount int
 }
+
+// Node is any object with a global ID: a *credit.Enterprise, *credit.License,
+// *credit.Penalty, *credit.Inspection, *credit.Listing, *credit.Commitment or
+// *credit.TypicalCase. The domain types know nothing of GraphQL, so the
+// interface has no methods; the generated executor switches on the type.
+type Node any

@@ -49,6 +49,10 @@ type Model struct {
 	// `first`; others use DefaultListSize. Sizes below 1 mean 10.
 	ListSize        map[string]int
 	DefaultListSize int
+	// ListArg names, for lists of objects as long as one of their list
+	// arguments (nodes(ids:)), that argument: such a list is priced at its
+	// length, at most MaxFirst, instead of by ListSize.
+	ListArg map[string]string
 	// FieldCost adds points to a field, per resolution (per parent object),
 	// for fields that cost more than a page read: counts, screening, export.
 	FieldCost map[string]int
@@ -61,6 +65,7 @@ func DefaultModel() Model {
 	return Model{
 		Loaded: map[string]bool{
 			"Query.enterprise":          true, // loader by USCC
+			"Query.node":                true, // one read by natural key
 			"Listing.enterprise":        true, // loader by USCC
 			"TypicalCase.enterprise":    true, // loader by USCC
 			"Enterprise.creditSummary":  true, // six loaders: every record kind
@@ -74,6 +79,9 @@ func DefaultModel() Model {
 			"RecordedCounts.penaltiesByState": 5,  // one per disclosure state
 		},
 		DefaultListSize: 10,
+		ListArg: map[string]string{
+			"Query.nodes": "ids", // one read by natural key per ID, in one store call
+		},
 		FieldCost: map[string]int{
 			// A COUNT(*) over the filtered table; the page itself is a keyset
 			// range read. Nested connections count in memory: free.
@@ -91,6 +99,7 @@ func DefaultModel() Model {
 func (m Model) Clone() Model {
 	m.Loaded = maps.Clone(m.Loaded)
 	m.ListSize = maps.Clone(m.ListSize)
+	m.ListArg = maps.Clone(m.ListArg)
 	m.FieldCost = maps.Clone(m.FieldCost)
 	return m
 }

@@ -27,13 +27,18 @@ func TestModelNamesSchemaFields(t *testing.T) {
 			t.Errorf("Loaded: %s is not in the schema", key)
 			continue
 		}
-		if f.Type.Elem != nil || s.Types[f.Type.Name()].Kind != ast.Object {
+		if k := s.Types[f.Type.Name()].Kind; f.Type.Elem != nil || k != ast.Object && k != ast.Interface {
 			t.Errorf("Loaded: %s is not a single object", key)
 		}
 	}
 	for key := range m.ListSize {
 		if f := field(key); f == nil || f.Type.Elem == nil || f.Arguments.ForName("first") != nil {
 			t.Errorf("ListSize: %s is not a list without `first` in the schema", key)
+		}
+	}
+	for key, arg := range m.ListArg {
+		if f := field(key); f == nil || f.Type.Elem == nil || f.Arguments.ForName(arg) == nil || f.Arguments.ForName(arg).Type.Elem == nil {
+			t.Errorf("ListArg: %s is not a list with the list argument %q in the schema", key, arg)
 		}
 	}
 	for key := range m.FieldCost {
@@ -54,10 +59,11 @@ func TestEveryObjectListIsPriced(t *testing.T) {
 		}
 		for _, f := range d.Fields {
 			elem := s.Types[f.Type.Name()]
-			if f.Type.Elem == nil || elem.Kind != ast.Object {
+			if f.Type.Elem == nil || elem.Kind != ast.Object && elem.Kind != ast.Interface {
 				continue
 			}
-			if _, ok := m.ListSize[d.Name+"."+f.Name]; !ok {
+			_, sized := m.ListSize[d.Name+"."+f.Name]
+			if _, byArg := m.ListArg[d.Name+"."+f.Name]; !sized && !byArg {
 				t.Errorf("%s.%s is a list of objects without a ListSize: priced at DefaultListSize %d", d.Name, f.Name, m.DefaultListSize)
 			}
 		}
@@ -96,5 +102,42 @@ func TestFieldCostIsPerResolution(t *testing.T) {
 	}
 	if c2, _ := Calculate(testSchema(t), doc, doc.Operations[0], nil); c2.Requested != 1 {
 		t.Errorf("the default model changed: Requested = %d", c2.Requested)
+	}
+}
+
+// TestNodesPricedByIDs: nodes(ids:) is one read per ID, however the IDs
+// come; node(id:) one read.
+func TestNodesPricedByIDs(t *testing.T) {
+	s := testSchema(t)
+	ids := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = "x"
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		query string
+		vars  map[string]any
+		nodes int
+	}{
+		{"node", `{ node(id: "x") { id } }`, nil, 1},
+		{"literal list", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, 3},
+		{"single value", `{ nodes(ids: "a") { id } }`, nil, 1},
+		{"variable", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(40)}, 40},
+		{"variable over the limit", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(500)}, MaxFirst},
+		{"nested per node", `{ nodes(ids: ["a", "b"]) { ... on Enterprise { penalties(first: 10) { nodes { id } } } } }`, nil, 2 + 2*10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := validDoc(t, tc.query)
+			c, err := Calculate(s, doc, doc.Operations[0], tc.vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Nodes != tc.nodes {
+				t.Errorf("Nodes = %d, want %d", c.Nodes, tc.nodes)
+			}
+		})
 	}
 }

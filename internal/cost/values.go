@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -158,4 +159,25 @@ func floatToInt(f float64) (int, bool) {
 		return math.MinInt, true
 	}
 	return int(math.Ceil(f)), true
+}
+
+// listLen is the length of f's list argument arg, at most MaxFirst: a list
+// literal's items, a variable's list, or 1 for a single value (the spec
+// coerces it to a list of one). Absent or null, it is 0.
+func (w *walker) listLen(f *ast.Field, arg string) int {
+	a := f.Arguments.ForName(arg)
+	if a == nil {
+		return 0
+	}
+	if a.Value != nil && a.Value.Kind == ast.ListValue {
+		return min(len(a.Value.Children), MaxFirst)
+	}
+	v, ok := w.value(a.Value)
+	switch {
+	case !ok || v == nil:
+		return 0
+	case reflect.TypeOf(v).Kind() == reflect.Slice:
+		return min(reflect.ValueOf(v).Len(), MaxFirst)
+	}
+	return 1
 }

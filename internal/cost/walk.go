@@ -284,6 +284,9 @@ func (w *walker) field(g group, parents, page, level int, meta bool) error {
 		if size <= 0 {
 			size = defaultListSize
 		}
+		if arg, ok := w.m.ListArg[string(w.fieldKey(g.scope, f))]; ok {
+			size = w.listLen(f, arg)
+		}
 		n := satMul(parents, size)
 		w.fetch(parents, n)
 		childParents, childPage = n, n

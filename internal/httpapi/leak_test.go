@@ -31,6 +31,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -333,7 +334,9 @@ func checkSchemaCovered(t *testing.T) {
 			}
 			for _, f := range full.Types[rt.typ].Fields {
 				name := rt.typ + "." + f.Name
-				if isTextType(f.Type) && !slices.Contains(rt.exempt, f.Name) && !slices.ContainsFunc(ps, func(p *plant) bool { return p.field == name }) {
+				// id is the global ID: base64url of the natural key, which
+				// carries a canary that scanCanaries finds decoded.
+				if isTextType(f.Type) && f.Name != "id" && !slices.Contains(rt.exempt, f.Name) && !slices.ContainsFunc(ps, func(p *plant) bool { return p.field == name }) {
 					t.Errorf("%s: no canary in %s: plant one (canary.ndjson and the table)", record, name)
 				}
 			}
@@ -352,7 +355,7 @@ func isTextType(t *ast.Type) bool {
 
 const leakIntrospection = `query LeakIntrospection { __schema { queryType { name } types { kind name
   fields(includeDeprecated: true) { name args { ...In } type { ...Ty } }
-  inputFields { ...In } enumValues(includeDeprecated: true) { name } } } }
+  inputFields { ...In } enumValues(includeDeprecated: true) { name } possibleTypes { name } } } }
 fragment In on __InputValue { name defaultValue type { ...Ty } }
 fragment Ty on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }`
 
@@ -391,8 +394,9 @@ type introTypeDef struct {
 	Kind        string
 	Name        string
 	Fields      []introField
-	InputFields []introInput
-	EnumValues  []struct{ Name string }
+	InputFields   []introInput
+	EnumValues    []struct{ Name string }
+	PossibleTypes []struct{ Name string }
 }
 
 type introSchema struct {
@@ -471,7 +475,7 @@ func deriveProbes(t *testing.T, s *introSchema) []*leakProbe {
 			}
 			used := map[string]bool{s.query + "." + f.Name: true}
 			sel := ""
-			if typ, kind := f.Type.named(); kind == "OBJECT" {
+			if typ, kind := f.Type.named(); kind == "OBJECT" || kind == "INTERFACE" {
 				sel = " " + d.selection(typ, 1, map[string]bool{typ: true}, used)
 			}
 			p := &leakProbe{root: f.Name, args: set.args, fields: used, boolIn: set.boolIn, boolVal: set.boolVal}
@@ -509,6 +513,7 @@ type probeArgs struct {
 func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 	var fixed, usccs []string
 	variants := []probeArgs{{}}
+	byID := false // a record by its global ID: read to leakVariantDepth, like a row of a filtered list
 	for _, a := range f.Args {
 		typ, kind := a.Type.named()
 		switch {
@@ -521,6 +526,21 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 		case a.Name == "query" && typ == "String" && a.required():
 			// Every canary enterprise's name holds the trade name 哨兵.
 			fixed = append(fixed, `query: "哨兵"`)
+		case a.Name == "id" && typ == "ID" && a.required():
+			// node(id:): every record of the fixture, public or not, one
+			// probe each; and one no record has.
+			for _, id := range append(canaryIDs(), graph.GlobalID(store.KindPenalty, "LEAKTEST-NO-SUCH-DECISION")) {
+				usccs = append(usccs, "id: "+strconv.Quote(id))
+			}
+			byID = true
+		case a.Name == "ids" && typ == "ID" && a.required():
+			// nodes(ids:): all of them at once.
+			var ids []string
+			for _, id := range canaryIDs() {
+				ids = append(ids, strconv.Quote(id))
+			}
+			fixed = append(fixed, "ids: ["+strings.Join(ids, ", ")+"]")
+			byID = true
 		case a.required():
 			d.unfilled["Query."+f.Name+"("+a.Name+":)"] = true
 			return nil, false
@@ -535,7 +555,7 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 	for _, u := range usccs {
 		for _, v := range variants {
 			parts := slices.DeleteFunc(append([]string{u}, append(slices.Clone(fixed), v.args)...), func(s string) bool { return s == "" })
-			out = append(out, probeArgs{args: strings.Join(parts, ", "), variant: v.variant, boolIn: v.boolIn, boolVal: v.boolVal})
+			out = append(out, probeArgs{args: strings.Join(parts, ", "), variant: v.variant || byID, boolIn: v.boolIn, boolVal: v.boolVal})
 		}
 	}
 	return out, true
@@ -582,6 +602,12 @@ func (d *probeDeriver) nestedArgs(owner string, f introField) (string, bool) {
 // already on the path (Listing.enterprise → Enterprise.seriousDishonesty
 // stops there). used collects the Type.field names selected.
 func (d *probeDeriver) selection(typ string, depth int, onPath, used map[string]bool) string {
+	return d.selectionAliased(typ, depth, onPath, used, nil)
+}
+
+// selectionAliased is selection with the fields named in alias (at this
+// level only) aliased typ__field.
+func (d *probeDeriver) selectionAliased(typ string, depth int, onPath, used, alias map[string]bool) string {
 	var parts []string
 	for _, f := range d.s.types[typ].Fields {
 		if strings.HasPrefix(f.Name, "__") {
@@ -591,10 +617,14 @@ func (d *probeDeriver) selection(typ string, depth int, onPath, used map[string]
 		if !ok {
 			continue
 		}
+		name := f.Name
+		if alias[f.Name] {
+			name = typ + "__" + f.Name + ": " + f.Name
+		}
 		switch ftyp, kind := f.Type.named(); kind {
 		case "SCALAR", "ENUM":
-			parts = append(parts, f.Name+args)
-		case "OBJECT":
+			parts = append(parts, name+args)
+		case "OBJECT", "INTERFACE":
 			if depth >= d.depth || onPath[ftyp] {
 				continue
 			}
@@ -604,17 +634,105 @@ func (d *probeDeriver) selection(typ string, depth int, onPath, used map[string]
 			if sub == "" {
 				continue
 			}
-			parts = append(parts, f.Name+args+" "+sub)
+			parts = append(parts, name+args+" "+sub)
 		default:
 			d.unhandled[typ+"."+f.Name] = true
 			continue
 		}
 		used[typ+"."+f.Name] = true
 	}
+	// An interface (Node): its own fields above, its __typename (which
+	// scanCanaries reads to attribute what is below), then everything of each
+	// type that implements it, as a fragment at the same level. A field two
+	// implementations type differently would not validate side by side: it
+	// is aliased Type__field, which scanCanaries reads back.
+	if pts := d.s.types[typ].PossibleTypes; len(pts) > 0 {
+		parts = append(parts, "__typename")
+		conflicts := d.conflictingFields(pts)
+		for _, pt := range pts {
+			if onPath[pt.Name] {
+				continue
+			}
+			onPath[pt.Name] = true
+			sub := d.selectionAliased(pt.Name, depth, onPath, used, conflicts)
+			delete(onPath, pt.Name)
+			if sub != "" {
+				parts = append(parts, "... on "+pt.Name+" "+sub)
+			}
+		}
+	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return "{ " + strings.Join(parts, " ") + " }"
+}
+
+// conflictingFields is the names of the fields that two of types declare
+// with different types.
+func (d *probeDeriver) conflictingFields(types []struct{ Name string }) map[string]bool {
+	seen, out := map[string]string{}, map[string]bool{}
+	for _, t := range types {
+		for _, f := range d.s.types[t.Name].Fields {
+			sig := typeSig(&f.Type)
+			if prev, ok := seen[f.Name]; ok && prev != sig {
+				out[f.Name] = true
+			}
+			seen[f.Name] = sig
+		}
+	}
+	return out
+}
+
+func typeSig(t *introType) string {
+	if t == nil {
+		return ""
+	}
+	name := ""
+	if t.Name != nil {
+		name = *t.Name
+	}
+	return t.Kind + " " + name + "(" + typeSig(t.OfType) + ")"
+}
+
+// canaryIDs is the global ID of every record in canary.ndjson with a
+// natural key of its own, whatever its state: what node(id:) and
+// nodes(ids:) are probed with.
+func canaryIDs() []string {
+	raw, err := os.ReadFile(canaryFixture)
+	if err != nil {
+		panic(err)
+	}
+	keys := []struct {
+		kind  store.RecordKind
+		field string
+	}{ // the field that holds each kind's natural key, by the line's shape
+		{store.KindLicense, "license_number"}, {store.KindPenalty, "decision_number"},
+		{store.KindInspection, "inspection_id"}, {store.KindCommitment, "commitment_id"},
+		{store.KindTypicalCase, "case_id"},
+	}
+	var out []string
+	for _, line := range bytes.Split(bytes.TrimSpace(raw), []byte("\n")) {
+		var rec map[string]any
+		if err := json.Unmarshal(line, &rec); err != nil {
+			panic(err)
+		}
+		kind, _ := rec["kind"].(string)
+		switch kind {
+		case "enterprise":
+			out = append(out, graph.GlobalID(store.KindEnterprise, rec["uscc"].(string)))
+			continue
+		case "abnormal_listing", "serious_listing":
+			out = append(out, graph.GlobalID(store.RecordKind(kind), rec["decision_number"].(string)))
+			continue
+		}
+		for _, k := range keys {
+			if v, ok := rec[k.field].(string); ok && (k.kind != store.KindPenalty || kind == "penalty") {
+				out = append(out, graph.GlobalID(k.kind, v))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // --- Scanning responses.
@@ -657,12 +775,19 @@ func scanCanaries(s *introSchema, raw []byte) []canaryHit {
 	walk = func(v any, typ, at, path string) {
 		switch x := v.(type) {
 		case map[string]any:
+			if tn, ok := x["__typename"].(string); ok {
+				typ = tn // an object of an interface type: its own type
+			}
 			for k, c := range x {
 				look(candidates, k, "", path+"."+k+" (key)")
 				ctyp, cat := "", ""
-				if f := s.field(typ, k); f != nil {
+				ftyp, fname := typ, k
+				if t, f, ok := strings.Cut(k, "__"); ok && t != "" { // aliased Type__field (see selection)
+					ftyp, fname = t, f
+				}
+				if f := s.field(ftyp, fname); f != nil {
 					ctyp, _ = f.Type.named()
-					cat = typ + "." + k
+					cat = ftyp + "." + fname
 				}
 				walk(c, ctyp, cat, path+"."+k)
 			}

@@ -72,6 +72,12 @@ type Reader interface {
 	CountTypicalCases(ctx context.Context, v credit.Visibility, f CaseFilter) (int, error)
 
 	Searcher
+	// RecordsByKey reads records by their natural keys, in key order: each
+	// as v may see it through the same views as every other read, nil where
+	// there is no such record or v may not see it (the two are not told
+	// apart). A kind not in RecordKinds is nil too. One call is at most one
+	// statement per kind asked for.
+	RecordsByKey(ctx context.Context, v credit.Visibility, keys []RecordKey) ([]*Record, error)
 }
 
 // Page asks for First items after the opaque cursor After ("" = start).

@@ -98,6 +98,7 @@ var storeTests = []storeTest{
 	{"AbnormalRemovalPublic", testAbnormalRemovalPublic},
 	{"RegulatorSeesEverything", testRegulatorSeesEverything},
 	{"TypicalCaseNotYetPublished", testTypicalCaseNotYetPublished},
+	{"RecordsByKey", testRecordsByKey},
 	{"Keys", testKeys},
 	{"Audit", testAudit},
 	{"SearchRelevance", testSearchRelevance},
