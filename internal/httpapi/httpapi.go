@@ -123,6 +123,7 @@ func New(d Deps) http.Handler {
 		DefaultQuery: d.Options.DefaultQuery, NotFound: http.HandlerFunc(notFound)}))
 	mux.Handle("/{$}", ex)
 	mux.Handle("/explorer/", ex)
+	mux.Handle("/schema.graphql", only("GET, HEAD", getHead, schemaHandler()))
 	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(d))))
 	mux.Handle("/healthz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
