@@ -391,9 +391,9 @@ type introField struct {
 }
 
 type introTypeDef struct {
-	Kind        string
-	Name        string
-	Fields      []introField
+	Kind          string
+	Name          string
+	Fields        []introField
 	InputFields   []introInput
 	EnumValues    []struct{ Name string }
 	PossibleTypes []struct{ Name string }

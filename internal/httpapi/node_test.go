@@ -20,9 +20,13 @@ func TestNodeRoundTrip(t *testing.T) {
 			var prof struct {
 				Enterprise struct {
 					ID        string
-					Penalties struct{ Nodes []struct{ ID, DecisionNumber string } }
-					Licenses  struct{ Nodes []struct{ ID, LicenseNumber string } }
-					Serious   []struct{ ID, DecisionNumber string } `json:"seriousDishonesty"`
+					Penalties struct {
+						Nodes []struct{ ID, DecisionNumber string }
+					}
+					Licenses struct {
+						Nodes []struct{ ID, LicenseNumber string }
+					}
+					Serious []struct{ ID, DecisionNumber string } `json:"seriousDishonesty"`
 				}
 			}
 			h.query(t, `{ enterprise(uscc: "`+canaryCA+`") { id penalties { nodes { id decisionNumber } }

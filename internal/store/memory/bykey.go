@@ -17,12 +17,12 @@ func (s *Store) RecordsByKey(ctx context.Context, v credit.Visibility, keys []st
 	defer s.mu.RUnlock()
 	out := make([]*store.Record, len(keys))
 	for i, k := range keys {
-		out[i] = s.record(v, k)
+		out[i] = s.recordByKey(v, k)
 	}
 	return out, nil
 }
 
-func (s *Store) record(v credit.Visibility, k store.RecordKey) *store.Record {
+func (s *Store) recordByKey(v credit.Visibility, k store.RecordKey) *store.Record {
 	switch k.Kind {
 	case store.KindEnterprise:
 		if e, ok := s.enterprises[k.Key]; ok {
