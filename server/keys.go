@@ -15,6 +15,8 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/demo"
+	"github.com/creditgraph/creditgraph/internal/logging"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -212,4 +214,23 @@ func loadKeysFile(cfg config.Config) ([]store.Key, error) {
 		return nil, fmt.Errorf("KEYS_FILE %s: %w", cfg.KeysFile, err)
 	}
 	return keys, nil
+}
+
+// demoKeys are the published demo keys (demo.Keys), for the embedded store
+// with the demo dataset only: with DATABASE_URL there are none.
+func demoKeys(cfg config.Config, log *slog.Logger) ([]store.Key, error) {
+	if cfg.DatabaseURL != "" {
+		return nil, nil
+	}
+	var out []store.Key
+	for _, k := range demo.Keys {
+		tier, err := credit.ParseTier(k.Tier)
+		if err != nil {
+			return nil, fmt.Errorf("demo key %s: %w", k.Name, err)
+		}
+		out = append(out, store.Key{Name: k.Name, Tier: tier, Scope: "read", Hash: auth.HashSecret(k.Secret)})
+	}
+	log.Warn("the demo API keys are accepted (embedded store only, never with DATABASE_URL): anyone may use them",
+		"keys", logging.Public("demo-partner (PARTNER), demo-regulator (REGULATOR)"), "secrets", logging.Public("README.md, Tiers and keys"))
+	return out, nil
 }

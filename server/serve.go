@@ -94,6 +94,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	dk, err := demoKeys(cfg, log)
+	if err != nil {
+		return err
+	}
+	fileKeys = append(fileKeys, dk...)
 	ks, _ := st.(store.KeyStore)
 	al, _ := st.(store.AuditLog)
 	meterCfg, err := newMeter(cfg, rdb, reg, log)
