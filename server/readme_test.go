@@ -156,7 +156,9 @@ func viewerTier(t *testing.T, base, key string) string {
 	if res.StatusCode != 200 {
 		return strconv.Itoa(res.StatusCode)
 	}
-	var out struct{ Data struct{ Viewer struct{ Tier string } } }
+	var out struct {
+		Data struct{ Viewer struct{ Tier string } }
+	}
 	_ = json.NewDecoder(res.Body).Decode(&out)
 	return out.Data.Viewer.Tier
 }
