@@ -86,9 +86,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		}
 	}
 
-	query := explorer.DefaultQuery
+	query, exampleUSCC, partnerKey := explorer.DefaultQuery, "", ""
 	if cfg.DatabaseURL == "" { // show a demo enterprise that has a record
 		query = strings.Replace(query, explorer.PlaceholderUSCC, demo.ShowcaseFoodProducer, 1)
+		exampleUSCC, partnerKey = demo.ShowcaseFoodProducer, demo.PartnerKey
 	}
 	fileKeys, err := loadKeysFile(cfg)
 	if err != nil {
@@ -117,8 +118,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		Options: httpapi.Options{
 			MaxBodyBytes: cfg.MaxBodyBytes, ParserTokenLimit: cfg.ParserTokenLimit,
 			QueryCacheSize: cfg.QueryCacheSize, RequestTimeout: cfg.RequestTimeout,
-			DefaultQuery: query,
-			CORS:         httpapi.CORSOptions{AllowedOrigins: cfg.CORSOrigins, MaxAge: cfg.CORSMaxAge},
+			DefaultQuery: query, ExampleUSCC: exampleUSCC, ExamplePartnerKey: partnerKey,
+			CORS: httpapi.CORSOptions{AllowedOrigins: cfg.CORSOrigins, MaxAge: cfg.CORSMaxAge},
 			CostLimits: cost.Limits{MaxCost: cfg.MaxQueryCost, MaxNodes: cfg.MaxQueryNodes,
 				MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxQueryAliases},
 		},

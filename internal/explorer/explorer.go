@@ -30,12 +30,15 @@ const PlaceholderUSCC = "91350100MA00000X0J"
 
 // DefaultQuery is shown in a fresh explorer: an enterprise profile for a
 // placeholder (well-formed, check character valid) unified social credit code.
-const DefaultQuery = `# Welcome to the Creditgraph explorer.
+const DefaultQuery = `# Welcome to the Creditgraph explorer. 欢迎使用 Creditgraph 查询浏览器。
 #
 # Without a key you read at the PUBLIC tier. To use an API key, open the
 # Headers tab below and enter:  {"Authorization": "Bearer <key>"}
+# 不带密钥时按公众（PUBLIC）层级读取；使用 API 密钥时，在下方 Headers 中填写上面的内容。
 #
 # Replace the USCC below and press Ctrl-Enter or the run button (▶).
+# 替换下面的统一社会信用代码，然后按 Ctrl-Enter 或运行按钮（▶）。
+# More examples: the menu above. 更多示例：见上方菜单。
 query EnterpriseProfile {
   enterprise(uscc: "91350100MA00000X0J") {
     uscc
@@ -94,6 +97,12 @@ type Options struct {
 	// NotFound answers a path that is neither the page nor an asset;
 	// default http.NotFound.
 	NotFound http.Handler
+	// ExampleUSCC is the enterprise the example menu's lookups name;
+	// default PlaceholderUSCC.
+	ExampleUSCC string
+	// PartnerKey, when set, is put in the header editor by the menu's
+	// PARTNER examples: only a key published for anyone (the demo's).
+	PartnerKey string
 }
 
 // Handler serves the explorer page at "/" and its assets under AssetPrefix.
@@ -108,12 +117,17 @@ func Handler(opts Options) http.Handler {
 	if opts.DefaultQuery == "" {
 		opts.DefaultQuery = DefaultQuery
 	}
+	if opts.ExampleUSCC == "" {
+		opts.ExampleUSCC = PlaceholderUSCC
+	}
 	a := bundledAssets()
 	return &handler{
 		page: pageData{
 			Title:        opts.Title,
 			Endpoint:     opts.Endpoint,
 			DefaultQuery: opts.DefaultQuery,
+			ExampleUSCC:  opts.ExampleUSCC,
+			PartnerKey:   opts.PartnerKey,
 			JS:           a.js.path,
 			CSS:          a.css.path,
 			Favicon:      a.favicon.path,
@@ -134,8 +148,10 @@ type handler struct {
 // pageData fills index.html.tmpl.
 type pageData struct {
 	Title, Endpoint, DefaultQuery string
+	ExampleUSCC, PartnerKey       string
 	JS, CSS, Favicon              string
 	Nonce                         string
+	Lang                          string // the page's language until its script decides: zh-CN or en
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +163,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	switch p := r.URL.Path; {
 	case p == "/":
-		h.serveIndex(w)
+		h.serveIndex(w, r)
 	case strings.HasPrefix(p, AssetPrefix) && h.assets[p] != nil:
 		h.assets[p].serve(w, r)
 	default:
@@ -158,9 +174,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveIndex renders the page per request: each response gets a fresh CSP
 // nonce, which the bundle hands to GraphiQL's dialogs so they may insert
 // their scroll-lock <style> element (react-remove-scroll).
-func (h *handler) serveIndex(w http.ResponseWriter) {
+func (h *handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	data := h.page
 	data.Nonce = newNonce()
+	data.Lang = pageLanguage(r.Header.Get("Accept-Language"))
 	var page bytes.Buffer
 	if err := pageTemplate.Execute(&page, data); err != nil {
 		http.Error(w, "explorer: rendering page failed", http.StatusInternalServerError)
@@ -169,6 +186,7 @@ func (h *handler) serveIndex(w http.ResponseWriter) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Vary", "Accept-Language")
 	hd.Set("Content-Security-Policy", contentSecurityPolicy(h.connectSrc, data.Nonce))
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
@@ -207,3 +225,19 @@ func newNonce() string {
 }
 
 var pageTemplate = template.Must(template.ParseFS(templateFS, "index.html.tmpl"))
+
+// pageLanguage is zh-CN when Chinese comes before English in an
+// Accept-Language header, else en. The page's script decides again from
+// navigator.languages and the reader's own choice.
+func pageLanguage(accept string) string {
+	for _, part := range strings.Split(accept, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "zh"):
+			return "zh-CN"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return "en"
+}

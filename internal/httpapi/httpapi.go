@@ -47,6 +47,9 @@ type Options struct {
 	RequestTimeout   time.Duration
 	// DefaultQuery is the explorer's first query.
 	DefaultQuery string
+	// ExampleUSCC and ExamplePartnerKey feed the explorer's example menu
+	// (explorer.Options): a demo enterprise and the demo's published key.
+	ExampleUSCC, ExamplePartnerKey string
 	// CostLimits bound a single query before it runs; zero fields mean
 	// the cost package's defaults.
 	CostLimits cost.Limits
@@ -120,7 +123,8 @@ func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graphQLVary(meter.Middleware(d.Meter, gql)))
 	ex := only("GET, HEAD", getHead, explorer.Handler(explorer.Options{Title: "Creditgraph", Endpoint: "/graphql",
-		DefaultQuery: d.Options.DefaultQuery, NotFound: http.HandlerFunc(notFound)}))
+		DefaultQuery: d.Options.DefaultQuery, NotFound: http.HandlerFunc(notFound),
+		ExampleUSCC: d.Options.ExampleUSCC, PartnerKey: d.Options.ExamplePartnerKey}))
 	mux.Handle("/{$}", ex)
 	mux.Handle("/explorer/", ex)
 	mux.Handle("/schema.graphql", only("GET, HEAD", getHead, schemaHandler()))

@@ -142,6 +142,38 @@ func Script(t testing.TB, pageURL, expression string) string {
 	return out
 }
 
+// Session opens pageURL in Chromium with init (JavaScript, may be "")
+// evaluated in every new document before the page's own scripts — to make
+// the browser prefer another language, say. The test drives the page through
+// ctx with chromedp, then calls finish for what the browser recorded; finish
+// also ends the browser. Like Run, it fails the test only when the browser
+// cannot be driven.
+func Session(t testing.TB, pageURL, init string) (ctx context.Context, finish func() Result) {
+	t.Helper()
+	ctx, rec, done := open(t, pageURL)
+	for _, src := range []string{collectViolations, init} {
+		if src == "" {
+			continue
+		}
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+			done()
+			t.Fatalf("browsertest: installing a script: %v", err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
+		done()
+		t.Fatalf("browsertest: opening %s: %v", pageURL, err)
+	}
+	return ctx, func() Result {
+		var res Result
+		res.CSPViolations, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations || []`))
+		rec.fill(&res)
+		done()
+		return res
+	}
+}
+
 // RequireChromium skips the test when ChromiumPath is missing, or fails it
 // under CI=true, where a missing browser is a broken CI image.
 func RequireChromium(t testing.TB) {
