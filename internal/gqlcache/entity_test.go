@@ -85,13 +85,14 @@ var discard = slog.New(slog.DiscardHandler)
 
 // conformanceStore is what the suite is given: the entity cache over the
 // invalidating memory store, each read made twice and checked, and the
-// memory store's keys and audit log, which no cache layer touches (the
-// decorators embed store.Store only; production hands KeyStore and
-// AuditLog to the edge separately).
+// memory store's keys, audit log and change feed, which no cache layer
+// touches (the decorators embed store.Store only; production hands
+// KeyStore, AuditLog and Feed to the edge separately).
 type conformanceStore struct {
 	store.Store
 	store.KeyStore
 	store.AuditLog
+	store.Feed
 }
 
 // The conformance suite passes against Entities(Invalidating(memory)), on
@@ -110,7 +111,7 @@ func TestEntitiesConformance(t *testing.T) {
 			m := &summingMetrics{entityMetrics: &entityMetrics{}, total: &total}
 			c := newCache(t, m, func() time.Time { return suiteNow })
 			st := Entities(Invalidating(mem, c, 1000, discard), c, 0)
-			return conformanceStore{Store: readTwice{Store: st, t: t, m: m.entityMetrics}, KeyStore: mem, AuditLog: mem}
+			return conformanceStore{Store: readTwice{Store: st, t: t, m: m.entityMetrics}, KeyStore: mem, AuditLog: mem, Feed: mem}
 		})
 		hits, misses, sets := total.counts()
 		t.Logf("%d subtests: %d hits, %d misses, %d entries stored", subtests.Load(), hits, misses, sets)
