@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -161,4 +163,46 @@ func viewerTier(t *testing.T, base, key string) string {
 	}
 	_ = json.NewDecoder(res.Body).Decode(&out)
 	return out.Data.Viewer.Tier
+}
+
+// explorerExample is one entry of the explorer's example menu
+// (internal/explorer/web/examples.js).
+type explorerExample struct{ id, tier, query string }
+
+var (
+	exampleEntry = regexp.MustCompile(`(?s)id: '([a-z-]+)'(.*?)query: \(c?\) => ` + "`([^`]*)`")
+	exampleTier  = regexp.MustCompile(`tier: '([A-Z]+)'`)
+)
+
+func explorerExamples(t *testing.T) []explorerExample {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "internal", "explorer", "web", "examples.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []explorerExample
+	for _, m := range exampleEntry.FindAllStringSubmatch(string(src), -1) {
+		e := explorerExample{id: m[1], query: strings.ReplaceAll(m[3], "${c.uscc}", demo.ShowcaseFoodProducer)}
+		if tm := exampleTier.FindStringSubmatch(m[2]); tm != nil {
+			e.tier = tm[1]
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// TestExplorerMenuExamples: every example of the explorer's menu answers on
+// the demo, with the demo key of its tier, as the menu sends it.
+func TestExplorerMenuExamples(t *testing.T) {
+	exs := explorerExamples(t)
+	if len(exs) < 4 {
+		t.Fatalf("found %d examples in examples.js: has its shape changed (id: '…', tier: '…', query: () => `…`)?", len(exs))
+	}
+	base := startServer(t)
+	for _, e := range exs {
+		body, _ := json.Marshal(map[string]string{"query": e.query})
+		if problem := runExample(t, base, string(body), demoKey[e.tier]); problem != "" {
+			t.Errorf("explorer example %s (internal/explorer/web/examples.js) %s\n%s", e.id, problem, indent(e.query))
+		}
+	}
 }
