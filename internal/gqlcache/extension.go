@@ -25,7 +25,9 @@ import (
 // Cacheable root fields: answers made only of these are the same for every
 // caller of a tier on a day. viewer, rateLimit and auditLog describe the
 // caller or change with every read, so an operation selecting any of them
-// is never cached.
+// is never cached. node and nodes are not cached either: the null answer to
+// an ID of a record not yet imported names no enterprise whose tag a write
+// could bump.
 var cacheableRoots = map[string]bool{
 	"enterprise":            true,
 	"enterprises":           true,
