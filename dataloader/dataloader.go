@@ -84,6 +84,21 @@ func (l *Loaders) Full() *Loaders {
 	return l.full
 }
 
+// Reset forgets everything the loaders loaded, so the next loads read the
+// store again (a subscription resolving one event after another).
+func (l *Loaders) Reset() {
+	l.Enterprise.ClearAll()
+	l.Licenses.ClearAll()
+	l.Penalties.ClearAll()
+	l.Inspections.ClearAll()
+	l.Abnormal.ClearAll()
+	l.Serious.ClearAll()
+	l.Commitments.ClearAll()
+	if l.V.Tier != credit.TierRegulator {
+		l.Full().Reset()
+	}
+}
+
 type ctxKey struct{}
 
 // Middleware gives each request fresh loaders for its caller's visibility,

@@ -17,6 +17,7 @@ import (
 	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/graph/scalar"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -43,10 +44,14 @@ type ResolverRoot interface {
 	License() LicenseResolver
 	Listing() ListingResolver
 	ListingConnection() ListingConnectionResolver
+	Mutation() MutationResolver
 	Penalty() PenaltyResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	TypicalCase() TypicalCaseResolver
 	TypicalCaseConnection() TypicalCaseConnectionResolver
+	WatchedEnterprise() WatchedEnterpriseResolver
+	WatchlistConnection() WatchlistConnectionResolver
 }
 
 type DirectiveRoot struct {
@@ -69,6 +74,28 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Change struct {
+		At         func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Record     func(childComplexity int) int
+		RecordID   func(childComplexity int) int
+		RecordType func(childComplexity int) int
+		Uscc       func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -249,6 +276,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Mutation struct {
+		Unwatch func(childComplexity int, usccs []string) int
+		Watch   func(childComplexity int, usccs []string) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -293,6 +325,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AbnormalOperationList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
 		AuditLog              func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		Changes               func(childComplexity int, after *string, since *string, first *int, filter *model.ChangeFilter) int
 		Enterprise            func(childComplexity int, uscc string) int
 		Enterprises           func(childComplexity int, filter *model.EnterpriseFilter, first *int, after *string) int
 		Node                  func(childComplexity int, id string) int
@@ -302,6 +335,7 @@ type ComplexityRoot struct {
 		SeriousDishonestyList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
 		TypicalCases          func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
 		Viewer                func(childComplexity int) int
+		Watchlist             func(childComplexity int, first *int, after *string) int
 	}
 
 	RateLimit struct {
@@ -342,6 +376,10 @@ type ComplexityRoot struct {
 		Points      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		Changes func(childComplexity int, after *string, filter *model.ChangeFilter) int
+	}
+
 	TypicalCase struct {
 		CaseID          func(childComplexity int) int
 		DisclosureState func(childComplexity int) int
@@ -370,6 +408,35 @@ type ComplexityRoot struct {
 		AsOf    func(childComplexity int) int
 		KeyName func(childComplexity int) int
 		Tier    func(childComplexity int) int
+	}
+
+	WatchItem struct {
+		Message func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Uscc    func(childComplexity int) int
+	}
+
+	WatchResult struct {
+		Items        func(childComplexity int) int
+		WatchedCount func(childComplexity int) int
+	}
+
+	WatchedEnterprise struct {
+		Enterprise func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Uscc       func(childComplexity int) int
+	}
+
+	WatchlistConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WatchlistEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -426,6 +493,10 @@ type ListingResolver interface {
 type ListingConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ListingConnection) (int, error)
 }
+type MutationResolver interface {
+	Watch(ctx context.Context, usccs []string) (*model.WatchResult, error)
+	Unwatch(ctx context.Context, usccs []string) (*model.WatchResult, error)
+}
 type PenaltyResolver interface {
 	ID(ctx context.Context, obj *credit.Penalty) (string, error)
 
@@ -444,7 +515,12 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	RateLimit(ctx context.Context, dryRun *bool) (*model.RateLimit, error)
+	Changes(ctx context.Context, after *string, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeConnection, error)
+	Watchlist(ctx context.Context, first *int, after *string) (*model.WatchlistConnection, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, after *string, filter *model.ChangeFilter) (<-chan *model.Change, error)
 }
 type TypicalCaseResolver interface {
 	ID(ctx context.Context, obj *credit.TypicalCase) (string, error)
@@ -455,6 +531,12 @@ type TypicalCaseResolver interface {
 }
 type TypicalCaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.TypicalCaseConnection) (int, error)
+}
+type WatchedEnterpriseResolver interface {
+	Enterprise(ctx context.Context, obj *model.WatchedEnterprise) (*credit.Enterprise, error)
+}
+type WatchlistConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.WatchlistConnection) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -537,6 +619,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
+	case "Change.kind":
+		if e.ComplexityRoot.Change.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kind(childComplexity), true
+	case "Change.reason":
+		if e.ComplexityRoot.Change.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Reason(childComplexity), true
+	case "Change.record":
+		if e.ComplexityRoot.Change.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Record(childComplexity), true
+	case "Change.recordId":
+		if e.ComplexityRoot.Change.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordID(childComplexity), true
+	case "Change.recordType":
+		if e.ComplexityRoot.Change.RecordType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordType(childComplexity), true
+	case "Change.uscc":
+		if e.ComplexityRoot.Change.Uscc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Uscc(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.nodes":
+		if e.ComplexityRoot.ChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Nodes(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
 	case "Commitment.commitmentId":
 		if e.ComplexityRoot.Commitment.CommitmentID == nil {
@@ -1303,6 +1466,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ListingEdge.Node(childComplexity), true
 
+	case "Mutation.unwatch":
+		if e.ComplexityRoot.Mutation.Unwatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unwatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unwatch(childComplexity, args["usccs"].([]string)), true
+	case "Mutation.watch":
+		if e.ComplexityRoot.Mutation.Watch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_watch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Watch(childComplexity, args["usccs"].([]string)), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1503,6 +1689,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*string), args["since"].(*string), args["first"].(*int), args["filter"].(*model.ChangeFilter)), true
 	case "Query.enterprise":
 		if e.ComplexityRoot.Query.Enterprise == nil {
 			break
@@ -1598,6 +1795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.watchlist":
+		if e.ComplexityRoot.Query.Watchlist == nil {
+			break
+		}
+
+		args, err := ec.field_Query_watchlist_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Watchlist(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "RateLimit.cost":
 		if e.ComplexityRoot.RateLimit.Cost == nil {
@@ -1742,6 +1950,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RiskFactor.Points(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["after"].(*string), args["filter"].(*model.ChangeFilter)), true
+
 	case "TypicalCase.caseId":
 		if e.ComplexityRoot.TypicalCase.CaseID == nil {
 			break
@@ -1854,6 +2074,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Tier(childComplexity), true
 
+	case "WatchItem.message":
+		if e.ComplexityRoot.WatchItem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchItem.Message(childComplexity), true
+	case "WatchItem.status":
+		if e.ComplexityRoot.WatchItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchItem.Status(childComplexity), true
+	case "WatchItem.uscc":
+		if e.ComplexityRoot.WatchItem.Uscc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchItem.Uscc(childComplexity), true
+
+	case "WatchResult.items":
+		if e.ComplexityRoot.WatchResult.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchResult.Items(childComplexity), true
+	case "WatchResult.watchedCount":
+		if e.ComplexityRoot.WatchResult.WatchedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchResult.WatchedCount(childComplexity), true
+
+	case "WatchedEnterprise.enterprise":
+		if e.ComplexityRoot.WatchedEnterprise.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchedEnterprise.Enterprise(childComplexity), true
+	case "WatchedEnterprise.since":
+		if e.ComplexityRoot.WatchedEnterprise.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchedEnterprise.Since(childComplexity), true
+	case "WatchedEnterprise.uscc":
+		if e.ComplexityRoot.WatchedEnterprise.Uscc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchedEnterprise.Uscc(childComplexity), true
+
+	case "WatchlistConnection.edges":
+		if e.ComplexityRoot.WatchlistConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistConnection.Edges(childComplexity), true
+	case "WatchlistConnection.nodes":
+		if e.ComplexityRoot.WatchlistConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistConnection.Nodes(childComplexity), true
+	case "WatchlistConnection.pageInfo":
+		if e.ComplexityRoot.WatchlistConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistConnection.PageInfo(childComplexity), true
+	case "WatchlistConnection.totalCount":
+		if e.ComplexityRoot.WatchlistConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistConnection.TotalCount(childComplexity), true
+
+	case "WatchlistEdge.cursor":
+		if e.ComplexityRoot.WatchlistEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistEdge.Cursor(childComplexity), true
+	case "WatchlistEdge.node":
+		if e.ComplexityRoot.WatchlistEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WatchlistEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1865,6 +2174,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("ListingFilter", ec.unmarshalInputListingFilter),
 		)
@@ -1902,6 +2212,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1937,6 +2279,8 @@ as of today's date. 所有字段与记录均按调用方层级及公示规则（
 """
 schema {
   query: Query
+  mutation: Mutation
+  subscription: Subscription
 }
 
 "A calendar date, YYYY-MM-DD. 日期，格式 YYYY-MM-DD。"
@@ -2035,6 +2379,23 @@ type Query {
   viewer: Viewer!
   "Your rate limit and what this query costs. With dryRun: true nothing else in the query runs and nothing is spent. 速率限制与本次查询费用。"
   rateLimit(dryRun: Boolean = false): RateLimit!
+  """
+  The change feed (变更订阅): every record that appeared, changed or disappeared in the caller's view, in
+  commit order, from ` + "`" + `after` + "`" + ` (no cursor: from the oldest change kept). Changes a date causes (a disclosure
+  period ends, a publication date arrives) appear on that day with no write. Cursors stay valid for
+  CHANGES_RETENTION; an older one fails with CURSOR_EXPIRED. ` + "`" + `first` + "`" + ` is 1..100, default 100.
+  变更流：按提交顺序列出调用方可见记录的新增、变更与移除（含公示期满等按日期发生的变化）。
+  """
+  changes(
+    "Resume after this cursor (an edge's cursor, pageInfo.endCursor, or an export's feed cursor). 起始游标。"
+    after: String
+    "Deprecated alias of ` + "`" + `after` + "`" + `, as the contract first named it. ` + "`" + `after` + "`" + ` 的旧名。"
+    since: String @deprecated(reason: "Use ` + "`" + `after` + "`" + `.")
+    first: Int = 100
+    filter: ChangeFilter
+  ): ChangeConnection! @disclosure(tier: PARTNER)
+  "Your API key's watchlist (关注列表), by USCC. 关注列表。"
+  watchlist(first: Int = 20, after: String): WatchlistConnection! @disclosure(tier: PARTNER)
   "The audit trail of REGULATOR reads of REGULATOR-tier fields and of every write, newest first. 审计日志。"
   auditLog(filter: AuditFilter, first: Int = 20, after: String): AuditEntryConnection! @disclosure(tier: REGULATOR)
 }
@@ -2709,6 +3070,151 @@ type InspectionEdge {
   cursor: String!
   node: Inspection!
 }
+
+"Writes. 写操作。"
+type Mutation {
+  "Add enterprises to your API key's watchlist (at most WATCHLIST_MAX); idempotent, each code reported on its own. 加入关注列表。"
+  watch(usccs: [ID!]!): WatchResult! @disclosure(tier: PARTNER)
+  "Remove enterprises from your API key's watchlist; idempotent. 移出关注列表。"
+  unwatch(usccs: [ID!]!): WatchResult! @disclosure(tier: PARTNER)
+}
+
+"Pushed over server-sent events (graphql-sse). 服务器推送（SSE）。"
+type Subscription {
+  """
+  The change feed, pushed: replays from ` + "`" + `after` + "`" + `, then sends each change as it is committed, with
+  heartbeats; reconnect with the last change's cursor to resume. 变更推送：先补发 after 之后的变更，再实时推送。
+  """
+  changes(after: String, filter: ChangeFilter): Change! @disclosure(tier: PARTNER)
+}
+
+"What a change is about. 记录类型。"
+enum RecordType {
+  "The enterprise's own registration fields. 企业登记信息。"
+  ENTERPRISE
+  "An administrative licence. 行政许可。"
+  LICENSE
+  "An administrative penalty. 行政处罚。"
+  PENALTY
+  "An inspection result. 抽查检查结果。"
+  INSPECTION
+  "An abnormal operations listing. 经营异常名录。"
+  ABNORMAL_LISTING
+  "A serious illegal and dishonest listing. 严重违法失信名单。"
+  SERIOUS_LISTING
+  "A credit commitment. 信用承诺。"
+  COMMITMENT
+  "A typical case. 典型案例。"
+  TYPICAL_CASE
+}
+
+"What happened to a record in the caller's view. 变更类型。"
+enum ChangeKind {
+  "The caller sees a record it did not see before. 新增。"
+  APPEARED
+  "The caller sees the record differently. 变更。"
+  CHANGED
+  "The caller no longer sees the record (for PARTNER: whatever the reason). 移除。"
+  DISAPPEARED
+}
+
+"A record as the caller sees it now. 记录。"
+union ChangeRecord = Enterprise | License | Penalty | Inspection | Listing | Commitment | TypicalCase
+
+"Filters for the change feed; all given filters must match. 变更筛选条件。"
+input ChangeFilter {
+  "Only enterprises on your API key's watchlist. 仅关注列表中的企业。"
+  watchlist: Boolean
+  "Only these enterprises (at most 1,000). 指定企业。"
+  usccs: [ID!]
+  "Only these record types. 记录类型。"
+  recordTypes: [RecordType!]
+  "Administrative division code or its prefix, 2–6 digits, of the enterprise (or case). 行政区划代码或前缀。"
+  regionCode: String
+  "The record's key area, or its enterprise's. 重点领域。"
+  keyArea: KeyArea
+}
+
+"One change in the feed. 一条变更。"
+type Change {
+  "Resume after this change with ` + "`" + `after` + "`" + `. 游标。"
+  cursor: String!
+  "When it was recorded; a change a date caused is at that day's start (UTC). 记录时间。"
+  at: DateTime!
+  "The enterprise, when the record names one. 统一社会信用代码。"
+  uscc: ID
+  "What the record is. 记录类型。"
+  recordType: RecordType!
+  "The record's natural key: USCC, licence number, decision number, inspection, commitment or case id. 记录编号。"
+  recordId: ID!
+  "What happened in your view. 变更类型。"
+  kind: ChangeKind!
+  "The record as you see it now; null when it disappeared (or has since). 当前记录。"
+  record: ChangeRecord
+  "Why the record left public view (EXPIRED, REPAIRED, WITHDRAWN, NOT_DISCLOSED). 移出公示的原因。"
+  reason: DisclosureState @disclosure(tier: REGULATOR)
+}
+
+type ChangeConnection {
+  edges: [ChangeEdge!]!
+  nodes: [Change!]!
+  pageInfo: PageInfo!
+}
+type ChangeEdge {
+  cursor: String!
+  node: Change!
+}
+
+"How one code of a watch or unwatch went. 关注结果。"
+enum WatchStatus {
+  "Added to the watchlist. 已加入。"
+  ADDED
+  "Already on it. 已在列表中。"
+  ALREADY_WATCHED
+  "Removed from it. 已移出。"
+  REMOVED
+  "Was not on it. 不在列表中。"
+  NOT_WATCHED
+  "Not a valid unified social credit code; see message. 代码无效。"
+  INVALID
+}
+
+"One code of a watch or unwatch. 单条关注结果。"
+type WatchItem {
+  "The code as given (upper-cased when valid). 统一社会信用代码。"
+  uscc: String!
+  status: WatchStatus!
+  "Why the code is INVALID. 说明。"
+  message: String
+}
+
+"The result of a watch or unwatch, in input order. 关注操作结果。"
+type WatchResult {
+  items: [WatchItem!]!
+  "Codes on your watchlist now. 当前关注数。"
+  watchedCount: Int!
+}
+
+"A watched enterprise. 关注的企业。"
+type WatchedEnterprise {
+  uscc: ID!
+  "When it was added. 加入时间。"
+  since: DateTime!
+  "The enterprise; null when not (yet) registered. 企业。"
+  enterprise: Enterprise
+}
+
+type WatchlistConnection {
+  edges: [WatchlistEdge!]!
+  nodes: [WatchedEnterprise!]!
+  pageInfo: PageInfo!
+  "Codes on the watchlist. 关注总数。"
+  totalCount: Int!
+}
+type WatchlistEdge {
+  cursor: String!
+  node: WatchedEnterprise!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2753,6 +3259,50 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "uscc":
+		return ec.fieldContext_Change_uscc(ctx, field)
+	case "recordType":
+		return ec.fieldContext_Change_recordType(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Change_recordId(ctx, field)
+	case "kind":
+		return ec.fieldContext_Change_kind(ctx, field)
+	case "record":
+		return ec.fieldContext_Change_record(ctx, field)
+	case "reason":
+		return ec.fieldContext_Change_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Commitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3325,6 +3875,64 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
+func (ec *executionContext) childFields_WatchItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uscc":
+		return ec.fieldContext_WatchItem_uscc(ctx, field)
+	case "status":
+		return ec.fieldContext_WatchItem_status(ctx, field)
+	case "message":
+		return ec.fieldContext_WatchItem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchItem", field.Name)
+}
+
+func (ec *executionContext) childFields_WatchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_WatchResult_items(ctx, field)
+	case "watchedCount":
+		return ec.fieldContext_WatchResult_watchedCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_WatchedEnterprise(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uscc":
+		return ec.fieldContext_WatchedEnterprise_uscc(ctx, field)
+	case "since":
+		return ec.fieldContext_WatchedEnterprise_since(ctx, field)
+	case "enterprise":
+		return ec.fieldContext_WatchedEnterprise_enterprise(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchedEnterprise", field.Name)
+}
+
+func (ec *executionContext) childFields_WatchlistConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WatchlistConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_WatchlistConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WatchlistConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WatchlistConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchlistConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WatchlistEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WatchlistEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WatchlistEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WatchlistEdge", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3521,6 +4129,34 @@ func (ec *executionContext) field_Enterprise_penalties_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unwatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "usccs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["usccs"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_watch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "usccs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["usccs"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3592,6 +4228,44 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -3776,6 +4450,50 @@ func (ec *executionContext) field_Query_typicalCases_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_watchlist_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -4114,6 +4832,359 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Change_uscc(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_recordType(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_recordType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v feed.RecordType) graphql.Marshaler {
+			return ec.marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_recordType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "RecordType")
+}
+
+func (ec *executionContext) _Change_recordId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_kind(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _Change_record(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeRecord) graphql.Marshaler {
+			return ec.marshalOChangeRecord2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeRecord")
+}
+
+func (ec *executionContext) _Change_reason(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "REGULATOR")
+				if err != nil {
+					var zeroVal *credit.DisclosureState
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *credit.DisclosureState
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.DisclosureState) graphql.Marshaler {
+			return ec.marshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "DisclosureState")
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7510,6 +8581,130 @@ func (ec *executionContext) fieldContext_ListingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_watch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_watch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Watch(ctx, fc.Args["usccs"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *model.WatchResult
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.WatchResult
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchResult) graphql.Marshaler {
+			return ec.marshalNWatchResult2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_watch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_watch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unwatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unwatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Unwatch(ctx, fc.Args["usccs"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *model.WatchResult
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.WatchResult
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchResult) graphql.Marshaler {
+			return ec.marshalNWatchResult2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unwatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unwatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8704,6 +9899,130 @@ func (ec *executionContext) fieldContext_Query_rateLimit(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["after"].(*string), fc.Args["since"].(*string), fc.Args["first"].(*int), fc.Args["filter"].(*model.ChangeFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *model.ChangeConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.ChangeConnection
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_watchlist(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_watchlist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Watchlist(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *model.WatchlistConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.WatchlistConnection
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchlistConnection) graphql.Marshaler {
+			return ec.marshalNWatchlistConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_watchlist(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchlistConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_watchlist_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9389,6 +10708,68 @@ func (ec *executionContext) fieldContext_RiskFactor_evidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["after"].(*string), fc.Args["filter"].(*model.ChangeFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *model.Change
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *model.Change
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TypicalCase_id(ctx context.Context, field graphql.CollectedField, obj *credit.TypicalCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9873,6 +11254,382 @@ func (ec *executionContext) _Viewer_asOf(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Viewer_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _WatchItem_uscc(ctx context.Context, field graphql.CollectedField, obj *model.WatchItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchItem_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchItem_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _WatchItem_status(ctx context.Context, field graphql.CollectedField, obj *model.WatchItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchItem_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WatchStatus) graphql.Marshaler {
+			return ec.marshalNWatchStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchItem", field, false, false, "WatchStatus")
+}
+
+func (ec *executionContext) _WatchItem_message(ctx context.Context, field graphql.CollectedField, obj *model.WatchItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchItem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WatchItem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _WatchResult_items(ctx context.Context, field graphql.CollectedField, obj *model.WatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchResult_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WatchItem) graphql.Marshaler {
+			return ec.marshalNWatchItem2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchResult_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchResult_watchedCount(ctx context.Context, field graphql.CollectedField, obj *model.WatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchResult_watchedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WatchedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchResult_watchedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WatchedEnterprise_uscc(ctx context.Context, field graphql.CollectedField, obj *model.WatchedEnterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchedEnterprise_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchedEnterprise_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchedEnterprise", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WatchedEnterprise_since(ctx context.Context, field graphql.CollectedField, obj *model.WatchedEnterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchedEnterprise_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchedEnterprise_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchedEnterprise", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _WatchedEnterprise_enterprise(ctx context.Context, field graphql.CollectedField, obj *model.WatchedEnterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchedEnterprise_enterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WatchedEnterprise().Enterprise(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
+			return ec.marshalOEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WatchedEnterprise_enterprise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchedEnterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchlistConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WatchlistEdge) graphql.Marshaler {
+			return ec.marshalNWatchlistEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchlistConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchlistEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchlistConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WatchedEnterprise) graphql.Marshaler {
+			return ec.marshalNWatchedEnterprise2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchedEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchlistConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchedEnterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchlistConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchlistConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WatchlistConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WatchlistConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchlistConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _WatchlistEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WatchlistEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _WatchlistEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WatchlistEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WatchlistEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WatchedEnterprise) graphql.Marshaler {
+			return ec.marshalNWatchedEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchedEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WatchlistEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WatchlistEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WatchedEnterprise(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -11067,6 +12824,76 @@ func UnmarshalCaseFilter(ctx context.Context, raw any) (model.CaseFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (model.ChangeFilter, error) {
+	var it model.ChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"watchlist", "usccs", "recordTypes", "regionCode", "keyArea"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "watchlist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("watchlist"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Watchlist = data
+		case "usccs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Usccs = data
+		case "recordTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypes"))
+			data, err := ec.unmarshalORecordType2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypes = data
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = data
+		case "keyArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyArea"))
+			data, err := ec.unmarshalOKeyArea2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐKeyArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyArea = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeFilter unmarshals raw into the ChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeFilter(ctx context.Context, raw any) (model.ChangeFilter, error) {
+	var out model.ChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, obj any) (model.EnterpriseFilter, error) {
 	var it model.EnterpriseFilter
 	if obj == nil {
@@ -11228,6 +13055,68 @@ func UnmarshalListingFilter(ctx context.Context, raw any) (model.ListingFilter, 
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _ChangeRecord(ctx context.Context, sel ast.SelectionSet, obj model.ChangeRecord) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case credit.TypicalCase:
+		return ec._TypicalCase(ctx, sel, &obj)
+	case *credit.TypicalCase:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TypicalCase(ctx, sel, obj)
+	case credit.Penalty:
+		return ec._Penalty(ctx, sel, &obj)
+	case *credit.Penalty:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Penalty(ctx, sel, obj)
+	case credit.Listing:
+		return ec._Listing(ctx, sel, &obj)
+	case *credit.Listing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Listing(ctx, sel, obj)
+	case credit.License:
+		return ec._License(ctx, sel, &obj)
+	case *credit.License:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._License(ctx, sel, obj)
+	case credit.Inspection:
+		return ec._Inspection(ctx, sel, &obj)
+	case *credit.Inspection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Inspection(ctx, sel, obj)
+	case credit.Enterprise:
+		return ec._Enterprise(ctx, sel, &obj)
+	case *credit.Enterprise:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Enterprise(ctx, sel, obj)
+	case credit.Commitment:
+		return ec._Commitment(ctx, sel, &obj)
+	case *credit.Commitment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Commitment(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ChangeRecord must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
@@ -11429,7 +13318,156 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var commitmentImplementors = []string{"Commitment", "Node"}
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "cursor":
+			out.Values[i] = ec._Change_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uscc":
+			out.Values[i] = ec._Change_uscc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordType":
+			out.Values[i] = ec._Change_recordType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Change_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Change_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "record":
+			out.Values[i] = ec._Change_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Change_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commitmentImplementors = []string{"Commitment", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *credit.Commitment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentImplementors)
@@ -11668,7 +13706,7 @@ func (ec *executionContext) _DisclosureStatus(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var enterpriseImplementors = []string{"Enterprise", "Node"}
+var enterpriseImplementors = []string{"Enterprise", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *credit.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
@@ -12030,7 +14068,7 @@ func (ec *executionContext) _EnterpriseSearchEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var inspectionImplementors = []string{"Inspection", "Node"}
+var inspectionImplementors = []string{"Inspection", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Inspection(ctx context.Context, sel ast.SelectionSet, obj *credit.Inspection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, inspectionImplementors)
@@ -12201,7 +14239,7 @@ func (ec *executionContext) _InspectionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var licenseImplementors = []string{"License", "Node"}
+var licenseImplementors = []string{"License", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _License(ctx context.Context, sel ast.SelectionSet, obj *credit.License) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, licenseImplementors)
@@ -12367,7 +14405,7 @@ func (ec *executionContext) _LicenseEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var listingImplementors = []string{"Listing", "Node"}
+var listingImplementors = []string{"Listing", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Listing(ctx context.Context, sel ast.SelectionSet, obj *credit.Listing) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, listingImplementors)
@@ -12569,6 +14607,56 @@ func (ec *executionContext) _ListingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "watch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_watch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unwatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unwatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -12617,7 +14705,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var penaltyImplementors = []string{"Penalty", "Node"}
+var penaltyImplementors = []string{"Penalty", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, obj *credit.Penalty) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyImplementors)
@@ -12907,6 +14995,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_rateLimit(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
+		case "watchlist":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_watchlist(ctx, field)
 				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13200,7 +15300,27 @@ func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var typicalCaseImplementors = []string{"TypicalCase", "Node"}
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var typicalCaseImplementors = []string{"TypicalCase", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _TypicalCase(ctx context.Context, sel ast.SelectionSet, obj *credit.TypicalCase) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, typicalCaseImplementors)
@@ -13386,6 +15506,218 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "asOf":
 			out.Values[i] = ec._Viewer_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchItemImplementors = []string{"WatchItem"}
+
+func (ec *executionContext) _WatchItem(ctx context.Context, sel ast.SelectionSet, obj *model.WatchItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchItem")
+		case "uscc":
+			out.Values[i] = ec._WatchItem_uscc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WatchItem_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._WatchItem_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchResultImplementors = []string{"WatchResult"}
+
+func (ec *executionContext) _WatchResult(ctx context.Context, sel ast.SelectionSet, obj *model.WatchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchResult")
+		case "items":
+			out.Values[i] = ec._WatchResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "watchedCount":
+			out.Values[i] = ec._WatchResult_watchedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchedEnterpriseImplementors = []string{"WatchedEnterprise"}
+
+func (ec *executionContext) _WatchedEnterprise(ctx context.Context, sel ast.SelectionSet, obj *model.WatchedEnterprise) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchedEnterpriseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchedEnterprise")
+		case "uscc":
+			out.Values[i] = ec._WatchedEnterprise_uscc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._WatchedEnterprise_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enterprise":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WatchedEnterprise_enterprise(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchlistConnectionImplementors = []string{"WatchlistConnection"}
+
+func (ec *executionContext) _WatchlistConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WatchlistConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchlistConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchlistConnection")
+		case "edges":
+			out.Values[i] = ec._WatchlistConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._WatchlistConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WatchlistConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WatchlistConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchlistEdgeImplementors = []string{"WatchlistEdge"}
+
+func (ec *executionContext) _WatchlistEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WatchlistEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchlistEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WatchlistEdge")
+		case "cursor":
+			out.Values[i] = ec._WatchlistEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WatchlistEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13836,6 +16168,72 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCommitment2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*credit.Commitment) graphql.Marshaler {
@@ -14721,6 +17119,44 @@ func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcreditgraphᚋcr
 	return ec._RateLimit(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType(ctx context.Context, v any) (feed.RecordType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType(ctx context.Context, sel ast.SelectionSet, v feed.RecordType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RecordType!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType = map[string]feed.RecordType{
+		"ENTERPRISE":       feed.Enterprise,
+		"LICENSE":          feed.License,
+		"PENALTY":          feed.Penalty,
+		"INSPECTION":       feed.Inspection,
+		"ABNORMAL_LISTING": feed.AbnormalListing,
+		"SERIOUS_LISTING":  feed.SeriousListing,
+		"COMMITMENT":       feed.Commitment,
+		"TYPICAL_CASE":     feed.TypicalCase,
+	}
+	marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType = map[feed.RecordType]string{
+		feed.Enterprise:      "ENTERPRISE",
+		feed.License:         "LICENSE",
+		feed.Penalty:         "PENALTY",
+		feed.Inspection:      "INSPECTION",
+		feed.AbnormalListing: "ABNORMAL_LISTING",
+		feed.SeriousListing:  "SERIOUS_LISTING",
+		feed.Commitment:      "COMMITMENT",
+		feed.TypicalCase:     "TYPICAL_CASE",
+	}
+)
+
 func (ec *executionContext) unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, v any) (risk.Category, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[tmp]
@@ -14936,6 +17372,104 @@ func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋcreditgraphᚋcredi
 	return ec._Viewer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWatchItem2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WatchItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWatchItem2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWatchItem2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchItem(ctx context.Context, sel ast.SelectionSet, v *model.WatchItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WatchItem!")
+		return graphql.Null
+	}
+	return ec._WatchItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWatchResult2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchResult(ctx context.Context, sel ast.SelectionSet, v *model.WatchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WatchResult!")
+		return graphql.Null
+	}
+	return ec._WatchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWatchStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchStatus(ctx context.Context, v any) (model.WatchStatus, error) {
+	var res model.WatchStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWatchStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchStatus(ctx context.Context, sel ast.SelectionSet, v model.WatchStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWatchedEnterprise2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchedEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WatchedEnterprise) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWatchedEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchedEnterprise(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWatchedEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchedEnterprise(ctx context.Context, sel ast.SelectionSet, v *model.WatchedEnterprise) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WatchedEnterprise!")
+		return graphql.Null
+	}
+	return ec._WatchedEnterprise(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWatchlistConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistConnection(ctx context.Context, sel ast.SelectionSet, v *model.WatchlistConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WatchlistConnection!")
+		return graphql.Null
+	}
+	return ec._WatchlistConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWatchlistEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WatchlistEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWatchlistEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWatchlistEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐWatchlistEdge(ctx context.Context, sel ast.SelectionSet, v *model.WatchlistEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WatchlistEdge!")
+		return graphql.Null
+	}
+	return ec._WatchlistEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -15124,6 +17658,21 @@ func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋcreditgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOChangeFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeFilter(ctx context.Context, v any) (*model.ChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChangeRecord2githubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐChangeRecord(ctx context.Context, sel ast.SelectionSet, v model.ChangeRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangeRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -15159,6 +17708,42 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	res := scalar.MarshalDecimal(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState(ctx context.Context, v any) (*credit.DisclosureState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState(ctx context.Context, sel ast.SelectionSet, v *credit.DisclosureState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState[*v])
+	return res
+}
+
+var (
+	unmarshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState = map[string]credit.DisclosureState{
+		"DISCLOSED":     credit.Disclosed,
+		"EXPIRED":       credit.Expired,
+		"REPAIRED":      credit.Repaired,
+		"WITHDRAWN":     credit.Withdrawn,
+		"NOT_DISCLOSED": credit.NotDisclosed,
+	}
+	marshalODisclosureState2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐDisclosureState = map[credit.DisclosureState]string{
+		credit.Disclosed:    "DISCLOSED",
+		credit.Expired:      "EXPIRED",
+		credit.Repaired:     "REPAIRED",
+		credit.Withdrawn:    "WITHDRAWN",
+		credit.NotDisclosed: "NOT_DISCLOSED",
+	}
+)
 
 func (ec *executionContext) marshalOEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx context.Context, sel ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
 	if v == nil {
@@ -15208,6 +17793,41 @@ var (
 		credit.StatusMovedOut:  "MOVED_OUT",
 	}
 )
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
@@ -15302,6 +17922,42 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcreditgraphᚋcreditgrap
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecordType2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordTypeᚄ(ctx context.Context, v any) ([]feed.RecordType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]feed.RecordType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORecordType2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []feed.RecordType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalORecordedCounts2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRecordedCounts(ctx context.Context, sel ast.SelectionSet, v *model.RecordedCounts) graphql.Marshaler {

@@ -19,4 +19,13 @@ type Resolver struct {
 	Policy credit.Policy
 	Risk   risk.Model
 	Log    *slog.Logger
+
+	// Feed is the change feed and the watchlists; nil: UNAVAILABLE.
+	Feed store.Feed
+	// WatchlistMax is the most codes one key may watch (WATCHLIST_MAX).
+	WatchlistMax int
+	// Streams opens change subscriptions; nil: subscriptions are UNAVAILABLE.
+	Streams Streams
+	// Clock gives a subscription its date each time it reads the feed.
+	Clock credit.Clock
 }

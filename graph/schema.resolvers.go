@@ -191,6 +191,16 @@ func (r *listingConnectionResolver) TotalCount(ctx context.Context, obj *model.L
 	return obj.Count(ctx)
 }
 
+// Watch is the resolver for the watch field.
+func (r *mutationResolver) Watch(ctx context.Context, usccs []string) (*model.WatchResult, error) {
+	return r.watch(ctx, usccs, true)
+}
+
+// Unwatch is the resolver for the unwatch field.
+func (r *mutationResolver) Unwatch(ctx context.Context, usccs []string) (*model.WatchResult, error) {
+	return r.watch(ctx, usccs, false)
+}
+
 // ID is the resolver for the id field.
 func (r *penaltyResolver) ID(ctx context.Context, obj *credit.Penalty) (string, error) {
 	return GlobalID(store.KindPenalty, obj.DecisionNumber), nil
@@ -324,9 +334,24 @@ func (r *queryResolver) RateLimit(ctx context.Context, dryRun *bool) (*model.Rat
 	return &model.RateLimit{Limit: rl.Limit, Cost: rl.Cost, Remaining: rl.Remaining, Used: rl.Used, ResetAt: rl.ResetAt.UTC(), NodeCount: rl.NodeCount}, nil
 }
 
+// Changes is the resolver for the changes field.
+func (r *queryResolver) Changes(ctx context.Context, after *string, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeConnection, error) {
+	return r.changes(ctx, after, since, first, filter)
+}
+
+// Watchlist is the resolver for the watchlist field.
+func (r *queryResolver) Watchlist(ctx context.Context, first *int, after *string) (*model.WatchlistConnection, error) {
+	return r.watchlist(ctx, first, after)
+}
+
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	return r.auditLog(ctx, filter, first, after)
+}
+
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, after *string, filter *model.ChangeFilter) (<-chan *model.Change, error) {
+	return r.subscribe(ctx, after, filter)
 }
 
 // ID is the resolver for the id field.
@@ -350,6 +375,24 @@ func (r *typicalCaseResolver) DisclosureState(ctx context.Context, obj *credit.T
 // TotalCount is the resolver for the totalCount field.
 func (r *typicalCaseConnectionResolver) TotalCount(ctx context.Context, obj *model.TypicalCaseConnection) (int, error) {
 	return obj.Count(ctx)
+}
+
+// Enterprise is the resolver for the enterprise field.
+func (r *watchedEnterpriseResolver) Enterprise(ctx context.Context, obj *model.WatchedEnterprise) (*credit.Enterprise, error) {
+	return dataloader.For(ctx).Enterprise.Load(ctx, obj.Uscc)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *watchlistConnectionResolver) TotalCount(ctx context.Context, obj *model.WatchlistConnection) (int, error) {
+	fd, err := r.feed()
+	if err != nil {
+		return 0, err
+	}
+	k, err := keyName(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return fd.WatchlistCount(ctx, k)
 }
 
 // Commitment returns CommitmentResolver implementation.
@@ -382,11 +425,17 @@ func (r *Resolver) ListingConnection() ListingConnectionResolver {
 	return &listingConnectionResolver{r}
 }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Penalty returns PenaltyResolver implementation.
 func (r *Resolver) Penalty() PenaltyResolver { return &penaltyResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 // TypicalCase returns TypicalCaseResolver implementation.
 func (r *Resolver) TypicalCase() TypicalCaseResolver { return &typicalCaseResolver{r} }
@@ -394,6 +443,16 @@ func (r *Resolver) TypicalCase() TypicalCaseResolver { return &typicalCaseResolv
 // TypicalCaseConnection returns TypicalCaseConnectionResolver implementation.
 func (r *Resolver) TypicalCaseConnection() TypicalCaseConnectionResolver {
 	return &typicalCaseConnectionResolver{r}
+}
+
+// WatchedEnterprise returns WatchedEnterpriseResolver implementation.
+func (r *Resolver) WatchedEnterprise() WatchedEnterpriseResolver {
+	return &watchedEnterpriseResolver{r}
+}
+
+// WatchlistConnection returns WatchlistConnectionResolver implementation.
+func (r *Resolver) WatchlistConnection() WatchlistConnectionResolver {
+	return &watchlistConnectionResolver{r}
 }
 
 type (
@@ -405,8 +464,12 @@ type (
 	licenseResolver                    struct{ *Resolver }
 	listingResolver                    struct{ *Resolver }
 	listingConnectionResolver          struct{ *Resolver }
+	mutationResolver                   struct{ *Resolver }
 	penaltyResolver                    struct{ *Resolver }
 	queryResolver                      struct{ *Resolver }
+	subscriptionResolver               struct{ *Resolver }
 	typicalCaseResolver                struct{ *Resolver }
 	typicalCaseConnectionResolver      struct{ *Resolver }
+	watchedEnterpriseResolver          struct{ *Resolver }
+	watchlistConnectionResolver        struct{ *Resolver }
 )

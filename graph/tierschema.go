@@ -71,7 +71,7 @@ func TierSchema(full *ast.Schema, tier credit.Tier) *ast.Schema {
 		dst **ast.Definition
 		src *ast.Definition
 	}{{&s.Query, full.Query}, {&s.Mutation, full.Mutation}, {&s.Subscription, full.Subscription}} {
-		if root.src != nil {
+		if root.src != nil && keep[root.src.Name] {
 			*root.dst = s.Types[root.src.Name]
 		}
 	}
@@ -146,7 +146,9 @@ func reachable(types map[string]*ast.Definition, full *ast.Schema) map[string]bo
 		}
 	}
 	for _, root := range []*ast.Definition{full.Query, full.Mutation, full.Subscription} {
-		if root != nil {
+		// A mutation or subscription type left with no field for the tier
+		// is no root at all: an object type needs a field.
+		if root != nil && (root == full.Query || len(types[root.Name].Fields) > 0) {
 			visit(root.Name)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/demo"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 	"github.com/creditgraph/creditgraph/internal/ingest"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
@@ -56,7 +57,8 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err != nil {
 		return err
 	}
-	im := newImporter(cfg, invalidating(cfg, st, rc, log), log)
+	// Subscriptions open on running servers wake through the same Redis.
+	im := newImporter(cfg, invalidating(cfg, feedstream.Notifying(st, newFeedHub(cfg, rdb, log)), rc, log), log)
 	var srcs []ingest.Source
 	if withDemo {
 		srcs = append(srcs, ingest.Source{Name: "demo", Open: func() (io.ReadCloser, error) { return demo.OpenAt(cfg.Clock()()), nil }})

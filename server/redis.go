@@ -11,6 +11,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/config"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/meter"
@@ -128,4 +129,12 @@ func invalidating(cfg config.Config, st store.Store, c *cache.Cache, log *slog.L
 		return st
 	}
 	return gqlcache.Invalidating(st, c, cfg.CacheBulkTags, log)
+}
+
+// newFeedHub wakes change subscriptions: through Redis (REDIS_KEY_PREFIX +
+// "feed") when there is one, else by polling alone.
+func newFeedHub(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger) *feedstream.Hub {
+	return feedstream.New(feedstream.Options{
+		Redis: rdb, Channel: cfg.RedisKeyPrefix + "feed", Poll: cfg.FeedPollInterval, PerKey: cfg.StreamsPerKey, Log: log,
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/demo"
 	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/httpapi"
 	"github.com/creditgraph/creditgraph/internal/logging"
@@ -75,8 +76,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	hub := newFeedHub(cfg, rdb, log)
+	go hub.Run(ctx)
 	if len(load) > 0 {
-		sum, err := newImporter(cfg, invalidating(cfg, st, rc, log), log).ImportFiles(ctx, nil, load...)
+		sum, err := newImporter(cfg, invalidating(cfg, feedstream.Notifying(st, hub), rc, log), log).ImportFiles(ctx, nil, load...)
 		if err != nil {
 			return fmt.Errorf("--load stopped after %d records were written: %s: %w", sum.Accepted, sum.Fatal, err)
 		}
@@ -128,6 +131,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			Prefix: cfg.RedisKeyPrefix + "apq:", TTL: cfg.APQTTL, Timeout: cfg.CacheTimeout,
 		}),
 		CacheOptions: httpapi.CacheOptions{HTTPMaxAge: cfg.CacheHTTPMaxAge, BulkInvalidation: cfg.CacheBulkTags, EntityMaxBatch: cfg.EntityMaxBatch},
+		Streams:      hub,
+		FeedOptions:  httpapi.FeedOptions{WatchlistMax: cfg.WatchlistMax, Heartbeat: cfg.StreamHeartbeat},
 		Ingest: httpapi.IngestOptions{
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
 			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout, PublicationLead: cfg.PublicationLead,
@@ -142,6 +147,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(hub.Close) // open subscriptions complete, so their connections can close
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err

@@ -3,9 +3,14 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feed"
 )
 
 // Filters for the audit log. 审计日志筛选条件。
@@ -29,6 +34,51 @@ type CaseFilter struct {
 	// Found in the title or the summary as you may read them (redacted below REGULATOR, so hidden personal data is
 	// never found), both sides normalised like searchEnterprises; 2 to 50 characters. 标题或摘要包含（按可见文本检索）。
 	Text *string `json:"text,omitempty"`
+}
+
+// One change in the feed. 一条变更。
+type Change struct {
+	// Resume after this change with `after`. 游标。
+	Cursor string `json:"cursor"`
+	// When it was recorded; a change a date caused is at that day's start (UTC). 记录时间。
+	At time.Time `json:"at"`
+	// The enterprise, when the record names one. 统一社会信用代码。
+	Uscc *string `json:"uscc,omitempty"`
+	// What the record is. 记录类型。
+	RecordType feed.RecordType `json:"recordType"`
+	// The record's natural key: USCC, licence number, decision number, inspection, commitment or case id. 记录编号。
+	RecordID string `json:"recordId"`
+	// What happened in your view. 变更类型。
+	Kind ChangeKind `json:"kind"`
+	// The record as you see it now; null when it disappeared (or has since). 当前记录。
+	Record ChangeRecord `json:"record,omitempty"`
+	// Why the record left public view (EXPIRED, REPAIRED, WITHDRAWN, NOT_DISCLOSED). 移出公示的原因。
+	Reason *credit.DisclosureState `json:"reason,omitempty"`
+}
+
+type ChangeConnection struct {
+	Edges    []*ChangeEdge `json:"edges"`
+	Nodes    []*Change     `json:"nodes"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
+}
+
+// Filters for the change feed; all given filters must match. 变更筛选条件。
+type ChangeFilter struct {
+	// Only enterprises on your API key's watchlist. 仅关注列表中的企业。
+	Watchlist *bool `json:"watchlist,omitempty"`
+	// Only these enterprises (at most 1,000). 指定企业。
+	Usccs []string `json:"usccs,omitempty"`
+	// Only these record types. 记录类型。
+	RecordTypes []feed.RecordType `json:"recordTypes,omitempty"`
+	// Administrative division code or its prefix, 2–6 digits, of the enterprise (or case). 行政区划代码或前缀。
+	RegionCode *string `json:"regionCode,omitempty"`
+	// The record's key area, or its enterprise's. 重点领域。
+	KeyArea *credit.KeyArea `json:"keyArea,omitempty"`
 }
 
 // Filters for enterprises; all given filters must match. 企业筛选条件。
@@ -63,5 +113,179 @@ type ListingFilter struct {
 	IncludeRemoved *bool `json:"includeRemoved,omitempty"`
 }
 
+// Writes. 写操作。
+type Mutation struct {
+}
+
 type Query struct {
+}
+
+// Pushed over server-sent events (graphql-sse). 服务器推送（SSE）。
+type Subscription struct {
+}
+
+// One code of a watch or unwatch. 单条关注结果。
+type WatchItem struct {
+	// The code as given (upper-cased when valid). 统一社会信用代码。
+	Uscc   string      `json:"uscc"`
+	Status WatchStatus `json:"status"`
+	// Why the code is INVALID. 说明。
+	Message *string `json:"message,omitempty"`
+}
+
+// The result of a watch or unwatch, in input order. 关注操作结果。
+type WatchResult struct {
+	Items []*WatchItem `json:"items"`
+	// Codes on your watchlist now. 当前关注数。
+	WatchedCount int `json:"watchedCount"`
+}
+
+// A watched enterprise. 关注的企业。
+type WatchedEnterprise struct {
+	Uscc string `json:"uscc"`
+	// When it was added. 加入时间。
+	Since time.Time `json:"since"`
+	// The enterprise; null when not (yet) registered. 企业。
+	Enterprise *credit.Enterprise `json:"enterprise,omitempty"`
+}
+
+type WatchlistConnection struct {
+	Edges    []*WatchlistEdge     `json:"edges"`
+	Nodes    []*WatchedEnterprise `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+	// Codes on the watchlist. 关注总数。
+	TotalCount int `json:"totalCount"`
+}
+
+type WatchlistEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *WatchedEnterprise `json:"node"`
+}
+
+// What happened to a record in the caller's view. 变更类型。
+type ChangeKind string
+
+const (
+	// The caller sees a record it did not see before. 新增。
+	ChangeKindAppeared ChangeKind = "APPEARED"
+	// The caller sees the record differently. 变更。
+	ChangeKindChanged ChangeKind = "CHANGED"
+	// The caller no longer sees the record (for PARTNER: whatever the reason). 移除。
+	ChangeKindDisappeared ChangeKind = "DISAPPEARED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindAppeared,
+	ChangeKindChanged,
+	ChangeKindDisappeared,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindAppeared, ChangeKindChanged, ChangeKindDisappeared:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How one code of a watch or unwatch went. 关注结果。
+type WatchStatus string
+
+const (
+	// Added to the watchlist. 已加入。
+	WatchStatusAdded WatchStatus = "ADDED"
+	// Already on it. 已在列表中。
+	WatchStatusAlreadyWatched WatchStatus = "ALREADY_WATCHED"
+	// Removed from it. 已移出。
+	WatchStatusRemoved WatchStatus = "REMOVED"
+	// Was not on it. 不在列表中。
+	WatchStatusNotWatched WatchStatus = "NOT_WATCHED"
+	// Not a valid unified social credit code; see message. 代码无效。
+	WatchStatusInvalid WatchStatus = "INVALID"
+)
+
+var AllWatchStatus = []WatchStatus{
+	WatchStatusAdded,
+	WatchStatusAlreadyWatched,
+	WatchStatusRemoved,
+	WatchStatusNotWatched,
+	WatchStatusInvalid,
+}
+
+func (e WatchStatus) IsValid() bool {
+	switch e {
+	case WatchStatusAdded, WatchStatusAlreadyWatched, WatchStatusRemoved, WatchStatusNotWatched, WatchStatusInvalid:
+		return true
+	}
+	return false
+}
+
+func (e WatchStatus) String() string {
+	return string(e)
+}
+
+func (e *WatchStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WatchStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WatchStatus", str)
+	}
+	return nil
+}
+
+func (e WatchStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WatchStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WatchStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

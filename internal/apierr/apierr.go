@@ -40,6 +40,17 @@ const (
 	PayloadTooLarge      = "PAYLOAD_TOO_LARGE"      // 413: a body over the limit
 )
 
+// Codes of the change feed.
+const (
+	// CursorExpired: the changes after a feed cursor are older than
+	// CHANGES_RETENTION and gone; the caller exports again and follows the
+	// feed from the export's cursor.
+	CursorExpired = "CURSOR_EXPIRED"
+	// TooManyStreams: the key holds as many open subscriptions as
+	// STREAMS_PER_KEY allows.
+	TooManyStreams = "TOO_MANY_STREAMS"
+)
+
 // Codes of GraphQL itself (gqlgen, the spec) and of persisted queries.
 const (
 	ParseFailed            = "GRAPHQL_PARSE_FAILED"
@@ -104,6 +115,8 @@ func Classify(err error) (e *Error, ok bool) {
 		return &Error{Code: le.Code, Message: le.Message, Status: http.StatusBadRequest, Extra: le.Extensions()}, true
 	case errors.As(err, &ue):
 		return &Error{Code: InvalidUSCC, Message: ue.Error()}, true
+	case errors.Is(err, store.ErrCursorExpired):
+		return &Error{Code: CursorExpired, Message: "the changes after this cursor are older than the feed keeps (CHANGES_RETENTION): export again (GET /v1/export/…) and follow changes(after:) from the export's cursor"}, true
 	case errors.Is(err, store.ErrBadCursor):
 		return &Error{Code: BadUserInput, Message: "the cursor is invalid, or belongs to another list or filter: start again without `after`"}, true
 	case errors.Is(err, store.ErrNotFound):

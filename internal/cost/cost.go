@@ -75,8 +75,9 @@ func DefaultModel() Model {
 			"Enterprise.abnormalOperations":   10,
 			"Enterprise.seriousDishonesty":    10,
 			"Enterprise.commitments":          10,
-			"RiskAssessment.factors":          20, // at most one per factor code
-			"RecordedCounts.penaltiesByState": 5,  // one per disclosure state
+			"RiskAssessment.factors":          20,   // at most one per factor code
+			"RecordedCounts.penaltiesByState": 5,    // one per disclosure state
+			"WatchResult.items":               1000, // one per code given, at most 1,000 a call
 		},
 		DefaultListSize: 10,
 		ListArg: map[string]string{
@@ -90,6 +91,13 @@ func DefaultModel() Model {
 			"TypicalCaseConnection.totalCount": 1,
 			// A COUNT over every name the query matches.
 			"EnterpriseSearchConnection.totalCount": 1,
+			"WatchlistConnection.totalCount":        1,
+			// A write of up to 1,000 rows, and the count after it.
+			"Mutation.watch":   2,
+			"Mutation.unwatch": 2,
+			// A stream holds a connection and reads the feed each time it
+			// wakes: its opening is charged like a page of it.
+			"Subscription.changes": 1,
 		},
 		IntrospectionCost: 1,
 	}

@@ -82,6 +82,11 @@ func (Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 		refuse(w, media, apierr.New(apierr.MethodNotAllowed, "a %s must be sent with POST", oc.Operation.Operation))
 		return
 	}
+	if oc.Operation.Operation == ast.Subscription {
+		refuse(w, media, apierr.New(apierr.BadRequest,
+			"a subscription is a stream of server-sent events: POST it with Accept: text/event-stream (the graphql-sse protocol)"))
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
 	if resp == nil { // only a subscription ends without a response; there are none

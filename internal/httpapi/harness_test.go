@@ -19,6 +19,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/cache"
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/ingest"
 	"github.com/creditgraph/creditgraph/internal/logging"
@@ -34,12 +35,20 @@ import (
 // backends runs f once per store backend, each loaded with the fixture.
 func backends(t *testing.T, f func(t *testing.T, h *harness)) {
 	t.Run("memory", func(t *testing.T) {
-		f(t, newHarness(t, memory.New(credit.NewPolicy(credit.DefaultSettings()))))
+		st := memory.New(credit.NewPolicy(credit.DefaultSettings()))
+		st.SetRetention(testRetention)
+		f(t, newHarness(t, st))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		f(t, newHarness(t, postgres.NewTestStore(t, credit.NewPolicy(credit.DefaultSettings()))))
+		f(t, newHarness(t, postgres.NewTestStoreConfig(t, postgres.Config{
+			Policy: credit.NewPolicy(credit.DefaultSettings()), Retention: testRetention})))
 	})
 }
+
+// testRetention keeps the change feed of the fixture, written on its day,
+// when a test writes at the real date (canary.ndjson has dates only the
+// real date accepts) or moves the clock years on.
+var testRetention = credit.Period{Years: 100}
 
 // clock is the injectable clock tests move.
 type clock struct {
@@ -97,16 +106,18 @@ func newHarnessWith(t *testing.T, st store.Store, set func(*Deps)) *harness {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), f)
+	c := &clock{}
+	c.Set(fixtureToday)
+	// Imported on the fixture's day: the change feed records it then.
+	sum, err := (&ingest.Importer{Store: st, Now: c.Now}).Import(context.Background(), f)
 	if err != nil || sum.Rejected != 0 {
 		t.Fatalf("load fixture: %v %+v", err, sum)
 	}
-	c := &clock{}
-	c.Set(fixtureToday)
 	logs := &lockedWriter{w: &bytes.Buffer{}}
 	log := logging.New(logs, logging.Options{Level: slog.LevelDebug, Repeat: time.Minute, Now: c.Now}).Logger
 	t.Cleanup(func() { checkLogs(t, logs.String()) })
 	al, _ := st.(store.AuditLog)
+	fd, _ := st.(store.Feed)
 	prefix := testRedisPrefix(t)
 	rc := testCache(t, c, prefix)
 	st = gqlcache.Invalidating(st, rc, 1000, log) // writes by the tests invalidate, as the edge's do
@@ -115,10 +126,14 @@ func newHarnessWith(t *testing.T, st store.Store, set func(*Deps)) *harness {
 		Policy: credit.NewPolicy(credit.DefaultSettings()), Clock: c.Now, Log: log,
 		Options:  Options{MaxBodyBytes: 1 << 20, ParserTokenLimit: 5000, RequestTimeout: 10 * time.Second},
 		Registry: prometheus.NewRegistry(),
-		Cache:    rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}}
+		Cache:    rc, APQ: testAPQ(t, prefix), CacheOptions: CacheOptions{EntityMaxBatch: 10}, Feed: fd,
+		Streams: feedstream.New(feedstream.Options{Poll: 100 * time.Millisecond, Log: log})}
 	set(&d)
 	srv := httptest.NewServer(New(d))
 	t.Cleanup(srv.Close)
+	if d.Streams != nil {
+		t.Cleanup(d.Streams.Close) // first: open streams end, so srv.Close does not wait for them
+	}
 	return &harness{st: st, srv: srv, clock: c, logs: logs, cache: rc, prefix: prefix, reg: d.Registry}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/creditgraph/creditgraph/dataloader"
 	"github.com/creditgraph/creditgraph/graph"
 	"github.com/creditgraph/creditgraph/internal/apierr"
@@ -29,6 +30,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/cost"
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/explorer"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 	"github.com/creditgraph/creditgraph/internal/gqlcache"
 	"github.com/creditgraph/creditgraph/internal/gqlhttp"
 	"github.com/creditgraph/creditgraph/internal/meter"
@@ -80,6 +82,19 @@ type Deps struct {
 	APQ graphql.Cache[string]
 	// CacheOptions are the response cache's HTTP settings.
 	CacheOptions CacheOptions
+	// Feed is the change feed and watchlists; nil: Store's, when it has one.
+	Feed store.Feed
+	// Streams wakes and bounds change subscriptions; nil: subscriptions
+	// are UNAVAILABLE.
+	Streams *feedstream.Hub
+	// FeedOptions are the feed's limits.
+	FeedOptions FeedOptions
+}
+
+// FeedOptions are the change feed's settings at the edge.
+type FeedOptions struct {
+	WatchlistMax int           // WATCHLIST_MAX; 0 → 10,000
+	Heartbeat    time.Duration // STREAM_HEARTBEAT; 0 → 15 s
 }
 
 // CacheOptions are the settings of the response cache at the edge.
@@ -103,6 +118,18 @@ func New(d Deps) http.Handler {
 		d.Risk = mustRiskModel()
 	}
 	m := newMetrics(d.Registry)
+	if d.Feed == nil {
+		d.Feed, _ = d.Store.(store.Feed) // before the cache's wrappers hide it
+	}
+	if d.FeedOptions.WatchlistMax <= 0 {
+		d.FeedOptions.WatchlistMax = 10_000
+	}
+	if d.FeedOptions.Heartbeat <= 0 {
+		d.FeedOptions.Heartbeat = 15 * time.Second
+	}
+	if d.Streams != nil {
+		d.Store = feedstream.Notifying(d.Store, d.Streams) // ingest wakes this replica's streams, and the others'
+	}
 	if d.Cache != nil {
 		bulk := d.CacheOptions.BulkInvalidation
 		if bulk <= 0 {
@@ -190,9 +217,11 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 		Schema: schema,
 		Resolvers: &graph.Resolver{
 			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log, Risk: d.Risk,
+			Feed: d.Feed, WatchlistMax: d.FeedOptions.WatchlistMax, Clock: d.Clock, Streams: streams(d.Streams),
 		},
 		Directives: graph.Directives(),
 	}))
+	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: d.FeedOptions.Heartbeat}}) // before gqlhttp, which takes every request
 	srv.AddTransport(gqlhttp.Transport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize(d.Options)))
 	if d.Options.ParserTokenLimit > 0 {
@@ -215,6 +244,14 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
 	return srv
+}
+
+// streams is hub as the resolvers' interface: nil stays nil.
+func streams(h *feedstream.Hub) graph.Streams {
+	if h == nil {
+		return nil
+	}
+	return h
 }
 
 // writeError ends a request at the edge with a GraphQL-shaped error body.

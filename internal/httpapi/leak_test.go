@@ -353,7 +353,8 @@ func isTextType(t *ast.Type) bool {
 
 // --- Each tier's schema, by introspection over HTTP.
 
-const leakIntrospection = `query LeakIntrospection { __schema { queryType { name } types { kind name
+const leakIntrospection = `query LeakIntrospection { __schema { queryType { name } mutationType { name }
+  subscriptionType { name } types { kind name
   fields(includeDeprecated: true) { name args { ...In } type { ...Ty } }
   inputFields { ...In } enumValues(includeDeprecated: true) { name } possibleTypes { name } } } }
 fragment In on __InputValue { name defaultValue type { ...Ty } }
@@ -400,8 +401,8 @@ type introTypeDef struct {
 }
 
 type introSchema struct {
-	query string
-	types map[string]*introTypeDef
+	query, mutation, subscription string // root type names; "" when the schema has none
+	types                         map[string]*introTypeDef
 }
 
 func (s *introSchema) field(typ, name string) *introField {
@@ -413,6 +414,27 @@ func (s *introSchema) field(typ, name string) *introField {
 		}
 	}
 	return nil
+}
+
+// rootOf guesses the root type of a response's data: the query's, unless
+// its fields are the mutation's or the subscription's.
+func (s *introSchema) rootOf(data any) string {
+	m, _ := data.(map[string]any)
+	for _, root := range []string{s.mutation, s.subscription} {
+		for k := range m {
+			if root != "" && s.field(root, k) != nil && s.field(s.query, k) == nil {
+				return root
+			}
+		}
+	}
+	if root := s.subscription; root != "" {
+		// changes is a root of both Query and Subscription: a subscription
+		// event's changes is one Change, not a connection.
+		if c, ok := m["changes"].(map[string]any); ok && c["cursor"] != nil {
+			return root
+		}
+	}
+	return s.query
 }
 
 // has reports whether the schema has field "Type.field".
@@ -433,8 +455,11 @@ const (
 	leakVariantDepth = 4
 )
 
-// leakProbe is one derived query.
+// leakProbe is one derived operation: a query, a mutation (run first,
+// unwatch before watch, so the watchlist probes find the canaries watched)
+// or a subscription (read over server-sent events, see runStream).
 type leakProbe struct {
+	op      string // "query", "mutation" or "subscription"
 	root    string
 	args    string          // the root field's arguments
 	query   string          // the whole document
@@ -460,7 +485,28 @@ func deriveProbes(t *testing.T, s *introSchema) []*leakProbe {
 	t.Helper()
 	d := newProbeDeriver(s)
 	var out []*leakProbe
+	type root struct {
+		op string
+		f  introField
+	}
+	var roots []root
+	if def := s.types[s.mutation]; def != nil {
+		fs := slices.Clone(def.Fields)
+		slices.SortFunc(fs, func(a, b introField) int { return strings.Compare(a.Name, b.Name) }) // unwatch, then watch
+		for _, f := range fs {
+			roots = append(roots, root{"mutation", f})
+		}
+	}
 	for _, f := range s.types[s.query].Fields {
+		roots = append(roots, root{"query", f})
+	}
+	if def := s.types[s.subscription]; def != nil {
+		for _, f := range def.Fields {
+			roots = append(roots, root{"subscription", f})
+		}
+	}
+	for _, rt := range roots {
+		f := rt.f
 		if strings.HasPrefix(f.Name, "__") {
 			continue
 		}
@@ -468,18 +514,22 @@ func deriveProbes(t *testing.T, s *introSchema) []*leakProbe {
 		if !ok {
 			continue
 		}
+		if rt.op == "subscription" {
+			sets = sets[:1] // one stream per root: its filters are the query's
+		}
+		rootType := map[string]string{"query": s.query, "mutation": s.mutation, "subscription": s.subscription}[rt.op]
 		for _, set := range sets {
 			d.depth = leakDepth
 			if set.variant {
 				d.depth = leakVariantDepth
 			}
-			used := map[string]bool{s.query + "." + f.Name: true}
+			used := map[string]bool{rootType + "." + f.Name: true}
 			sel := ""
 			if typ, kind := f.Type.named(); kind == "OBJECT" || kind == "INTERFACE" {
 				sel = " " + d.selection(typ, 1, map[string]bool{typ: true}, used)
 			}
-			p := &leakProbe{root: f.Name, args: set.args, fields: used, boolIn: set.boolIn, boolVal: set.boolVal}
-			p.query = "query LeakProbe { " + f.Name + wrapArgs(set.args) + sel + " }"
+			p := &leakProbe{op: rt.op, root: f.Name, args: set.args, fields: used, boolIn: set.boolIn, boolVal: set.boolVal}
+			p.query = rt.op + " LeakProbe { " + f.Name + wrapArgs(set.args) + sel + " }"
 			out = append(out, p)
 		}
 	}
@@ -541,6 +591,12 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 			}
 			fixed = append(fixed, "ids: ["+strings.Join(ids, ", ")+"]")
 			byID = true
+		case a.Name == "usccs" && typ == "ID" && a.required():
+			quoted := make([]string, len(canaryEnterprises))
+			for i, u := range canaryEnterprises {
+				quoted[i] = strconv.Quote(u)
+			}
+			fixed = append(fixed, "usccs: ["+strings.Join(quoted, ", ")+"]")
 		case a.required():
 			d.unfilled["Query."+f.Name+"("+a.Name+":)"] = true
 			return nil, false
@@ -624,7 +680,7 @@ func (d *probeDeriver) selectionAliased(typ string, depth int, onPath, used, ali
 		switch ftyp, kind := f.Type.named(); kind {
 		case "SCALAR", "ENUM":
 			parts = append(parts, name+args)
-		case "OBJECT", "INTERFACE":
+		case "OBJECT", "INTERFACE", "UNION": // a union: its members as fragments, below
 			if depth >= d.depth || onPath[ftyp] {
 				continue
 			}
@@ -806,7 +862,7 @@ func scanCanaries(s *introSchema, raw []byte) []canaryHit {
 		for k, v := range m {
 			typ := ""
 			if k == "data" {
-				typ = s.query
+				typ = s.rootOf(v)
 			}
 			walk(v, typ, "", k)
 		}
@@ -880,12 +936,20 @@ func newLeakRun(t *testing.T, h *harness, c leakCaller) *leakRun {
 	r.check(t, "introspection", leakIntrospection, res.raw, nil)
 	var out struct {
 		Schema struct {
-			QueryType struct{ Name string }
-			Types     []*introTypeDef
+			QueryType        struct{ Name string }
+			MutationType     *struct{ Name string }
+			SubscriptionType *struct{ Name string }
+			Types            []*introTypeDef
 		} `json:"__schema"`
 	}
 	res.data(t, &out)
 	r.s = &introSchema{query: out.Schema.QueryType.Name, types: map[string]*introTypeDef{}}
+	if m := out.Schema.MutationType; m != nil {
+		r.s.mutation = m.Name
+	}
+	if m := out.Schema.SubscriptionType; m != nil {
+		r.s.subscription = m.Name
+	}
 	for _, def := range out.Schema.Types {
 		r.s.types[def.Name] = def
 	}
@@ -931,6 +995,10 @@ func orDash(s string) string {
 // data: no errors, counts that match the rows walked, filters that hold.
 func (r *leakRun) run(t *testing.T, p *leakProbe) response {
 	t.Helper()
+	if p.op == "subscription" {
+		r.runStream(t, p)
+		return response{}
+	}
 	res := r.h.query(t, p.query, nil, r.caller.headers...)
 	r.check(t, p.label(), p.query, res.raw, nil)
 	if len(res.Errors) > 0 {

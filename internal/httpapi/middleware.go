@@ -17,12 +17,17 @@ import (
 )
 
 // timeout bounds every request's work through its context; bulk ingest
-// gets its own, longer bound.
+// gets its own, longer bound; a subscription stream has none (it ends with
+// its client or the server).
 func timeout(d, ingest time.Duration, next http.Handler) http.Handler {
 	if d <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		limit := d
 		if r.URL.Path == "/v1/ingest" && ingest > d {
 			limit = ingest

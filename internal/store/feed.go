@@ -34,8 +34,10 @@ var ErrWatchlistFull = errors.New("store: watchlist full")
 // dates, not of when a replica happened to look.
 type Feed interface {
 	// Changes returns, in commit order, up to p.Limit() changes after the
-	// cursor p.After ("" = the start) that v's audience sees and f
-	// selects. It first brings the feed up to v.AsOf. A cursor older than
+	// cursor p.After ("" = from the oldest change kept) that v's audience
+	// sees and f selects, of days up to v.AsOf (a caller whose clock is
+	// behind the feed's sees later days' changes once it reaches them). It
+	// first brings the feed up to v.AsOf. A cursor older than
 	// the retention fails with ErrCursorExpired, a malformed one with
 	// ErrBadCursor.
 	Changes(ctx context.Context, v credit.Visibility, f ChangeFilter, p Page) (ChangePage, error)
@@ -56,6 +58,10 @@ type Feed interface {
 	Watchlist(ctx context.Context, keyName string, p Page) (Connection[WatchEntry], error)
 	// WatchlistCount is how many codes keyName watches.
 	WatchlistCount(ctx context.Context, keyName string) (int, error)
+
+	// TypicalCasesByID returns the typical cases v may see among ids, by
+	// case ID (a change names its record by natural key).
+	TypicalCasesByID(ctx context.Context, v credit.Visibility, ids []string) (map[string]credit.TypicalCase, error)
 }
 
 // WatchEntry is one watched code.
@@ -111,10 +117,12 @@ func ParseChangeCursor(c string) (int64, error) {
 	return n, nil
 }
 
-// CheckRetention refuses a cursor at after when changes up to pruned were
-// deleted: the changes right after it are gone.
-func CheckRetention(after, pruned int64) error {
-	if pruned > 0 && after < pruned {
+// CheckRetention refuses a cursor c (at sequence number after) when
+// changes up to pruned were deleted: the changes right after it are gone.
+// No cursor at all means "from the oldest change kept" and is never
+// refused: a client that needs every change exports first.
+func CheckRetention(c string, after, pruned int64) error {
+	if c != "" && pruned > 0 && after < pruned {
 		return fmt.Errorf("%w: the changes after this cursor are older than the feed keeps; export again and follow the feed from the export's cursor", ErrCursorExpired)
 	}
 	return nil

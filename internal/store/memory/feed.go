@@ -191,7 +191,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	s.catchUp(v.AsOf)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := store.CheckRetention(after, s.feed.pruned); err != nil {
+	if err := store.CheckRetention(p.After, after, s.feed.pruned); err != nil {
 		return store.ChangePage{}, err
 	}
 	if after > s.feed.seq {
@@ -203,6 +203,9 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	i := sort.Search(len(cs), func(i int) bool { return cs[i].Seq > after })
 	for ; i < len(cs); i++ {
 		c := cs[i]
+		if c.Day.After(v.AsOf) {
+			break // days only grow along the feed: a caller behind them sees none yet
+		}
 		if kindFor(v, c) == feed.None || !store.ChangeMatches(f, watched, c) {
 			continue
 		}
@@ -246,4 +249,19 @@ func (s *Store) FeedCursor(ctx context.Context, day time.Time) (string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return store.ChangeCursor(s.feed.seq), ctx.Err()
+}
+
+// TypicalCasesByID returns the cases v may see among ids.
+func (s *Store) TypicalCasesByID(ctx context.Context, v credit.Visibility, ids []string) (map[string]credit.TypicalCase, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]credit.TypicalCase, len(ids))
+	for _, id := range ids {
+		if c, ok := s.cases[id]; ok {
+			if cv, ok := s.p.ViewCase(v, cloneCase(c)); ok {
+				out[id] = cv
+			}
+		}
+	}
+	return out, ctx.Err()
 }

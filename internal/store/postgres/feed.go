@@ -361,7 +361,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	if err := s.write.QueryRow(ctx, `SELECT seq, pruned FROM feed_meta`).Scan(&head, &pruned); err != nil {
 		return store.ChangePage{}, wrap("changes", err)
 	}
-	if err := store.CheckRetention(after, pruned); err != nil {
+	if err := store.CheckRetention(p.After, after, pruned); err != nil {
 		return store.ChangePage{}, err
 	}
 	if after > head {
@@ -374,6 +374,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	q := &query{}
 	q.add(`seq > ` + q.arg(after))
 	q.add(kindCol + ` <> 0`)
+	q.add(`day <= ` + q.arg(v.AsOf)) // a caller whose date is behind the feed's sees none of the later days yet
 	if f.Watchlist != "" {
 		q.add(`uscc IN (SELECT uscc FROM watchlists WHERE key_name = ` + q.arg(f.Watchlist) + `)`)
 	}

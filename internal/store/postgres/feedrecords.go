@@ -120,3 +120,22 @@ func queue[T any](b *pgx.Batch, ids []string, sql string, scan func(pgx.Row) (T,
 		return rows.Err()
 	})
 }
+
+// TypicalCasesByID returns the cases v may see among ids.
+func (s *Store) TypicalCasesByID(ctx context.Context, v credit.Visibility, ids []string) (map[string]credit.TypicalCase, error) {
+	rows, err := s.read.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c WHERE c.case_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, wrap("typical cases by id", err)
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (credit.TypicalCase, error) { return scanCase(r) })
+	if err != nil {
+		return nil, wrap("typical cases by id", err)
+	}
+	out := make(map[string]credit.TypicalCase, len(cs))
+	for _, c := range cs {
+		if cv, ok := s.policy.ViewCase(v, c); ok {
+			out[c.CaseID] = cv
+		}
+	}
+	return out, nil
+}

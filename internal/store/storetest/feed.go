@@ -151,9 +151,13 @@ func testFeedDates(t *testing.T, s store.Store) {
 	got, _ = follow(t, s, partnerOn("2028-01-11"), store.ChangeFilter{}, cur)
 	wantFeed(t, "partner the day P-2's three years end", got, []string{
 		"PENALTY/P-2 APPEARED@2028-01-10", "PENALTY/P-2 DISAPPEARED@2028-01-11"})
-	if _, err := feedOf(t, s).Changes(t.Context(), partnerOn("2028-01-11"), store.ChangeFilter{}, store.Page{}); !errors.Is(err, store.ErrCursorExpired) {
-		t.Errorf("the start of the feed after the retention: %v, want ErrCursorExpired", err)
+	if _, err := feedOf(t, s).Changes(t.Context(), partnerOn("2028-01-11"), store.ChangeFilter{}, store.Page{After: store.ChangeCursor(0)}); !errors.Is(err, store.ErrCursorExpired) {
+		t.Errorf("the start cursor after the retention: %v, want ErrCursorExpired", err)
 	}
+	// No cursor: from the oldest change kept.
+	got, _ = follow(t, s, partnerOn("2028-01-11"), store.ChangeFilter{}, "")
+	wantFeed(t, "partner with no cursor after the retention", got, []string{
+		"PENALTY/P-2 APPEARED@2028-01-10", "PENALTY/P-2 DISAPPEARED@2028-01-11"})
 }
 
 // testFeedReasons: why a record left public view is the regulator's to know.
