@@ -127,9 +127,6 @@ func New(d Deps) http.Handler {
 	if d.FeedOptions.Heartbeat <= 0 {
 		d.FeedOptions.Heartbeat = 15 * time.Second
 	}
-	if d.Streams != nil {
-		d.Store = feedstream.Notifying(d.Store, d.Streams) // ingest wakes this replica's streams, and the others'
-	}
 	if d.Cache != nil {
 		bulk := d.CacheOptions.BulkInvalidation
 		if bulk <= 0 {
@@ -155,7 +152,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("/{$}", ex)
 	mux.Handle("/explorer/", ex)
 	mux.Handle("/schema.graphql", only("GET, HEAD", getHead, schemaHandler()))
-	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(d))))
+	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(notifying(d)))))
 	mux.Handle("/healthz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
@@ -244,6 +241,16 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
 	return srv
+}
+
+// notifying is d whose store's writes wake change subscriptions, on this
+// replica and (through Redis) the others. Reads keep the store as it is:
+// a wrapper would hide the interfaces the read path looks for.
+func notifying(d Deps) Deps {
+	if d.Streams != nil {
+		d.Store = feedstream.Notifying(d.Store, d.Streams)
+	}
+	return d
 }
 
 // streams is hub as the resolvers' interface: nil stays nil.
