@@ -325,6 +325,12 @@ b`.split(/\n/).length!=3?function(a){for(var u=0,h=[],d=a.length;u<=d;){var g=a.
     nodes { uscc name status riskCategory creditSummary { onSeriousDishonestyList onAbnormalOperationList penaltyCount } }
   }
 }
+`},{id:"partner-changes",user:"partner",tier:"PARTNER",label:{en:"Change feed: keep a copy fresh",zh:"\u53D8\u66F4\u6D41\uFF1A\u4FDD\u6301\u672C\u5730\u526F\u672C\u6700\u65B0"},comment:{en:"A partner (PARTNER key) reads what changed in its view, in commit order; pass pageInfo.endCursor as `after` next time.",zh:"\u5408\u4F5C\u65B9\uFF08PARTNER \u5BC6\u94A5\uFF09\u6309\u63D0\u4EA4\u987A\u5E8F\u8BFB\u53D6\u5176\u53EF\u89C1\u8303\u56F4\u5185\u7684\u53D8\u66F4\uFF1B\u4E0B\u6B21\u628A pageInfo.endCursor \u4F5C\u4E3A after \u4F20\u5165\u3002"},query:()=>`query PartnerChanges {
+  changes(first: 20) {
+    pageInfo { hasNextPage endCursor }
+    nodes { at uscc recordType recordId kind }
+  }
+}
 `}];function gW(e,t,r){return e.comment[t].split(/(?<=[.。；;])\s*/).filter(Boolean).map(i=>"# "+i).join(`
 `)+`
 `+e.query({uscc:r.exampleUscc||"91350100MA00000X0J"})}function vW(e,t){let r=e.tier==="PARTNER"&&t.partnerKey||"<"+e.tier+" key>";return JSON.stringify({Authorization:"Bearer "+r},null,2)}var yfe="application/graphql-response+json, application/json",AW="creditgraph.lang";function bfe(e){return async(t,r)=>{let n=await fetch(e,{method:"POST",credentials:"same-origin",headers:{...r&&r.headers,"Content-Type":"application/json",Accept:yfe},body:JSON.stringify(t)}),i=await n.text();try{return JSON.parse(i)}catch{return{errors:[{message:`HTTP ${n.status} ${n.statusText}: ${i.slice(0,500)}`}]}}}}function Afe(){let e=navigator.languages&&navigator.languages.length?navigator.languages:[navigator.language||"en"];for(let t of e){let r=String(t).toLowerCase();if(r.startsWith("zh"))return"zh";if(r.startsWith("en"))return"en"}return"en"}function xfe(){try{let e=window.localStorage.getItem(AW);if(e==="zh"||e==="en")return e}catch{}return Afe()}document.currentScript&&document.currentScript.nonce&&R9(document.currentScript.nonce);function wfe({cfg:e}){let[t,r]=(0,on.useState)(xfe),[n,i]=(0,on.useState)({query:void 0,headers:void 0,n:0}),o=mW[t];(0,on.useEffect)(()=>{document.documentElement.lang=t==="zh"?"zh-CN":"en",document.title=o.title},[t]);let s=()=>{let f=t==="zh"?"en":"zh";r(f);try{window.localStorage.setItem(AW,f)}catch{}},l=f=>{let p=yR.find(b=>b.id===f.target.value);if(f.target.value="",!p)return;let m=n.n+1,v=gW(p,t,e)+(m%2?"":`

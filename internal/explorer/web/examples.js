@@ -116,6 +116,23 @@ export const EXAMPLES = [
 }
 `,
   },
+  {
+    id: 'partner-changes',
+    user: 'partner',
+    tier: 'PARTNER',
+    label: { en: 'Change feed: keep a copy fresh', zh: '变更流：保持本地副本最新' },
+    comment: {
+      en: 'A partner (PARTNER key) reads what changed in its view, in commit order; pass pageInfo.endCursor as `after` next time.',
+      zh: '合作方（PARTNER 密钥）按提交顺序读取其可见范围内的变更；下次把 pageInfo.endCursor 作为 after 传入。',
+    },
+    query: () => `query PartnerChanges {
+  changes(first: 20) {
+    pageInfo { hasNextPage endCursor }
+    nodes { at uscc recordType recordId kind }
+  }
+}
+`,
+  },
 ];
 
 // exampleQuery is an example's query for the reader's language, its comment
