@@ -65,6 +65,13 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 	srcs = append(srcs, ingest.FileSources(stdin, files...)...)
 	total, importErr := im.ImportSources(ctx, srcs...)
+	// Fresh statistics, so that the first queries after an import get good
+	// plans (the planner otherwise guesses from none, or from an empty table).
+	if an, ok := st.(store.Analyzer); ok && total.Accepted > 0 {
+		if err := an.Analyze(context.WithoutCancel(ctx)); err != nil && importErr == nil {
+			importErr = err
+		}
+	}
 	// The summary is printed even when the import stopped: it says what
 	// was written before (exit 2, with "fatal" saying why).
 	if err := json.NewEncoder(stdout).Encode(total); err != nil {
