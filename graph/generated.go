@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Penalty() PenaltyResolver
 	Query() QueryResolver
+	RepeatOffenderConnection() RepeatOffenderConnectionResolver
 	Subscription() SubscriptionResolver
 	TypicalCase() TypicalCaseResolver
 	TypicalCaseConnection() TypicalCaseConnectionResolver
@@ -220,6 +221,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	InspectionStatistics struct {
+		ByResult     func(childComplexity int) int
+		Count        func(childComplexity int) int
+		NonCompliant func(childComplexity int) int
+	}
+
 	License struct {
 		Authority       func(childComplexity int) int
 		Content         func(childComplexity int) int
@@ -276,6 +283,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ListingStatistics struct {
+		ByKeyArea    func(childComplexity int) int
+		ByMonth      func(childComplexity int) int
+		ByReasonCode func(childComplexity int) int
+		Count        func(childComplexity int) int
+	}
+
+	MonthBucket struct {
+		Count      func(childComplexity int) int
+		Month      func(childComplexity int) int
+		TotalFines func(childComplexity int) int
+	}
+
 	Mutation struct {
 		Unwatch func(childComplexity int, usccs []string) int
 		Watch   func(childComplexity int, usccs []string) int
@@ -322,6 +342,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PenaltyStatistics struct {
+		ByMonth         func(childComplexity int) int
+		ByRegion        func(childComplexity int) int
+		ByViolationType func(childComplexity int) int
+		Count           func(childComplexity int) int
+		TotalFines      func(childComplexity int) int
+	}
+
 	Query struct {
 		AbnormalOperationList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
 		AuditLog              func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
@@ -331,8 +359,10 @@ type ComplexityRoot struct {
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
 		RateLimit             func(childComplexity int, dryRun *bool) int
+		RepeatOffenders       func(childComplexity int, filter *model.RepeatOffenderFilter, minPenalties *int, first *int, after *string) int
 		SearchEnterprises     func(childComplexity int, query string, filter *model.EnterpriseFilter, first *int, after *string) int
 		SeriousDishonestyList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
+		Statistics            func(childComplexity int, filter *model.StatisticsFilter) int
 		TypicalCases          func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
 		Viewer                func(childComplexity int) int
 		Watchlist             func(childComplexity int, first *int, after *string) int
@@ -361,6 +391,21 @@ type ComplexityRoot struct {
 		RemovedOn func(childComplexity int) int
 	}
 
+	RepeatOffenderConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RepeatOffenderEdge struct {
+		Cursor          func(childComplexity int) int
+		LatestDecidedOn func(childComplexity int) int
+		Node            func(childComplexity int) int
+		PenaltyCount    func(childComplexity int) int
+		TotalFines      func(childComplexity int) int
+	}
+
 	RiskAssessment struct {
 		AsOf     func(childComplexity int) int
 		Category func(childComplexity int) int
@@ -374,6 +419,20 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Evidence    func(childComplexity int) int
 		Points      func(childComplexity int) int
+	}
+
+	Statistics struct {
+		AbnormalListings func(childComplexity int) int
+		AsOf             func(childComplexity int) int
+		Inspections      func(childComplexity int) int
+		Penalties        func(childComplexity int) int
+		SeriousListings  func(childComplexity int) int
+	}
+
+	StatisticsBucket struct {
+		Count      func(childComplexity int) int
+		Key        func(childComplexity int) int
+		TotalFines func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -510,6 +569,8 @@ type QueryResolver interface {
 	SeriousDishonestyList(ctx context.Context, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error)
 	AbnormalOperationList(ctx context.Context, filter *model.ListingFilter, first *int, after *string) (*model.ListingConnection, error)
 	SearchEnterprises(ctx context.Context, query string, filter *model.EnterpriseFilter, first *int, after *string) (*model.EnterpriseSearchConnection, error)
+	RepeatOffenders(ctx context.Context, filter *model.RepeatOffenderFilter, minPenalties *int, first *int, after *string) (*model.RepeatOffenderConnection, error)
+	Statistics(ctx context.Context, filter *model.StatisticsFilter) (*model.Statistics, error)
 	TypicalCases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.TypicalCaseConnection, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
@@ -518,6 +579,9 @@ type QueryResolver interface {
 	Changes(ctx context.Context, after *string, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeConnection, error)
 	Watchlist(ctx context.Context, first *int, after *string) (*model.WatchlistConnection, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
+}
+type RepeatOffenderConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.RepeatOffenderConnection) (int, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, after *string, filter *model.ChangeFilter) (<-chan *model.Change, error)
@@ -1232,6 +1296,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InspectionEdge.Node(childComplexity), true
 
+	case "InspectionStatistics.byResult":
+		if e.ComplexityRoot.InspectionStatistics.ByResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectionStatistics.ByResult(childComplexity), true
+	case "InspectionStatistics.count":
+		if e.ComplexityRoot.InspectionStatistics.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectionStatistics.Count(childComplexity), true
+	case "InspectionStatistics.nonCompliant":
+		if e.ComplexityRoot.InspectionStatistics.NonCompliant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InspectionStatistics.NonCompliant(childComplexity), true
+
 	case "License.authority":
 		if e.ComplexityRoot.License.Authority == nil {
 			break
@@ -1466,6 +1549,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ListingEdge.Node(childComplexity), true
 
+	case "ListingStatistics.byKeyArea":
+		if e.ComplexityRoot.ListingStatistics.ByKeyArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingStatistics.ByKeyArea(childComplexity), true
+	case "ListingStatistics.byMonth":
+		if e.ComplexityRoot.ListingStatistics.ByMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingStatistics.ByMonth(childComplexity), true
+	case "ListingStatistics.byReasonCode":
+		if e.ComplexityRoot.ListingStatistics.ByReasonCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingStatistics.ByReasonCode(childComplexity), true
+	case "ListingStatistics.count":
+		if e.ComplexityRoot.ListingStatistics.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingStatistics.Count(childComplexity), true
+
+	case "MonthBucket.count":
+		if e.ComplexityRoot.MonthBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthBucket.Count(childComplexity), true
+	case "MonthBucket.month":
+		if e.ComplexityRoot.MonthBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthBucket.Month(childComplexity), true
+	case "MonthBucket.totalFines":
+		if e.ComplexityRoot.MonthBucket.TotalFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthBucket.TotalFines(childComplexity), true
+
 	case "Mutation.unwatch":
 		if e.ComplexityRoot.Mutation.Unwatch == nil {
 			break
@@ -1667,6 +1794,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PenaltyEdge.Node(childComplexity), true
 
+	case "PenaltyStatistics.byMonth":
+		if e.ComplexityRoot.PenaltyStatistics.ByMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyStatistics.ByMonth(childComplexity), true
+	case "PenaltyStatistics.byRegion":
+		if e.ComplexityRoot.PenaltyStatistics.ByRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyStatistics.ByRegion(childComplexity), true
+	case "PenaltyStatistics.byViolationType":
+		if e.ComplexityRoot.PenaltyStatistics.ByViolationType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyStatistics.ByViolationType(childComplexity), true
+	case "PenaltyStatistics.count":
+		if e.ComplexityRoot.PenaltyStatistics.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyStatistics.Count(childComplexity), true
+	case "PenaltyStatistics.totalFines":
+		if e.ComplexityRoot.PenaltyStatistics.TotalFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyStatistics.TotalFines(childComplexity), true
+
 	case "Query.abnormalOperationList":
 		if e.ComplexityRoot.Query.AbnormalOperationList == nil {
 			break
@@ -1756,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RateLimit(childComplexity, args["dryRun"].(*bool)), true
+	case "Query.repeatOffenders":
+		if e.ComplexityRoot.Query.RepeatOffenders == nil {
+			break
+		}
+
+		args, err := ec.field_Query_repeatOffenders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RepeatOffenders(childComplexity, args["filter"].(*model.RepeatOffenderFilter), args["minPenalties"].(*int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.searchEnterprises":
 		if e.ComplexityRoot.Query.SearchEnterprises == nil {
 			break
@@ -1778,6 +1947,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeriousDishonestyList(childComplexity, args["filter"].(*model.ListingFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.statistics":
+		if e.ComplexityRoot.Query.Statistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statistics(childComplexity, args["filter"].(*model.StatisticsFilter)), true
 	case "Query.typicalCases":
 		if e.ComplexityRoot.Query.TypicalCases == nil {
 			break
@@ -1894,6 +2074,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Removal.RemovedOn(childComplexity), true
 
+	case "RepeatOffenderConnection.edges":
+		if e.ComplexityRoot.RepeatOffenderConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderConnection.Edges(childComplexity), true
+	case "RepeatOffenderConnection.nodes":
+		if e.ComplexityRoot.RepeatOffenderConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderConnection.Nodes(childComplexity), true
+	case "RepeatOffenderConnection.pageInfo":
+		if e.ComplexityRoot.RepeatOffenderConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderConnection.PageInfo(childComplexity), true
+	case "RepeatOffenderConnection.totalCount":
+		if e.ComplexityRoot.RepeatOffenderConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderConnection.TotalCount(childComplexity), true
+
+	case "RepeatOffenderEdge.cursor":
+		if e.ComplexityRoot.RepeatOffenderEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderEdge.Cursor(childComplexity), true
+	case "RepeatOffenderEdge.latestDecidedOn":
+		if e.ComplexityRoot.RepeatOffenderEdge.LatestDecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderEdge.LatestDecidedOn(childComplexity), true
+	case "RepeatOffenderEdge.node":
+		if e.ComplexityRoot.RepeatOffenderEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderEdge.Node(childComplexity), true
+	case "RepeatOffenderEdge.penaltyCount":
+		if e.ComplexityRoot.RepeatOffenderEdge.PenaltyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderEdge.PenaltyCount(childComplexity), true
+	case "RepeatOffenderEdge.totalFines":
+		if e.ComplexityRoot.RepeatOffenderEdge.TotalFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatOffenderEdge.TotalFines(childComplexity), true
+
 	case "RiskAssessment.asOf":
 		if e.ComplexityRoot.RiskAssessment.AsOf == nil {
 			break
@@ -1949,6 +2185,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskFactor.Points(childComplexity), true
+
+	case "Statistics.abnormalListings":
+		if e.ComplexityRoot.Statistics.AbnormalListings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.AbnormalListings(childComplexity), true
+	case "Statistics.asOf":
+		if e.ComplexityRoot.Statistics.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.AsOf(childComplexity), true
+	case "Statistics.inspections":
+		if e.ComplexityRoot.Statistics.Inspections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Inspections(childComplexity), true
+	case "Statistics.penalties":
+		if e.ComplexityRoot.Statistics.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Penalties(childComplexity), true
+	case "Statistics.seriousListings":
+		if e.ComplexityRoot.Statistics.SeriousListings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.SeriousListings(childComplexity), true
+
+	case "StatisticsBucket.count":
+		if e.ComplexityRoot.StatisticsBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Count(childComplexity), true
+	case "StatisticsBucket.key":
+		if e.ComplexityRoot.StatisticsBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Key(childComplexity), true
+	case "StatisticsBucket.totalFines":
+		if e.ComplexityRoot.StatisticsBucket.TotalFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.TotalFines(childComplexity), true
 
 	case "Subscription.changes":
 		if e.ComplexityRoot.Subscription.Changes == nil {
@@ -2177,6 +2463,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("ListingFilter", ec.unmarshalInputListingFilter),
+			graphql.NewInputUnmarshaler("RepeatOffenderFilter", ec.unmarshalInputRepeatOffenderFilter),
+			graphql.NewInputUnmarshaler("StatisticsFilter", ec.unmarshalInputStatisticsFilter),
 		)
 	}
 	first := true
@@ -2363,6 +2651,25 @@ type Query {
   按名称（含曾用名）或统一社会信用代码检索企业，按相关度排序。
   """
   searchEnterprises(query: String!, filter: EnterpriseFilter, first: Int = 20, after: String): EnterpriseSearchConnection!
+  """
+  Repeat offenders (屡罚不改): enterprises with at least ` + "`" + `minPenalties` + "`" + ` (default 2) penalties you may see on today's
+  date, decided within [decidedFrom, decidedTo] (default: the 3 years up to today), most penalties first, then the
+  highest total fines, then USCC. A penalty your tier may not see (simple procedure, warning only, expired, repaired,
+  withdrawn, not yet published) is not counted. The contract's ` + "`" + `filter: ListingFilter` + "`" + ` fields and top-level
+  ` + "`" + `minPenalties` + "`" + ` still work as deprecated aliases. 屡罚不改企业（仅统计调用方可见的行政处罚）。
+  """
+  repeatOffenders(
+    filter: RepeatOffenderFilter
+    "Deprecated alias of filter.minPenalties (the contract's argument); filter.minPenalties wins. 已弃用。"
+    minPenalties: Int @deprecated(reason: "Use filter.minPenalties.")
+    first: Int = 20
+    after: String
+  ): RepeatOffenderConnection!
+  """
+  Counts of the penalties, listings and inspections you may see on today's date, by month, violation type, region,
+  key area, reason and result: for a newsroom dashboard. No dates: all time. 统计（仅统计调用方可见的记录）。
+  """
+  statistics(filter: StatisticsFilter): Statistics!
   "Typical dishonesty cases (典型案例) published by regulators, newest first. 典型案例。"
   typicalCases(filter: CaseFilter, first: Int = 20, after: String): TypicalCaseConnection!
   """
@@ -2936,6 +3243,40 @@ input ListingFilter {
   includeRemoved: Boolean = false
 }
 
+"Filters for repeat offenders. 屡罚不改筛选条件。"
+input RepeatOffenderFilter {
+  "The enterprise's administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。"
+  regionCode: String
+  "Count only penalties in this key area (the penalty's own). 重点领域（处罚所属）。"
+  keyArea: KeyArea
+  "Count only penalties of exactly this violation type, as you read it. 违法行为类型（精确）。"
+  violationType: String
+  "Decided on or after; default 3 years before today. 决定日期起（默认三年前）。"
+  decidedFrom: Date
+  "Decided on or before; default today. 决定日期止（默认今天）。"
+  decidedTo: Date
+  "Least number of counted penalties, 1–1000; default 2. 最少处罚次数（默认2）。"
+  minPenalties: Int
+  "Contract alias of decidedFrom. decidedFrom 的别名。"
+  listedFrom: Date @deprecated(reason: "Use decidedFrom.")
+  "Contract alias of decidedTo. decidedTo 的别名。"
+  listedTo: Date @deprecated(reason: "Use decidedTo.")
+  "Contract alias from ListingFilter; penalties are never removed, so it changes nothing. 无作用。"
+  includeRemoved: Boolean @deprecated(reason: "Has no meaning for penalties.")
+}
+
+"Filters for statistics. 统计筛选条件。"
+input StatisticsFilter {
+  "The enterprise's administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。"
+  regionCode: String
+  "Each record's own key area; abnormal listings, which have none, by their enterprise's key areas. 重点领域。"
+  keyArea: KeyArea
+  "On or after (penalties by decision date, listings by listing date, inspections by inspection date). 日期起。"
+  from: Date
+  "On or before. 日期止。"
+  to: Date
+}
+
 "Filters for typical cases. 典型案例筛选条件。"
 input CaseFilter {
   "Administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。"
@@ -2951,6 +3292,90 @@ input CaseFilter {
   never found), both sides normalised like searchEnterprises; 2 to 50 characters. 标题或摘要包含（按可见文本检索）。
   """
   text: String
+}
+
+"Repeat offenders, most penalties first. 屡罚不改企业列表。"
+type RepeatOffenderConnection {
+  edges: [RepeatOffenderEdge!]!
+  nodes: [Enterprise!]!
+  pageInfo: PageInfo!
+  "Number of enterprises with enough counted penalties. 企业总数。"
+  totalCount: Int!
+}
+"One repeat offender and what was counted. 一家屡罚不改企业。"
+type RepeatOffenderEdge {
+  cursor: String!
+  node: Enterprise!
+  "Penalties counted. 处罚次数。"
+  penaltyCount: Int!
+  "Sum of their fines. 罚款合计。"
+  totalFines: Decimal!
+  "Latest decision date among them. 最近决定日期。"
+  latestDecidedOn: Date!
+}
+
+"Counts over what you may see. 统计。"
+type Statistics {
+  "The date the disclosure rules were applied for. 统计所依据的日期。"
+  asOf: Date!
+  "Administrative penalties. 行政处罚。"
+  penalties: PenaltyStatistics!
+  "Serious illegal and dishonest list entries. 严重违法失信名单。"
+  seriousListings: ListingStatistics!
+  "Abnormal operations list entries (removed ones included: their removal is public). 经营异常名录。"
+  abnormalListings: ListingStatistics!
+  "Spot checks and inspections. 抽查检查。"
+  inspections: InspectionStatistics!
+}
+
+"Penalty counts. 行政处罚统计。"
+type PenaltyStatistics {
+  count: Int!
+  "Sum of fines. 罚款合计。"
+  totalFines: Decimal!
+  "By decision month, ascending. 按月。"
+  byMonth: [MonthBucket!]!
+  "The 20 violation types with most penalties, as you read them. 违法行为类型前20。"
+  byViolationType: [StatisticsBucket!]!
+  "By the enterprise's region code. 按行政区划。"
+  byRegion: [StatisticsBucket!]!
+}
+
+"List entry counts. 名单统计。"
+type ListingStatistics {
+  count: Int!
+  "By listing month, ascending. 按月。"
+  byMonth: [MonthBucket!]!
+  "By key area (key \"\" for none); abnormal listings by each of their enterprise's key areas. 按重点领域。"
+  byKeyArea: [StatisticsBucket!]!
+  "By reason code 1–4 (abnormal list only; null for the serious list). 按列入事由。"
+  byReasonCode: [StatisticsBucket!]
+}
+
+"Inspection counts. 抽查检查统计。"
+type InspectionStatistics {
+  count: Int!
+  "Found non-compliant. 不合格。"
+  nonCompliant: Int!
+  "By result (no_issue, issues_corrected, non_compliant, not_found_at_address). 按结果。"
+  byResult: [StatisticsBucket!]!
+}
+
+"One month of a breakdown. 月度统计。"
+type MonthBucket {
+  "YYYY-MM. 月份。"
+  month: String!
+  count: Int!
+  "Sum of fines (penalties only). 罚款合计。"
+  totalFines: Decimal
+}
+
+"One group of a breakdown. 分组统计。"
+type StatisticsBucket {
+  key: String!
+  count: Int!
+  "Sum of fines (penalties only). 罚款合计。"
+  totalFines: Decimal
 }
 
 "Relay page information. 分页信息。"
@@ -3545,6 +3970,18 @@ func (ec *executionContext) childFields_InspectionEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type InspectionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_InspectionStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_InspectionStatistics_count(ctx, field)
+	case "nonCompliant":
+		return ec.fieldContext_InspectionStatistics_nonCompliant(ctx, field)
+	case "byResult":
+		return ec.fieldContext_InspectionStatistics_byResult(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InspectionStatistics", field.Name)
+}
+
 func (ec *executionContext) childFields_License(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3657,6 +4094,32 @@ func (ec *executionContext) childFields_ListingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ListingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ListingStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ListingStatistics_count(ctx, field)
+	case "byMonth":
+		return ec.fieldContext_ListingStatistics_byMonth(ctx, field)
+	case "byKeyArea":
+		return ec.fieldContext_ListingStatistics_byKeyArea(ctx, field)
+	case "byReasonCode":
+		return ec.fieldContext_ListingStatistics_byReasonCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingStatistics", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthBucket_month(ctx, field)
+	case "count":
+		return ec.fieldContext_MonthBucket_count(ctx, field)
+	case "totalFines":
+		return ec.fieldContext_MonthBucket_totalFines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3739,6 +4202,22 @@ func (ec *executionContext) childFields_PenaltyEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PenaltyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PenaltyStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_PenaltyStatistics_count(ctx, field)
+	case "totalFines":
+		return ec.fieldContext_PenaltyStatistics_totalFines(ctx, field)
+	case "byMonth":
+		return ec.fieldContext_PenaltyStatistics_byMonth(ctx, field)
+	case "byViolationType":
+		return ec.fieldContext_PenaltyStatistics_byViolationType(ctx, field)
+	case "byRegion":
+		return ec.fieldContext_PenaltyStatistics_byRegion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PenaltyStatistics", field.Name)
+}
+
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "limit":
@@ -3785,6 +4264,36 @@ func (ec *executionContext) childFields_Removal(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Removal", field.Name)
 }
 
+func (ec *executionContext) childFields_RepeatOffenderConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RepeatOffenderConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RepeatOffenderConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RepeatOffenderConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RepeatOffenderConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepeatOffenderConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RepeatOffenderEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RepeatOffenderEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RepeatOffenderEdge_node(ctx, field)
+	case "penaltyCount":
+		return ec.fieldContext_RepeatOffenderEdge_penaltyCount(ctx, field)
+	case "totalFines":
+		return ec.fieldContext_RepeatOffenderEdge_totalFines(ctx, field)
+	case "latestDecidedOn":
+		return ec.fieldContext_RepeatOffenderEdge_latestDecidedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepeatOffenderEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_RiskAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "category":
@@ -3813,6 +4322,34 @@ func (ec *executionContext) childFields_RiskFactor(ctx context.Context, field gr
 		return ec.fieldContext_RiskFactor_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RiskFactor", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Statistics_asOf(ctx, field)
+	case "penalties":
+		return ec.fieldContext_Statistics_penalties(ctx, field)
+	case "seriousListings":
+		return ec.fieldContext_Statistics_seriousListings(ctx, field)
+	case "abnormalListings":
+		return ec.fieldContext_Statistics_abnormalListings(ctx, field)
+	case "inspections":
+		return ec.fieldContext_Statistics_inspections(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StatisticsBucket_key(ctx, field)
+	case "count":
+		return ec.fieldContext_StatisticsBucket_count(ctx, field)
+	case "totalFines":
+		return ec.fieldContext_StatisticsBucket_totalFines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_TypicalCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4355,6 +4892,44 @@ func (ec *executionContext) field_Query_rateLimit_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_repeatOffenders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RepeatOffenderFilter, error) {
+			return ec.unmarshalORepeatOffenderFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minPenalties",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minPenalties"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_searchEnterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4420,6 +4995,20 @@ func (ec *executionContext) field_Query_seriousDishonestyList_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatisticsFilter, error) {
+			return ec.unmarshalOStatisticsFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -7509,6 +8098,84 @@ func (ec *executionContext) fieldContext_InspectionEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _InspectionStatistics_count(ctx context.Context, field graphql.CollectedField, obj *model.InspectionStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectionStatistics_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectionStatistics_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectionStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InspectionStatistics_nonCompliant(ctx context.Context, field graphql.CollectedField, obj *model.InspectionStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectionStatistics_nonCompliant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NonCompliant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectionStatistics_nonCompliant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InspectionStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InspectionStatistics_byResult(ctx context.Context, field graphql.CollectedField, obj *model.InspectionStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InspectionStatistics_byResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InspectionStatistics_byResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InspectionStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _License_id(ctx context.Context, field graphql.CollectedField, obj *credit.License) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8581,6 +9248,194 @@ func (ec *executionContext) fieldContext_ListingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ListingStatistics_count(ctx context.Context, field graphql.CollectedField, obj *model.ListingStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingStatistics_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingStatistics_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListingStatistics_byMonth(ctx context.Context, field graphql.CollectedField, obj *model.ListingStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingStatistics_byMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MonthBucket) graphql.Marshaler {
+			return ec.marshalNMonthBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐMonthBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingStatistics_byMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingStatistics_byKeyArea(ctx context.Context, field graphql.CollectedField, obj *model.ListingStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingStatistics_byKeyArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKeyArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingStatistics_byKeyArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingStatistics_byReasonCode(ctx context.Context, field graphql.CollectedField, obj *model.ListingStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingStatistics_byReasonCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByReasonCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalOStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingStatistics_byReasonCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthBucket_month(ctx context.Context, field graphql.CollectedField, obj *model.MonthBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.MonthBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthBucket_totalFines(ctx context.Context, field graphql.CollectedField, obj *model.MonthBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthBucket_totalFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthBucket_totalFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthBucket", field, false, false, "Decimal")
+}
+
 func (ec *executionContext) _Mutation_watch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9471,6 +10326,148 @@ func (ec *executionContext) fieldContext_PenaltyEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _PenaltyStatistics_count(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyStatistics_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyStatistics_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PenaltyStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PenaltyStatistics_totalFines(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyStatistics_totalFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyStatistics_totalFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PenaltyStatistics", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _PenaltyStatistics_byMonth(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyStatistics_byMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MonthBucket) graphql.Marshaler {
+			return ec.marshalNMonthBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐMonthBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyStatistics_byMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PenaltyStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PenaltyStatistics_byViolationType(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyStatistics_byViolationType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByViolationType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyStatistics_byViolationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PenaltyStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PenaltyStatistics_byRegion(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyStatistics_byRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByRegion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyStatistics_byRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PenaltyStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_enterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9685,6 +10682,94 @@ func (ec *executionContext) fieldContext_Query_searchEnterprises(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_searchEnterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_repeatOffenders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_repeatOffenders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RepeatOffenders(ctx, fc.Args["filter"].(*model.RepeatOffenderFilter), fc.Args["minPenalties"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RepeatOffenderConnection) graphql.Marshaler {
+			return ec.marshalNRepeatOffenderConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_repeatOffenders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepeatOffenderConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_repeatOffenders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_statistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Statistics(ctx, fc.Args["filter"].(*model.StatisticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+			return ec.marshalNStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10492,6 +11577,249 @@ func (ec *executionContext) fieldContext_Removal_authority(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Removal", field, false, false, "String")
 }
 
+func (ec *executionContext) _RepeatOffenderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RepeatOffenderEdge) graphql.Marshaler {
+			return ec.marshalNRepeatOffenderEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatOffenderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepeatOffenderEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatOffenderConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*credit.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatOffenderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatOffenderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatOffenderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatOffenderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RepeatOffenderConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatOffenderConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RepeatOffenderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatOffenderEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RepeatOffenderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatOffenderEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatOffenderEdge_penaltyCount(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderEdge_penaltyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PenaltyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderEdge_penaltyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatOffenderEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepeatOffenderEdge_totalFines(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderEdge_totalFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderEdge_totalFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatOffenderEdge", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _RepeatOffenderEdge_latestDecidedOn(ctx context.Context, field graphql.CollectedField, obj *model.RepeatOffenderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatOffenderEdge_latestDecidedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestDecidedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatOffenderEdge_latestDecidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatOffenderEdge", field, false, false, "Date")
+}
+
 func (ec *executionContext) _RiskAssessment_category(ctx context.Context, field graphql.CollectedField, obj *risk.Assessment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10706,6 +12034,226 @@ func (ec *executionContext) _RiskFactor_evidence(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RiskFactor_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Statistics_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Statistics_penalties(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PenaltyStatistics) graphql.Marshaler {
+			return ec.marshalNPenaltyStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPenaltyStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PenaltyStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_seriousListings(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_seriousListings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriousListings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListingStatistics) graphql.Marshaler {
+			return ec.marshalNListingStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐListingStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_seriousListings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_abnormalListings(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_abnormalListings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AbnormalListings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListingStatistics) graphql.Marshaler {
+			return ec.marshalNListingStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐListingStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_abnormalListings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_inspections(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_inspections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inspections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InspectionStatistics) graphql.Marshaler {
+			return ec.marshalNInspectionStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐInspectionStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_inspections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectionStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatisticsBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_totalFines(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_totalFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_totalFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -13052,6 +14600,167 @@ func UnmarshalListingFilter(ctx context.Context, raw any) (model.ListingFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRepeatOffenderFilter(ctx context.Context, obj any) (model.RepeatOffenderFilter, error) {
+	var it model.RepeatOffenderFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"regionCode", "keyArea", "violationType", "decidedFrom", "decidedTo", "minPenalties", "listedFrom", "listedTo", "includeRemoved"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = data
+		case "keyArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyArea"))
+			data, err := ec.unmarshalOKeyArea2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐKeyArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyArea = data
+		case "violationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("violationType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViolationType = data
+		case "decidedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedFrom = data
+		case "decidedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedTo = data
+		case "minPenalties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minPenalties"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinPenalties = data
+		case "listedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listedFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListedFrom = data
+		case "listedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listedTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListedTo = data
+		case "includeRemoved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeRemoved"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeRemoved = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRepeatOffenderFilter unmarshals raw into the RepeatOffenderFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRepeatOffenderFilter(ctx context.Context, raw any) (model.RepeatOffenderFilter, error) {
+	var out model.RepeatOffenderFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RepeatOffenderFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStatisticsFilter(ctx context.Context, obj any) (model.StatisticsFilter, error) {
+	var it model.StatisticsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"regionCode", "keyArea", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = data
+		case "keyArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyArea"))
+			data, err := ec.unmarshalOKeyArea2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐKeyArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyArea = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatisticsFilter unmarshals raw into the StatisticsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatisticsFilter(ctx context.Context, raw any) (model.StatisticsFilter, error) {
+	var out model.StatisticsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatisticsFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -14239,6 +15948,49 @@ func (ec *executionContext) _InspectionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var inspectionStatisticsImplementors = []string{"InspectionStatistics"}
+
+func (ec *executionContext) _InspectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *model.InspectionStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inspectionStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InspectionStatistics")
+		case "count":
+			out.Values[i] = ec._InspectionStatistics_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nonCompliant":
+			out.Values[i] = ec._InspectionStatistics_nonCompliant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byResult":
+			out.Values[i] = ec._InspectionStatistics_byResult(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var licenseImplementors = []string{"License", "Node", "ChangeRecord"}
 
 func (ec *executionContext) _License(ctx context.Context, sel ast.SelectionSet, obj *credit.License) graphql.Marshaler {
@@ -14607,6 +16359,97 @@ func (ec *executionContext) _ListingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var listingStatisticsImplementors = []string{"ListingStatistics"}
+
+func (ec *executionContext) _ListingStatistics(ctx context.Context, sel ast.SelectionSet, obj *model.ListingStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingStatistics")
+		case "count":
+			out.Values[i] = ec._ListingStatistics_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byMonth":
+			out.Values[i] = ec._ListingStatistics_byMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byKeyArea":
+			out.Values[i] = ec._ListingStatistics_byKeyArea(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byReasonCode":
+			out.Values[i] = ec._ListingStatistics_byReasonCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monthBucketImplementors = []string{"MonthBucket"}
+
+func (ec *executionContext) _MonthBucket(ctx context.Context, sel ast.SelectionSet, obj *model.MonthBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthBucket")
+		case "month":
+			out.Values[i] = ec._MonthBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._MonthBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalFines":
+			out.Values[i] = ec._MonthBucket_totalFines(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -14917,6 +16760,59 @@ func (ec *executionContext) _PenaltyEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var penaltyStatisticsImplementors = []string{"PenaltyStatistics"}
+
+func (ec *executionContext) _PenaltyStatistics(ctx context.Context, sel ast.SelectionSet, obj *model.PenaltyStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PenaltyStatistics")
+		case "count":
+			out.Values[i] = ec._PenaltyStatistics_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalFines":
+			out.Values[i] = ec._PenaltyStatistics_totalFines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byMonth":
+			out.Values[i] = ec._PenaltyStatistics_byMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byViolationType":
+			out.Values[i] = ec._PenaltyStatistics_byViolationType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byRegion":
+			out.Values[i] = ec._PenaltyStatistics_byRegion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -14965,6 +16861,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchEnterprises(ctx, field)
+				})
+		case "repeatOffenders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_repeatOffenders(ctx, field)
+				})
+		case "statistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statistics(ctx, field)
 				})
 		case "typicalCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -15199,6 +17107,108 @@ func (ec *executionContext) _Removal(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var repeatOffenderConnectionImplementors = []string{"RepeatOffenderConnection"}
+
+func (ec *executionContext) _RepeatOffenderConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RepeatOffenderConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repeatOffenderConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepeatOffenderConnection")
+		case "edges":
+			out.Values[i] = ec._RepeatOffenderConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._RepeatOffenderConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RepeatOffenderConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RepeatOffenderConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repeatOffenderEdgeImplementors = []string{"RepeatOffenderEdge"}
+
+func (ec *executionContext) _RepeatOffenderEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RepeatOffenderEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repeatOffenderEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepeatOffenderEdge")
+		case "cursor":
+			out.Values[i] = ec._RepeatOffenderEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RepeatOffenderEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penaltyCount":
+			out.Values[i] = ec._RepeatOffenderEdge_penaltyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalFines":
+			out.Values[i] = ec._RepeatOffenderEdge_totalFines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latestDecidedOn":
+			out.Values[i] = ec._RepeatOffenderEdge_latestDecidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var riskAssessmentImplementors = []string{"RiskAssessment"}
 
 func (ec *executionContext) _RiskAssessment(ctx context.Context, sel ast.SelectionSet, obj *risk.Assessment) graphql.Marshaler {
@@ -15281,6 +17291,102 @@ func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSe
 		case "evidence":
 			out.Values[i] = ec._RiskFactor_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsImplementors = []string{"Statistics"}
+
+func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSet, obj *model.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statistics")
+		case "asOf":
+			out.Values[i] = ec._Statistics_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._Statistics_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriousListings":
+			out.Values[i] = ec._Statistics_seriousListings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abnormalListings":
+			out.Values[i] = ec._Statistics_abnormalListings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inspections":
+			out.Values[i] = ec._Statistics_inspections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsBucketImplementors = []string{"StatisticsBucket"}
+
+func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatisticsBucket")
+		case "key":
+			out.Values[i] = ec._StatisticsBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatisticsBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalFines":
+			out.Values[i] = ec._StatisticsBucket_totalFines(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -16717,6 +18823,14 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNInspectionStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐInspectionStatistics(ctx context.Context, sel ast.SelectionSet, v *model.InspectionStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InspectionStatistics!")
+		return graphql.Null
+	}
+	return ec._InspectionStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16939,6 +19053,38 @@ func (ec *executionContext) marshalNListingEdge2ᚖgithubᚗcomᚋcreditgraphᚋ
 	return ec._ListingEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNListingStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐListingStatistics(ctx context.Context, sel ast.SelectionSet, v *model.ListingStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListingStatistics!")
+		return graphql.Null
+	}
+	return ec._ListingStatistics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonthBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐMonthBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MonthBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthBucket2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐMonthBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMonthBucket2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐMonthBucket(ctx context.Context, sel ast.SelectionSet, v *model.MonthBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthBucket!")
+		return graphql.Null
+	}
+	return ec._MonthBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17011,6 +19157,14 @@ func (ec *executionContext) marshalNPenaltyEdge2ᚖgithubᚗcomᚋcreditgraphᚋ
 		return graphql.Null
 	}
 	return ec._PenaltyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPenaltyStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐPenaltyStatistics(ctx context.Context, sel ast.SelectionSet, v *model.PenaltyStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PenaltyStatistics!")
+		return graphql.Null
+	}
+	return ec._PenaltyStatistics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPenaltyType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐPenaltyType(ctx context.Context, v any) (credit.PenaltyType, error) {
@@ -17157,6 +19311,38 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNRepeatOffenderConnection2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderConnection(ctx context.Context, sel ast.SelectionSet, v *model.RepeatOffenderConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepeatOffenderConnection!")
+		return graphql.Null
+	}
+	return ec._RepeatOffenderConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepeatOffenderEdge2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RepeatOffenderEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepeatOffenderEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRepeatOffenderEdge2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderEdge(ctx context.Context, sel ast.SelectionSet, v *model.RepeatOffenderEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepeatOffenderEdge!")
+		return graphql.Null
+	}
+	return ec._RepeatOffenderEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx context.Context, v any) (risk.Category, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory[tmp]
@@ -17236,6 +19422,38 @@ var (
 		search.Similar:   "SIMILAR",
 	}
 )
+
+func (ec *executionContext) marshalNStatistics2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Statistics!")
+		return graphql.Null
+	}
+	return ec._Statistics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsBucket2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucket(ctx context.Context, sel ast.SelectionSet, v *model.StatisticsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatisticsBucket!")
+		return graphql.Null
+	}
+	return ec._StatisticsBucket(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
@@ -17974,6 +20192,14 @@ func (ec *executionContext) marshalORemoval2ᚖgithubᚗcomᚋcreditgraphᚋcred
 	return ec._Removal(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORepeatOffenderFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐRepeatOffenderFilter(ctx context.Context, v any) (*model.RepeatOffenderFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRepeatOffenderFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalORiskAssessment2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐAssessment(ctx context.Context, sel ast.SelectionSet, v *risk.Assessment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18014,6 +20240,33 @@ var (
 		risk.CategoryD: "D",
 	}
 )
+
+func (ec *executionContext) marshalOStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsBucket2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOStatisticsFilter2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsFilter(ctx context.Context, v any) (*model.StatisticsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatisticsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {

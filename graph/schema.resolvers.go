@@ -278,6 +278,16 @@ func (r *queryResolver) SearchEnterprises(ctx context.Context, query string, fil
 	return r.searchEnterprises(ctx, query, filter, first, after)
 }
 
+// RepeatOffenders is the resolver for the repeatOffenders field.
+func (r *queryResolver) RepeatOffenders(ctx context.Context, filter *model.RepeatOffenderFilter, minPenalties *int, first *int, after *string) (*model.RepeatOffenderConnection, error) {
+	return r.repeatOffenders(ctx, filter, minPenalties, first, after)
+}
+
+// Statistics is the resolver for the statistics field.
+func (r *queryResolver) Statistics(ctx context.Context, filter *model.StatisticsFilter) (*model.Statistics, error) {
+	return r.statistics(ctx, filter)
+}
+
 // TypicalCases is the resolver for the typicalCases field.
 func (r *queryResolver) TypicalCases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.TypicalCaseConnection, error) {
 	f, err := caseFilter(filter)
@@ -347,6 +357,11 @@ func (r *queryResolver) Watchlist(ctx context.Context, first *int, after *string
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	return r.auditLog(ctx, filter, first, after)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *repeatOffenderConnectionResolver) TotalCount(ctx context.Context, obj *model.RepeatOffenderConnection) (int, error) {
+	return obj.Count(ctx)
 }
 
 // Changes is the resolver for the changes field.
@@ -434,6 +449,11 @@ func (r *Resolver) Penalty() PenaltyResolver { return &penaltyResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RepeatOffenderConnection returns RepeatOffenderConnectionResolver implementation.
+func (r *Resolver) RepeatOffenderConnection() RepeatOffenderConnectionResolver {
+	return &repeatOffenderConnectionResolver{r}
+}
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -467,6 +487,7 @@ type (
 	mutationResolver                   struct{ *Resolver }
 	penaltyResolver                    struct{ *Resolver }
 	queryResolver                      struct{ *Resolver }
+	repeatOffenderConnectionResolver   struct{ *Resolver }
 	subscriptionResolver               struct{ *Resolver }
 	typicalCaseResolver                struct{ *Resolver }
 	typicalCaseConnectionResolver      struct{ *Resolver }

@@ -91,6 +91,23 @@ type EnterpriseSearchEdge struct {
 	MatchedFormerName bool
 }
 
+// RepeatOffenderConnection is one page of repeat offenders.
+type RepeatOffenderConnection struct {
+	Edges    []*RepeatOffenderEdge
+	Nodes    []*credit.Enterprise
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// RepeatOffenderEdge is one repeat offender with its counts.
+type RepeatOffenderEdge struct {
+	Cursor          string
+	Node            *credit.Enterprise
+	PenaltyCount    int
+	TotalFines      decimal.Decimal
+	LatestDecidedOn time.Time
+}
+
 type EnterpriseEdge struct {
 	Cursor string
 	Node   *credit.Enterprise

@@ -11,6 +11,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/feed"
+	"github.com/shopspring/decimal"
 )
 
 // Filters for the audit log. 审计日志筛选条件。
@@ -99,6 +100,15 @@ type EnterpriseFilter struct {
 	NamePrefix *string `json:"namePrefix,omitempty"`
 }
 
+// Inspection counts. 抽查检查统计。
+type InspectionStatistics struct {
+	Count int `json:"count"`
+	// Found non-compliant. 不合格。
+	NonCompliant int `json:"nonCompliant"`
+	// By result (no_issue, issues_corrected, non_compliant, not_found_at_address). 按结果。
+	ByResult []*StatisticsBucket `json:"byResult"`
+}
+
 // Filters for list entries. 名单筛选条件。
 type ListingFilter struct {
 	// Administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。
@@ -113,11 +123,100 @@ type ListingFilter struct {
 	IncludeRemoved *bool `json:"includeRemoved,omitempty"`
 }
 
+// List entry counts. 名单统计。
+type ListingStatistics struct {
+	Count int `json:"count"`
+	// By listing month, ascending. 按月。
+	ByMonth []*MonthBucket `json:"byMonth"`
+	// By key area (key "" for none); abnormal listings by each of their enterprise's key areas. 按重点领域。
+	ByKeyArea []*StatisticsBucket `json:"byKeyArea"`
+	// By reason code 1–4 (abnormal list only; null for the serious list). 按列入事由。
+	ByReasonCode []*StatisticsBucket `json:"byReasonCode,omitempty"`
+}
+
+// One month of a breakdown. 月度统计。
+type MonthBucket struct {
+	// YYYY-MM. 月份。
+	Month string `json:"month"`
+	Count int    `json:"count"`
+	// Sum of fines (penalties only). 罚款合计。
+	TotalFines *decimal.Decimal `json:"totalFines,omitempty"`
+}
+
 // Writes. 写操作。
 type Mutation struct {
 }
 
+// Penalty counts. 行政处罚统计。
+type PenaltyStatistics struct {
+	Count int `json:"count"`
+	// Sum of fines. 罚款合计。
+	TotalFines decimal.Decimal `json:"totalFines"`
+	// By decision month, ascending. 按月。
+	ByMonth []*MonthBucket `json:"byMonth"`
+	// The 20 violation types with most penalties, as you read them. 违法行为类型前20。
+	ByViolationType []*StatisticsBucket `json:"byViolationType"`
+	// By the enterprise's region code. 按行政区划。
+	ByRegion []*StatisticsBucket `json:"byRegion"`
+}
+
 type Query struct {
+}
+
+// Filters for repeat offenders. 屡罚不改筛选条件。
+type RepeatOffenderFilter struct {
+	// The enterprise's administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。
+	RegionCode *string `json:"regionCode,omitempty"`
+	// Count only penalties in this key area (the penalty's own). 重点领域（处罚所属）。
+	KeyArea *credit.KeyArea `json:"keyArea,omitempty"`
+	// Count only penalties of exactly this violation type, as you read it. 违法行为类型（精确）。
+	ViolationType *string `json:"violationType,omitempty"`
+	// Decided on or after; default 3 years before today. 决定日期起（默认三年前）。
+	DecidedFrom *time.Time `json:"decidedFrom,omitempty"`
+	// Decided on or before; default today. 决定日期止（默认今天）。
+	DecidedTo *time.Time `json:"decidedTo,omitempty"`
+	// Least number of counted penalties, 1–1000; default 2. 最少处罚次数（默认2）。
+	MinPenalties *int `json:"minPenalties,omitempty"`
+	// Contract alias of decidedFrom. decidedFrom 的别名。
+	ListedFrom *time.Time `json:"listedFrom,omitempty"`
+	// Contract alias of decidedTo. decidedTo 的别名。
+	ListedTo *time.Time `json:"listedTo,omitempty"`
+	// Contract alias from ListingFilter; penalties are never removed, so it changes nothing. 无作用。
+	IncludeRemoved *bool `json:"includeRemoved,omitempty"`
+}
+
+// Counts over what you may see. 统计。
+type Statistics struct {
+	// The date the disclosure rules were applied for. 统计所依据的日期。
+	AsOf time.Time `json:"asOf"`
+	// Administrative penalties. 行政处罚。
+	Penalties *PenaltyStatistics `json:"penalties"`
+	// Serious illegal and dishonest list entries. 严重违法失信名单。
+	SeriousListings *ListingStatistics `json:"seriousListings"`
+	// Abnormal operations list entries (removed ones included: their removal is public). 经营异常名录。
+	AbnormalListings *ListingStatistics `json:"abnormalListings"`
+	// Spot checks and inspections. 抽查检查。
+	Inspections *InspectionStatistics `json:"inspections"`
+}
+
+// One group of a breakdown. 分组统计。
+type StatisticsBucket struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+	// Sum of fines (penalties only). 罚款合计。
+	TotalFines *decimal.Decimal `json:"totalFines,omitempty"`
+}
+
+// Filters for statistics. 统计筛选条件。
+type StatisticsFilter struct {
+	// The enterprise's administrative division code or its prefix, 2–6 digits. 行政区划代码或前缀。
+	RegionCode *string `json:"regionCode,omitempty"`
+	// Each record's own key area; abnormal listings, which have none, by their enterprise's key areas. 重点领域。
+	KeyArea *credit.KeyArea `json:"keyArea,omitempty"`
+	// On or after (penalties by decision date, listings by listing date, inspections by inspection date). 日期起。
+	From *time.Time `json:"from,omitempty"`
+	// On or before. 日期止。
+	To *time.Time `json:"to,omitempty"`
 }
 
 // Pushed over server-sent events (graphql-sse). 服务器推送（SSE）。

@@ -78,6 +78,15 @@ func DefaultModel() Model {
 			"RiskAssessment.factors":          20,   // at most one per factor code
 			"RecordedCounts.penaltiesByState": 5,    // one per disclosure state
 			"WatchResult.items":               1000, // one per code given, at most 1,000 a call
+			// Statistics buckets: months of the range, top violation types,
+			// Fujian's counties, key areas, reasons, results.
+			"PenaltyStatistics.byMonth":         60,
+			"PenaltyStatistics.byViolationType": 20,
+			"PenaltyStatistics.byRegion":        100,
+			"ListingStatistics.byMonth":         60,
+			"ListingStatistics.byKeyArea":       10,
+			"ListingStatistics.byReasonCode":    4,
+			"InspectionStatistics.byResult":     4,
 		},
 		DefaultListSize: 10,
 		ListArg: map[string]string{
@@ -98,6 +107,12 @@ func DefaultModel() Model {
 			// A stream holds a connection and reads the feed each time it
 			// wakes: its opening is charged like a page of it.
 			"Subscription.changes": 1,
+			// An aggregate over every visible penalty of the period, for
+			// the page and again for the count.
+			"Query.repeatOffenders":               1,
+			"RepeatOffenderConnection.totalCount": 1,
+			// Six grouped scans of penalties, listings and inspections.
+			"Query.statistics": 2,
 		},
 		IntrospectionCost: 1,
 	}

@@ -62,6 +62,23 @@ func (t tagging) CountSearchEnterprises(ctx context.Context, v credit.Visibility
 	return t.Store.CountSearchEnterprises(ctx, v, q, f)
 }
 
+// Repeat offenders and statistics count records of every enterprise: they
+// depend on the records tag (and on enterprises' names and regions).
+func (t tagging) RepeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter, p store.Page) (store.Connection[store.RepeatOffender], error) {
+	note(ctx, TagRecords, TagEnterprises)
+	return t.Store.RepeatOffenders(ctx, v, f, p)
+}
+
+func (t tagging) CountRepeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter) (int, error) {
+	note(ctx, TagRecords, TagEnterprises)
+	return t.Store.CountRepeatOffenders(ctx, v, f)
+}
+
+func (t tagging) Statistics(ctx context.Context, v credit.Visibility, f store.StatisticsFilter) (store.Statistics, error) {
+	note(ctx, TagRecords, TagEnterprises)
+	return t.Store.Statistics(ctx, v, f)
+}
+
 func (t tagging) CountEnterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter) (int, error) {
 	note(ctx, TagEnterprises, ListTag(credit.ListSerious), ListTag(credit.ListAbnormal))
 	return t.Store.CountEnterprises(ctx, v, f)

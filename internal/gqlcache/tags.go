@@ -20,6 +20,9 @@ const (
 	TagEnterprises = "enterprises"
 	// TagCases is the typical-case collection.
 	TagCases = "cases"
+	// TagRecords is every enterprise's penalties, listings and inspections
+	// taken together: what repeat offenders and statistics count.
+	TagRecords = "records"
 )
 
 // EnterpriseTag is the tag of everything recorded under one USCC.
@@ -80,6 +83,9 @@ func WriteTags(b *store.Batch, bulk int) []string {
 	}
 	for _, u := range b.Displaced {
 		addE(u)
+	}
+	if len(b.Enterprises)+len(b.Penalties)+len(b.Listings)+len(b.Inspections) > 0 {
+		add(TagRecords) // counts by region, key area and tier
 	}
 	if bulk > 0 && len(usccs) > bulk {
 		return []string{TagAll}

@@ -17,8 +17,8 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 const introspectionQuery = `{ __schema { types { name kind
-  fields(includeDeprecated: true) { name args { name } }
-  inputFields { name } enumValues(includeDeprecated: true) { name } } } }`
+  fields(includeDeprecated: true) { name args(includeDeprecated: true) { name } }
+  inputFields(includeDeprecated: true) { name } enumValues(includeDeprecated: true) { name } } } }`
 
 // schemaLines reduces an introspection answer to sorted "Type.field" lines.
 func schemaLines(t *testing.T, r response) []string {

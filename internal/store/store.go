@@ -78,6 +78,8 @@ type Reader interface {
 	// apart). A kind not in RecordKinds is nil too. One call is at most one
 	// statement per kind asked for.
 	RecordsByKey(ctx context.Context, v credit.Visibility, keys []RecordKey) ([]*Record, error)
+
+	Reporter
 }
 
 // Page asks for First items after the opaque cursor After ("" = start).

@@ -82,6 +82,8 @@ func testPenaltyDisclosure(t *testing.T, fresh func(t *testing.T) store.Store) {
 					}
 					got := penaltiesOf(t, s, v, tt.uscc)
 					eqKeys(t, v.Tier.String()+" on "+p.asOf, keysOf(got, penaltyKey), want)
+					// Counts and ranks see exactly the same penalties.
+					checkPenaltyCounted(t, s, v, tt.uscc, len(want))
 				}
 			}
 		})

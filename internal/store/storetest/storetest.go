@@ -104,6 +104,8 @@ var storeTests = []storeTest{
 	{"SearchRelevance", testSearchRelevance},
 	{"SearchPaging", testSearchPaging},
 	{"CaseTextSearch", testCaseTextSearch},
+	{"RepeatOffenders", testRepeatOffenders},
+	{"Statistics", testStatistics},
 }
 
 var tableTests = []tableTest{

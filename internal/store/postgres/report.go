@@ -1,0 +1,313 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// penaltyVisible is the SQL form of "v may see penalty p on v.AsOf"
+// (credit.Policy.ViewPenalty), "" when v sees every penalty. Below
+// REGULATOR that is the state Disclosed, built from the policy's own
+// numbers (credit.PenaltyDisclosureFacts); the conformance suite holds a
+// penalty in every state at every boundary against it.
+func (s *Store) penaltyVisible(q *query, v credit.Visibility) string {
+	if !v.Public() {
+		return ""
+	}
+	f := s.policy.PenaltyDisclosure(v.AsOf)
+	asOf := q.arg(dateArg(f.AsOf))
+	within := func(from, also string) string {
+		return `(p.published_on >= ` + from + ` OR p.published_on = ANY(` + also + `))`
+	}
+	short := `p.penalty_types <@ ARRAY['warning', 'public_reprimand', 'fine']::text[]
+		AND p.penalty_types && ARRAY['public_reprimand', 'fine']::text[]
+		AND (NOT 'fine' = ANY(p.penalty_types) OR p.fine_amount <
+			CASE WHEN p.uscc LIKE '92%' THEN ` + q.arg(f.LowerFineIndividual) + `::numeric ELSE ` + q.arg(f.LowerFineOrganisation) + `::numeric END)`
+	return `NOT p.revoked AND p.procedure = 'ordinary' AND NOT p.penalty_types <@ ARRAY['warning']::text[]
+		AND p.published_on <= ` + asOf + ` AND (p.repaired_on IS NULL OR p.repaired_on > ` + asOf + `)
+		AND CASE WHEN ` + short + `
+			THEN ` + within(q.arg(dateArg(f.ShortFrom)), q.arg(datesArg(f.ShortAlso))+`::date[]`) + `
+			ELSE ` + within(q.arg(dateArg(f.LongFrom)), q.arg(datesArg(f.LongAlso))+`::date[]`) + ` OR p.restriction_until >= ` + asOf + ` END`
+}
+
+func datesArg(ds []time.Time) []time.Time {
+	out := make([]time.Time, len(ds))
+	for i, d := range ds {
+		out[i] = dateArg(d)
+	}
+	return out
+}
+
+// repeatWhere is the filter of the penalties a repeat offender counts.
+func (s *Store) repeatWhere(v credit.Visibility, f store.RepeatOffenderFilter) *query {
+	q := &query{}
+	if c := s.penaltyVisible(q, v); c != "" {
+		q.add(c)
+	}
+	if f.RegionPrefix != "" {
+		q.add(`EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = p.uscc AND e.region_code LIKE ` + q.arg(likePrefix(f.RegionPrefix)) + `)`)
+	}
+	if f.KeyArea != "" {
+		q.add(`p.key_area = ` + q.arg(string(f.KeyArea)))
+	}
+	if f.ViolationType != "" {
+		q.add(`p.violation_type = ` + q.arg(f.ViolationType))
+	}
+	if f.DecidedFrom != nil {
+		q.add(`p.decided_on >= ` + q.arg(dateArg(*f.DecidedFrom)))
+	}
+	if f.DecidedTo != nil {
+		q.add(`p.decided_on <= ` + q.arg(dateArg(*f.DecidedTo)))
+	}
+	return q
+}
+
+// repeatCounts is the per-enterprise aggregate of q's penalties, with at
+// least min of them.
+func repeatCounts(q *query, min int) string {
+	return `SELECT p.uscc, count(*) AS n, coalesce(sum(p.fine_amount), 0) AS fines, max(p.decided_on) AS latest
+		FROM penalties p` + q.where() + ` GROUP BY p.uscc HAVING count(*) >= ` + q.arg(max(min, 1))
+}
+
+// RepeatOffenders pages through the enterprises with at least
+// f.MinPenalties penalties v may see: one statement aggregating the
+// visible penalties per enterprise, keyset-paged on the aggregate.
+func (s *Store) RepeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter, p store.Page) (store.Connection[store.RepeatOffender], error) {
+	fp := store.Fingerprint(f)
+	var c store.Connection[store.RepeatOffender]
+	if !store.ViolationTypeFilterUsable(v, f.ViolationType) {
+		return c, nil
+	}
+	q := s.repeatWhere(v, f)
+	sql := `WITH c AS (` + repeatCounts(q, f.MinPenalties) + `)
+		SELECT c.n, c.fines, c.latest, ` + enterpriseColumns + ` FROM c JOIN enterprises e ON e.uscc = c.uscc`
+	if p.After != "" {
+		key, err := store.DecodeCursor(p.After, store.CursorRepeatOffenders, fp, 3)
+		if err != nil {
+			return c, err
+		}
+		a, err := store.ParseRepeatOffenderKey(key)
+		if err != nil {
+			return c, err
+		}
+		n, fines, u := q.arg(a.PenaltyCount), q.arg(numericArg(&a.TotalFines)), q.arg(a.Enterprise.USCC)
+		sql += ` WHERE c.n < ` + n + ` OR (c.n = ` + n + ` AND (c.fines < ` + fines + ` OR (c.fines = ` + fines + ` AND c.uscc > ` + u + `)))`
+	}
+	limit := p.Limit()
+	rows, err := s.read.Query(ctx, sql+` ORDER BY c.n DESC, c.fines DESC, c.uscc LIMIT `+q.arg(limit+1), q.args...)
+	if err != nil {
+		return c, wrap("repeat offenders", err)
+	}
+	scan := func(row pgx.Row) (store.RepeatOffender, error) {
+		var r store.RepeatOffender
+		var fines pgtype.Numeric
+		e, err := scanEnterprise(leadingScan{row, []any{&r.PenaltyCount, &fines, &r.LatestDecidedOn}})
+		r.Enterprise = e
+		if d := decimalOf(fines); d != nil {
+			r.TotalFines = *d
+		}
+		return r, err
+	}
+	view := func(r store.RepeatOffender) (store.RepeatOffender, bool) {
+		r.Enterprise = s.policy.ViewEnterprise(v, r.Enterprise)
+		return r, true
+	}
+	c, err = collect(rows, limit, scan, view, func(r store.RepeatOffender) string {
+		return store.EncodeCursor(store.CursorRepeatOffenders, fp, store.RepeatOffenderKey(r)...)
+	})
+	return c, wrap("repeat offenders", err)
+}
+
+// CountRepeatOffenders counts what RepeatOffenders pages through.
+func (s *Store) CountRepeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter) (int, error) {
+	if !store.ViolationTypeFilterUsable(v, f.ViolationType) {
+		return 0, nil
+	}
+	q := s.repeatWhere(v, f)
+	var n int
+	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM (`+repeatCounts(q, f.MinPenalties)+`) c`, q.args...).Scan(&n); err != nil {
+		return 0, wrap("count repeat offenders", err)
+	}
+	return n, nil
+}
+
+// leadingScan scans leading columns into dst, then the rest through row's
+// caller.
+type leadingScan struct {
+	row pgx.Row
+	dst []any
+}
+
+func (p leadingScan) Scan(dest ...any) error { return p.row.Scan(append(p.dst, dest...)...) }
+
+// Statistics counts what v may see in one round trip: a statement per
+// record kind, each one scan with GROUPING SETS.
+func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.StatisticsFilter) (store.Statistics, error) {
+	st := store.Statistics{Penalties: store.PenaltyStatistics{TotalFines: decimal.Zero}}
+	b := &pgx.Batch{}
+
+	// Penalties: by month, by violation type (as v reads it: merged after
+	// redaction below), by region.
+	q := &query{}
+	if c := s.penaltyVisible(q, v); c != "" {
+		q.add(c)
+	}
+	s.statisticsDates(q, f, "p.decided_on")
+	if f.KeyArea != "" {
+		q.add(`p.key_area = ` + q.arg(string(f.KeyArea)))
+	}
+	if f.RegionPrefix != "" {
+		q.add(`e.region_code LIKE ` + q.arg(likePrefix(f.RegionPrefix)))
+	}
+	types := map[string]*store.Bucket{}
+	months, regions := []store.Bucket{}, []store.Bucket{}
+	b.Queue(`SELECT GROUPING(to_char(p.decided_on, 'YYYY-MM')), GROUPING(p.violation_type),
+			coalesce(to_char(p.decided_on, 'YYYY-MM'), p.violation_type, e.region_code), count(*), coalesce(sum(p.fine_amount), 0)
+		FROM penalties p JOIN enterprises e ON e.uscc = p.uscc`+q.where()+`
+		GROUP BY GROUPING SETS ((to_char(p.decided_on, 'YYYY-MM')), (p.violation_type), (e.region_code))`, q.args...).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var gm, gt int
+				var key string
+				var n int
+				var fines pgtype.Numeric
+				if err := rows.Scan(&gm, &gt, &key, &n, &fines); err != nil {
+					return err
+				}
+				bk := store.Bucket{Key: key, Count: n, TotalFines: *decimalOf(fines)}
+				switch {
+				case gm == 0:
+					months = append(months, bk)
+					st.Penalties.Count += n
+					st.Penalties.TotalFines = st.Penalties.TotalFines.Add(bk.TotalFines)
+				case gt == 0:
+					if v.Public() {
+						bk.Key = credit.Redact(bk.Key)
+					}
+					if x := types[bk.Key]; x != nil {
+						x.Count += n
+						x.TotalFines = x.TotalFines.Add(bk.TotalFines)
+					} else {
+						types[bk.Key] = &bk
+					}
+				default:
+					regions = append(regions, bk)
+				}
+			}
+			return rows.Err()
+		})
+
+	for _, list := range []credit.ListKind{credit.ListSerious, credit.ListAbnormal} {
+		ls := &st.Serious
+		if list == credit.ListAbnormal {
+			ls = &st.Abnormal
+		}
+		lf := store.ListingFilter{RegionPrefix: f.RegionPrefix, ListedFrom: f.From, ListedTo: f.To, IncludeRemoved: true}
+		if list == credit.ListSerious {
+			lf.KeyArea = f.KeyArea
+		}
+		q, shapes, _ := s.listingWhere(v, list, lf)
+		if list == credit.ListAbnormal && f.KeyArea != "" {
+			q.add(`EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = l.uscc AND e.key_areas @> ARRAY[` + q.arg(string(f.KeyArea)) + `]::text[])`)
+		}
+		visible := shapes[0]
+		if len(shapes) > 1 {
+			visible = `((` + shapes[0] + `) OR (` + shapes[1] + `))`
+		}
+		where := q.whereAnd(visible)
+		second := `coalesce(l.key_area, '')`
+		if list == credit.ListAbnormal {
+			second = `l.reason_code::text`
+		}
+		b.Queue(`SELECT GROUPING(to_char(l.listed_on, 'YYYY-MM')), coalesce(to_char(l.listed_on, 'YYYY-MM'), `+second+`), count(*)
+			FROM listings l`+where+` GROUP BY GROUPING SETS ((to_char(l.listed_on, 'YYYY-MM')), (`+second+`))`, q.args...).
+			Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					var gm, n int
+					var key string
+					if err := rows.Scan(&gm, &key, &n); err != nil {
+						return err
+					}
+					bk := store.Bucket{Key: key, Count: n, TotalFines: decimal.Zero}
+					switch {
+					case gm == 0:
+						ls.ByMonth = append(ls.ByMonth, bk)
+						ls.Count += n
+					case list == credit.ListSerious:
+						ls.ByKeyArea = append(ls.ByKeyArea, bk)
+					default:
+						ls.ByReasonCode = append(ls.ByReasonCode, bk)
+					}
+				}
+				return rows.Err()
+			})
+		if list == credit.ListAbnormal {
+			b.Queue(`SELECT k, count(*) FROM listings l JOIN enterprises e2 ON e2.uscc = l.uscc, unnest(e2.key_areas) k`+
+				where+` GROUP BY k`, q.args...).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					bk := store.Bucket{TotalFines: decimal.Zero}
+					if err := rows.Scan(&bk.Key, &bk.Count); err != nil {
+						return err
+					}
+					ls.ByKeyArea = append(ls.ByKeyArea, bk)
+				}
+				return rows.Err()
+			})
+		}
+	}
+
+	q = &query{}
+	s.statisticsDates(q, f, "i.inspected_on")
+	if f.KeyArea != "" {
+		q.add(`i.key_area = ` + q.arg(string(f.KeyArea)))
+	}
+	if f.RegionPrefix != "" {
+		q.add(`EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = i.uscc AND e.region_code LIKE ` + q.arg(likePrefix(f.RegionPrefix)) + `)`)
+	}
+	b.Queue(`SELECT i.result, count(*) FROM inspections i`+q.where()+` GROUP BY i.result`, q.args...).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				bk := store.Bucket{TotalFines: decimal.Zero}
+				if err := rows.Scan(&bk.Key, &bk.Count); err != nil {
+					return err
+				}
+				st.Inspections.Count += bk.Count
+				if bk.Key == string(credit.ResultNonCompliant) {
+					st.Inspections.NonCompliant = bk.Count
+				}
+				st.Inspections.ByResult = append(st.Inspections.ByResult, bk)
+			}
+			return rows.Err()
+		})
+
+	if err := s.read.SendBatch(ctx, b).Close(); err != nil {
+		return store.Statistics{}, wrap("statistics", err)
+	}
+	for _, bk := range types {
+		st.Penalties.ByViolationType = append(st.Penalties.ByViolationType, *bk)
+	}
+	st.Penalties.ByMonth = store.SortedBuckets(months)
+	st.Penalties.ByViolationType = store.TopBuckets(st.Penalties.ByViolationType, store.TopViolationTypes)
+	st.Penalties.ByRegion = store.SortedBuckets(regions)
+	for _, ls := range []*store.ListingStatistics{&st.Serious, &st.Abnormal} {
+		ls.ByMonth, ls.ByKeyArea, ls.ByReasonCode = store.SortedBuckets(ls.ByMonth), store.SortedBuckets(ls.ByKeyArea), store.SortedBuckets(ls.ByReasonCode)
+	}
+	st.Inspections.ByResult = store.SortedBuckets(st.Inspections.ByResult)
+	return st, nil
+}
+
+func (s *Store) statisticsDates(q *query, f store.StatisticsFilter, col string) {
+	if f.From != nil {
+		q.add(col + ` >= ` + q.arg(dateArg(*f.From)))
+	}
+	if f.To != nil {
+		q.add(col + ` <= ` + q.arg(dateArg(*f.To)))
+	}
+}
