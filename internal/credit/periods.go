@@ -35,9 +35,9 @@ func (p Period) StartsRunning(asOf time.Time) (from time.Time, also []time.Time)
 // publication date ShortFrom or in ShortAlso, the long one from LongFrom or
 // in LongAlso, or a restriction lasting until AsOf or later.
 type PenaltyDisclosureFacts struct {
-	AsOf                                     time.Time
-	ShortFrom, LongFrom                      time.Time
-	ShortAlso, LongAlso                      []time.Time
+	AsOf                                       time.Time
+	ShortFrom, LongFrom                        time.Time
+	ShortAlso, LongAlso                        []time.Time
 	LowerFineIndividual, LowerFineOrganisation string // decimal strings
 }
 
