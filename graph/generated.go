@@ -2645,7 +2645,7 @@ type Query {
   """
   Enterprises whose current name, former name (曾用名) or code matches a query, best match first: exact, then
   prefix, then the query anywhere in a name (a trade name such as 海禾), then a name with one character wrong
-  (queries of 4+ characters); ties: operating enterprises first, then by USCC. Both sides are normalised (NFKC,
+  (queries of 5+ characters); ties: operating enterprises first, then by USCC. Both sides are normalised (NFKC,
   full-width → half-width, spaces and punctuation dropped, Latin lower-cased); the query needs 2 to 50 characters
   after that, else BAD_USER_INPUT. A query of 8+ characters of a USCC also matches codes by prefix.
   按名称（含曾用名）或统一社会信用代码检索企业，按相关度排序。

@@ -18,8 +18,9 @@ const (
 	MinRunes = 2
 	MaxRunes = 50
 	// SimilarMin is the shortest query that also matches names with one
-	// character wrong.
-	SimilarMin = 4
+	// character wrong: shorter ones would match nearly every name, and
+	// their remaining bigrams (SimilarBigramSets) could not find them.
+	SimilarMin = 5
 	// codeMin is the shortest query that matches USCCs by prefix.
 	codeMin = 8
 )
@@ -171,16 +172,32 @@ func (q Query) SimilarPatterns() []string {
 	return out
 }
 
-// SimilarHalves splits the query in two halves of 2 characters or more:
-// a name similar to the query contains one of them whole (the wrong
-// character is in the other), so an index of bigrams can find candidates.
-func (q Query) SimilarHalves() (left, right string) {
+// SimilarBigramSets says what an index of bigrams can ask of a name that
+// holds the query with character i wrong: every bigram of the query that
+// does not touch i. One set per position, duplicates removed, each of
+// SimilarMin−3 bigrams or more; nil for a query shorter than SimilarMin.
+func (q Query) SimilarBigramSets() [][]string {
 	qr := []rune(q.Norm)
 	if len(qr) < SimilarMin {
-		return "", ""
+		return nil
 	}
-	h := len(qr) / 2
-	return string(qr[:h]), string(qr[h:])
+	var out [][]string
+	seen := map[string]bool{}
+	for i := range qr {
+		var parts []string
+		if i >= 2 {
+			parts = append(parts, string(qr[:i]))
+		}
+		if i+1 <= len(qr)-2 {
+			parts = append(parts, string(qr[i+1:]))
+		}
+		set := Bigrams(parts...)
+		if k := strings.Join(set, ","); !seen[k] {
+			seen[k] = true
+			out = append(out, set)
+		}
+	}
+	return out
 }
 
 // Bigrams returns the distinct pairs of adjacent characters of the

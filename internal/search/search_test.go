@@ -97,14 +97,19 @@ func TestMatch(t *testing.T) {
 
 // The LIKE patterns PostgreSQL uses must select exactly what similar does.
 func TestSimilarPatternsAgree(t *testing.T) {
-	q, _ := Parse("海禾食品")
+	q, _ := Parse("海禾食品厂")
 	pats := q.SimilarPatterns()
-	if len(pats) != 4 || pats[1] != "%海_食品%" {
+	if len(pats) != 5 || pats[1] != "%海_食品厂%" {
 		t.Fatalf("patterns = %q", pats)
 	}
-	left, right := q.SimilarHalves()
-	if left != "海禾" || right != "食品" {
-		t.Fatalf("halves = %q %q", left, right)
+	q, _ = Parse("海禾食品")
+	if got := q.SimilarBigramSets(); got != nil {
+		t.Fatalf("a 4-character query has no similar tier, got %q", got)
+	}
+	q, _ = Parse("海禾食品厂")
+	want := [][]string{{"品厂", "禾食", "食品"}, {"品厂", "食品"}, {"品厂", "海禾"}, {"海禾", "禾食"}, {"海禾", "禾食", "食品"}}
+	if got := q.SimilarBigramSets(); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("bigram sets = %q, want %q", got, want)
 	}
 	if got := Bigrams("海禾食", "禾食"); !slices.Equal(got, []string{"海禾", "禾食"}) {
 		t.Fatalf("bigrams = %q", got)

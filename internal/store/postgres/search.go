@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/search"
@@ -50,18 +51,25 @@ func (s *searchSQL) arg(name string) string {
 		v = s.q.Code + "%"
 	case "bigrams":
 		v, cast = search.Bigrams(s.q.Norm), "::text[]"
-	case "similar":
+	case "similarPatterns":
 		v, cast = s.q.SimilarPatterns(), "::text[]"
-	case "left", "right":
-		l, r := s.q.SimilarHalves()
-		v, cast = search.Bigrams(l), "::text[]"
-		if name == "right" {
-			v = search.Bigrams(r)
-		}
+	default: // "similar0", "similar1", …: search.Query.SimilarBigramSets
+		i, _ := strconv.Atoi(strings.TrimPrefix(name, "similar"))
+		v, cast = s.q.SimilarBigramSets()[i], "::text[]"
 	}
 	p := s.w.arg(v) + cast
 	s.args[name] = p
 	return p
+}
+
+// similarCandidates: names holding every bigram of the query but those
+// touching one position (search.Query.SimilarBigramSets), ORed.
+func (s *searchSQL) similarCandidates() string {
+	var parts []string
+	for i := range s.q.SimilarBigramSets() {
+		parts = append(parts, `e.name_bigrams @> `+s.arg("similar"+strconv.Itoa(i)))
+	}
+	return strings.Join(parts, ` OR `)
 }
 
 func formerHas(cond string) string {
@@ -89,7 +97,7 @@ func (s *searchSQL) tier() string {
 	t := `CASE WHEN ` + s.exact() + ` THEN 4 WHEN ` + s.prefix() + ` THEN 3
 		WHEN strpos(e.name_norm, ` + s.arg("norm") + `) > 0 OR ` + formerHas(`strpos(f, `+s.arg("norm")+`) > 0`) + ` THEN 2`
 	if s.q.Runes() >= search.SimilarMin {
-		t += ` WHEN e.name_norm LIKE ANY(` + s.arg("similar") + `) OR ` + formerHas(`f LIKE ANY(`+s.arg("similar")+`)`) + ` THEN 1`
+		t += ` WHEN e.name_norm LIKE ANY(` + s.arg("similarPatterns") + `) OR ` + formerHas(`f LIKE ANY(`+s.arg("similarPatterns")+`)`) + ` THEN 1`
 	}
 	return t + ` ELSE 0 END`
 }
@@ -110,14 +118,14 @@ func (s *searchSQL) candidates(t search.Tier) (string, bool) {
 	case search.Contained:
 		return `e.name_bigrams @> ` + s.arg("bigrams"), true
 	case search.Similar:
-		return `(e.name_bigrams @> ` + s.arg("left") + ` OR e.name_bigrams @> ` + s.arg("right") + `)`, similar
+		return `(` + s.similarCandidates() + `)`, similar
 	}
 	c := `e.name_bigrams @> ` + s.arg("bigrams")
 	if s.q.Code != "" {
 		c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
 	}
 	if similar {
-		c += ` OR e.name_bigrams @> ` + s.arg("left") + ` OR e.name_bigrams @> ` + s.arg("right")
+		c += ` OR ` + s.similarCandidates()
 	}
 	return `(` + c + `)`, true
 }
