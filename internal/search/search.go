@@ -219,6 +219,38 @@ func Bigrams(normTexts ...string) []string {
 	return out
 }
 
+// StartToken is the index token of a normalised text that starts with r:
+// "^" and r ("^" is punctuation, so no normalised text holds it). With it
+// an index of bigrams also answers "starts with" for every name of an
+// enterprise, former names included.
+func StartToken(r rune) string { return "^" + string(r) }
+
+// IndexTokens are what the PostgreSQL index holds per enterprise: the
+// bigrams of its normalised names and the StartToken of each, sorted.
+func IndexTokens(normNames ...string) []string {
+	out := Bigrams(normNames...)
+	seen := map[string]bool{}
+	for _, n := range normNames {
+		for _, r := range n {
+			if t := StartToken(r); !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+			break
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// PrefixTokens are the tokens every name starting with the query holds.
+func (q Query) PrefixTokens() []string {
+	for _, r := range q.Norm {
+		return append(Bigrams(q.Norm), StartToken(r))
+	}
+	return nil
+}
+
 // Hit is one enterprise found, as the caller may see it.
 type Hit struct {
 	Enterprise credit.Enterprise

@@ -137,3 +137,15 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("order = %q, want %q", got, want)
 	}
 }
+
+func TestIndexTokens(t *testing.T) {
+	got := IndexTokens("海禾食品", "老字号")
+	want := []string{"^海", "^老", "字号", "海禾", "禾食", "老字", "食品"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("IndexTokens = %q, want %q", got, want)
+	}
+	q, _ := Parse("海禾")
+	if got := q.PrefixTokens(); !slices.Equal(got, []string{"海禾", "^海"}) {
+		t.Fatalf("PrefixTokens = %q", got)
+	}
+}

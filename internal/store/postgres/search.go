@@ -51,6 +51,8 @@ func (s *searchSQL) arg(name string) string {
 		v = s.q.Code + "%"
 	case "bigrams":
 		v, cast = search.Bigrams(s.q.Norm), "::text[]"
+	case "prefixTokens":
+		v, cast = s.q.PrefixTokens(), "::text[]"
 	case "similarPatterns":
 		v, cast = s.q.SimilarPatterns(), "::text[]"
 	default: // "similar0", "similar1", …: search.Query.SimilarBigramSets
@@ -110,7 +112,10 @@ func (s *searchSQL) candidates(t search.Tier) (string, bool) {
 	case search.Exact:
 		return s.exact(), true
 	case search.Prefix:
-		c := `e.name_norm LIKE ` + s.arg("prefix") + ` OR (e.former_norm <> '{}' AND e.name_bigrams @> ` + s.arg("bigrams") + `)`
+		// Every name starting with the query, former ones included, holds
+		// its start token and bigrams: rare together even when each
+		// bigram is common (有限, 公司).
+		c := `e.name_bigrams @> ` + s.arg("prefixTokens")
 		if s.q.Code != "" {
 			c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
 		}

@@ -8,16 +8,17 @@ import (
 	"github.com/creditgraph/creditgraph/internal/search"
 )
 
-// searchColumns are the stored forms name search reads (migration 00003):
-// the normalised current name, the normalised former names and the
-// bigrams of all of them.
+// searchColumns are the stored forms name search reads (migrations 00003
+// and 00005): the normalised current name, the normalised former names
+// and the index tokens of all of them (search.IndexTokens: bigrams and
+// start tokens).
 func searchColumns(name string, former []string) (string, []string, []string) {
 	nameNorm := search.Normalize(name)
 	formerNorm := make([]string, len(former))
 	for i, f := range former {
 		formerNorm[i] = search.Normalize(f)
 	}
-	return nameNorm, formerNorm, search.Bigrams(append([]string{nameNorm}, formerNorm...)...)
+	return nameNorm, formerNorm, search.IndexTokens(append([]string{nameNorm}, formerNorm...)...)
 }
 
 // backfillBatch is how many enterprises one backfill statement updates.
