@@ -195,7 +195,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 		return store.ChangePage{}, err
 	}
 	if after > s.feed.seq {
-		return store.ChangePage{}, fmt.Errorf("%w: the feed has no change %d yet", store.ErrBadCursor, after)
+		return store.ChangePage{}, fmt.Errorf("%w: the feed has no change %d (was it restored from a backup? export again and follow the feed from the export's cursor)", store.ErrBadCursor, after)
 	}
 	limit := p.Limit()
 	out := store.ChangePage{EndCursor: store.ChangeCursor(after)}
