@@ -193,24 +193,7 @@ func (c conformanceStore) RecordsByUSCC(ctx context.Context, v credit.Visibility
 // store.ReadRecords would read them concurrently, and the counts of hits
 // per read above assume one read at a time.
 func (r readTwice) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
-	var out store.Records
-	var err error
-	read := func(want bool, f func() error) {
-		if want && err == nil {
-			err = f()
-		}
-	}
-	read(k.Enterprises, func() (err error) { out.Enterprises, err = r.EnterprisesByUSCC(ctx, v, usccs); return })
-	read(k.Licenses, func() (err error) { out.Licenses, err = r.LicensesByUSCC(ctx, v, usccs); return })
-	read(k.Penalties, func() (err error) { out.Penalties, err = r.PenaltiesByUSCC(ctx, v, usccs); return })
-	read(k.Inspections, func() (err error) { out.Inspections, err = r.InspectionsByUSCC(ctx, v, usccs); return })
-	read(k.Abnormal, func() (err error) {
-		out.Abnormal, err = r.ListingsByUSCC(ctx, v, credit.ListAbnormal, usccs)
-		return
-	})
-	read(k.Serious, func() (err error) { out.Serious, err = r.ListingsByUSCC(ctx, v, credit.ListSerious, usccs); return })
-	read(k.Commitments, func() (err error) { out.Commitments, err = r.CommitmentsByUSCC(ctx, v, usccs); return })
-	return out, err
+	return store.ReadRecordsInTurn(ctx, r, v, usccs, k)
 }
 
 var (

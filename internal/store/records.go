@@ -50,11 +50,37 @@ func ReadRecords(ctx context.Context, r Reader, v credit.Visibility, usccs []str
 // kind, run concurrently: what ReadRecords does for a store without a batch
 // of its own, and what a RecordsReader must agree with.
 func ReadRecordsByKind(ctx context.Context, r Reader, v credit.Visibility, usccs []string, k Kinds) (Records, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	out := readKinds(gctx, r, v, usccs, k, g.Go)
+	if err := g.Wait(); err != nil {
+		return Records{}, err
+	}
+	return *out, nil
+}
+
+// ReadRecordsInTurn is ReadRecordsByKind with the calls made one after the
+// other, for callers that must see one read at a time (tests counting what
+// each read did).
+func ReadRecordsInTurn(ctx context.Context, r Reader, v credit.Visibility, usccs []string, k Kinds) (Records, error) {
+	var err error
+	out := readKinds(ctx, r, v, usccs, k, func(f func() error) {
+		if err == nil {
+			err = f()
+		}
+	})
+	if err != nil {
+		return Records{}, err
+	}
+	return *out, nil
+}
+
+// readKinds hands run one call per kind k names, each filling its part of
+// the result.
+func readKinds(ctx context.Context, r Reader, v credit.Visibility, usccs []string, k Kinds, run func(func() error)) *Records {
 	var out Records
-	g, ctx := errgroup.WithContext(ctx)
 	read := func(want bool, f func() error) {
 		if want {
-			g.Go(f)
+			run(f)
 		}
 	}
 	read(k.Enterprises, func() (err error) { out.Enterprises, err = r.EnterprisesByUSCC(ctx, v, usccs); return })
@@ -70,8 +96,5 @@ func ReadRecordsByKind(ctx context.Context, r Reader, v credit.Visibility, usccs
 		return
 	})
 	read(k.Commitments, func() (err error) { out.Commitments, err = r.CommitmentsByUSCC(ctx, v, usccs); return })
-	if err := g.Wait(); err != nil {
-		return Records{}, err
-	}
-	return out, nil
+	return &out
 }

@@ -257,27 +257,9 @@ func testRecordsInOneRead(t *testing.T, s store.Store) {
 // the other.
 func recordsOneByOne(t *testing.T, s store.Store, v credit.Visibility, keys []string, k store.Kinds) store.Records {
 	t.Helper()
-	var out store.Records
-	read := func(want bool, what string, f func() error) {
-		if want {
-			if err := f(); err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-		}
+	out, err := store.ReadRecordsInTurn(t.Context(), s, v, keys, k)
+	if err != nil {
+		t.Fatalf("the per-kind loaders, one after the other: %v", err)
 	}
-	ctx := t.Context()
-	read(k.Enterprises, "EnterprisesByUSCC", func() (err error) { out.Enterprises, err = s.EnterprisesByUSCC(ctx, v, keys); return })
-	read(k.Licenses, "LicensesByUSCC", func() (err error) { out.Licenses, err = s.LicensesByUSCC(ctx, v, keys); return })
-	read(k.Penalties, "PenaltiesByUSCC", func() (err error) { out.Penalties, err = s.PenaltiesByUSCC(ctx, v, keys); return })
-	read(k.Inspections, "InspectionsByUSCC", func() (err error) { out.Inspections, err = s.InspectionsByUSCC(ctx, v, keys); return })
-	read(k.Abnormal, "ListingsByUSCC", func() (err error) {
-		out.Abnormal, err = s.ListingsByUSCC(ctx, v, credit.ListAbnormal, keys)
-		return
-	})
-	read(k.Serious, "ListingsByUSCC", func() (err error) {
-		out.Serious, err = s.ListingsByUSCC(ctx, v, credit.ListSerious, keys)
-		return
-	})
-	read(k.Commitments, "CommitmentsByUSCC", func() (err error) { out.Commitments, err = s.CommitmentsByUSCC(ctx, v, keys); return })
 	return out
 }
