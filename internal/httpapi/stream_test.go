@@ -23,7 +23,7 @@ type sseEvent struct {
 
 // openStream posts q as a subscription over server-sent events and returns
 // its events as they come; cancel ends the stream.
-func (h *harness) openStream(t *testing.T, q string, vars map[string]any, headers ...string) (events <-chan sseEvent, status int, cancel func()) {
+func (h *harness) openStream(t testing.TB, q string, vars map[string]any, headers ...string) (events <-chan sseEvent, status int, cancel func()) {
 	t.Helper()
 	ctx, stop := context.WithTimeout(context.Background(), streamGuard)
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})

@@ -354,12 +354,18 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	if err != nil {
 		return store.ChangePage{}, err
 	}
-	if err := s.CatchUpFeed(ctx, v.AsOf); err != nil {
-		return store.ChangePage{}, err
-	}
 	var head, pruned int64
-	if err := s.write.QueryRow(ctx, `SELECT seq, pruned FROM feed_meta`).Scan(&head, &pruned); err != nil {
+	var reached *time.Time
+	if err := s.write.QueryRow(ctx, `SELECT seq, day, pruned FROM feed_meta`).Scan(&head, &reached, &pruned); err != nil {
 		return store.ChangePage{}, wrap("changes", err)
+	}
+	if reached == nil || v.AsOf.After(*reached) { // the first read of a new day
+		if err := s.CatchUpFeed(ctx, v.AsOf); err != nil {
+			return store.ChangePage{}, err
+		}
+		if err := s.write.QueryRow(ctx, `SELECT seq, pruned FROM feed_meta`).Scan(&head, &pruned); err != nil {
+			return store.ChangePage{}, wrap("changes", err)
+		}
 	}
 	if err := store.CheckRetention(p.After, after, pruned); err != nil {
 		return store.ChangePage{}, err
