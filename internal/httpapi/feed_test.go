@@ -8,8 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feedstream"
 )
 
 // The change feed over HTTP: replaying it into an empty copy gives what
@@ -353,4 +355,104 @@ func TestFeedReplaysToFreshQueries(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestWatchlistsAndFeedArguments: watchlists per key with invalid codes
+// reported per item and a maximum, the feed's arguments and their errors,
+// and the per-key limit on streams.
+func TestWatchlistsAndFeedArguments(t *testing.T) {
+	h := newHarnessWith(t, memoryStore(), func(d *Deps) {
+		d.FeedOptions.WatchlistMax = 3
+		d.Streams = feedstream.New(feedstream.Options{Poll: 100 * time.Millisecond, PerKey: 1})
+	})
+	type result struct {
+		Watch, Unwatch struct {
+			WatchedCount int
+			Items        []struct {
+				USCC    string `json:"uscc"`
+				Status  string
+				Message *string
+			}
+		}
+	}
+	a, b := feedUSCC(1), feedUSCC(2)
+	var r result
+	h.query(t, `mutation($u: [ID!]!) { watch(usccs: $u) { watchedCount items { uscc status message } } }`,
+		map[string]any{"u": []string{strings.ToLower(a), a, "91350104MAFEED001X", b}}, bearer(partnerKey)...).data(t, &r)
+	var got []string
+	for _, it := range r.Watch.Items {
+		got = append(got, it.USCC+" "+it.Status)
+	}
+	want := []string{a + " ADDED", a + " ALREADY_WATCHED", "91350104MAFEED001X INVALID", b + " ADDED"}
+	if !slices.Equal(got, want) || r.Watch.WatchedCount != 2 || r.Watch.Items[2].Message == nil {
+		t.Errorf("watch: %v (count %d), want %v with a message for the invalid code", got, r.Watch.WatchedCount, want)
+	}
+	// Past WATCHLIST_MAX: refused whole, with the numbers.
+	res := h.query(t, `mutation { watch(usccs: ["`+feedUSCC(3)+`", "`+feedUSCC(4)+`"]) { watchedCount } }`, nil, bearer(partnerKey)...)
+	if res.code() != "BAD_USER_INPUT" || !strings.Contains(string(res.raw), "WATCHLIST_MAX (3)") {
+		t.Errorf("watch past the maximum: %s", res.raw)
+	}
+	// Another key has its own list; PUBLIC has no watchlists at all.
+	var other struct{ Watchlist struct{ TotalCount int } }
+	h.query(t, `{ watchlist { totalCount } }`, nil, bearer(regulatorKey)...).data(t, &other)
+	if other.Watchlist.TotalCount != 0 {
+		t.Errorf("REGULATOR's watchlist holds %d, want 0: lists are per key", other.Watchlist.TotalCount)
+	}
+	for _, q := range []string{`mutation { watch(usccs: ["` + a + `"]) { watchedCount } }`, `{ watchlist { totalCount } }`, `{ changes { nodes { cursor } } }`} {
+		if res := h.query(t, q, nil, bearer(publicKey)...); res.code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("PUBLIC %s: %s", q, res.raw)
+		}
+	}
+	h.query(t, `mutation { unwatch(usccs: ["`+a+`", "`+feedUSCC(5)+`"]) { watchedCount items { uscc status } } }`, nil, bearer(partnerKey)...).data(t, &r)
+	if r.Unwatch.WatchedCount != 1 || r.Unwatch.Items[0].Status != "REMOVED" || r.Unwatch.Items[1].Status != "NOT_WATCHED" {
+		t.Errorf("unwatch: %+v", r.Unwatch)
+	}
+
+	// The feed's arguments.
+	_, end := h.feedCount(t, "", bearer(partnerKey)...)
+	for _, c := range []struct{ q, code string }{
+		{`{ changes(first: 0) { nodes { cursor } } }`, "BAD_USER_INPUT"},
+		{`{ changes(first: 101) { nodes { cursor } } }`, "BAD_USER_INPUT"},
+		{`{ changes(after: "nope") { nodes { cursor } } }`, "BAD_USER_INPUT"},
+		{`{ changes(after: "` + end + `", since: "x") { nodes { cursor } } }`, "BAD_USER_INPUT"},
+		{`{ changes(filter: {usccs: ["91350104MAFEED001X"]}) { nodes { cursor } } }`, "INVALID_USCC"},
+		{`{ changes(filter: {regionCode: "3"}) { nodes { cursor } } }`, "BAD_USER_INPUT"},
+	} {
+		if res := h.query(t, c.q, nil, bearer(partnerKey)...); res.code() != c.code {
+			t.Errorf("%s: %s, want %s", c.q, res.raw, c.code)
+		}
+	}
+	// since is after's deprecated alias.
+	var page struct {
+		Changes struct{ Nodes []struct{ Cursor string } }
+	}
+	h.query(t, `query($s: String) { changes(since: $s) { nodes { cursor } } }`, map[string]any{"s": end}, bearer(partnerKey)...).data(t, &page)
+	if len(page.Changes.Nodes) != 0 {
+		t.Errorf("changes(since: the end) = %d changes, want none", len(page.Changes.Nodes))
+	}
+
+	// STREAMS_PER_KEY = 1: a second stream of the same key is refused, one
+	// of another key is not.
+	sub := `subscription { changes { cursor } }`
+	first, status, stop := h.openStream(t, sub, nil, bearer(partnerKey)...)
+	if status != 200 {
+		t.Fatalf("first stream: %d", status)
+	}
+	nextEvents(t, first, 1) // open, replaying
+	second, _, stop2 := h.openStream(t, sub, nil, bearer(partnerKey)...)
+	ev := <-second
+	stop2()
+	if !strings.Contains(string(ev.data), "TOO_MANY_STREAMS") {
+		t.Errorf("a second stream of one key: %s %s", ev.event, ev.data)
+	}
+	reg, _, stop3 := h.openStream(t, sub, nil, bearer(regulatorKey)...)
+	nextEvents(t, reg, 1)
+	stop3()
+	stop()
+	for range first { // drained: the stream has ended
+	}
+	// Plain POST of a subscription: refused with a code saying how.
+	if res := h.query(t, sub, nil, bearer(partnerKey)...); res.code() != "BAD_REQUEST" || !strings.Contains(string(res.raw), "text/event-stream") {
+		t.Errorf("a subscription without Accept: text/event-stream: %s", res.raw)
+	}
 }
