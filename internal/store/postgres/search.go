@@ -155,39 +155,27 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	}
 	limit := p.Limit()
 	for t := from; t >= search.Similar && len(c.Items) <= limit; t-- {
-		w := s.enterpriseWhere(v, f)
-		sq := newSearchSQL(w, q)
-		cand, ok := sq.candidates(t)
-		if !ok {
-			continue // no similar tier for a short query
+		cursor := t == from && afterRank >= 0
+		need := limit + 1 - len(c.Items)
+		var hits []search.Hit
+		var err error
+		if t != search.Exact {
+			// A tier that many names reach (有限, 福州) is found fastest
+			// by walking enterprises in rank order: the first walkRows
+			// hold the first matches if there are many. Too few there: the
+			// candidates are few, ask the index for them.
+			hits, err = s.searchTier(ctx, v, q, f, t, cursor, afterRank, afterUSCC, need, true)
+			if err == nil && len(hits) < need {
+				hits = nil
+			}
 		}
-		w.add(cand)
-		w.add(sq.tier() + ` = ` + w.arg(int(t)))
-		if t == from && afterRank >= 0 {
-			w.add(`((e.status <> 'operating'), e.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`)
+		if hits == nil && err == nil {
+			hits, err = s.searchTier(ctx, v, q, f, t, cursor, afterRank, afterUSCC, need, false)
 		}
-		rows, err := s.read.Query(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e`+w.where()+
-			` ORDER BY (e.status <> 'operating'), e.uscc LIMIT `+w.arg(limit+1-len(c.Items)), w.args...)
 		if err != nil {
-			return c, wrap("search enterprises", err)
+			return c, err
 		}
-		for rows.Next() {
-			e, err := scanEnterprise(rows)
-			if err != nil {
-				rows.Close()
-				return c, wrap("search enterprises", err)
-			}
-			m := q.Match(e.USCC, e.Name, e.FormerNames)
-			if m.Tier != t {
-				rows.Close()
-				return c, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, t, m.Tier)
-			}
-			c.Items = append(c.Items, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return c, wrap("search enterprises", err)
-		}
+		c.Items = append(c.Items, hits...)
 	}
 	if len(c.Items) > limit {
 		c.Items, c.HasNext = c.Items[:limit], true
@@ -196,6 +184,58 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		c.Cursors = append(c.Cursors, store.EncodeCursor(store.CursorSearch, fp, h.SortKey()...))
 	}
 	return c, nil
+}
+
+// walkRows is how many enterprises, in rank order, a tier's walk reads
+// before it leaves the tier to the index.
+const walkRows = 1000
+
+// searchTier reads up to need hits of tier t after the cursor, in rank
+// order: by walking the first walkRows enterprises in rank order (walk),
+// or from the index's candidates.
+func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, t search.Tier,
+	cursor bool, afterRank int, afterUSCC string, need int, walk bool) ([]search.Hit, error) {
+	w := s.enterpriseWhere(v, f)
+	if cursor {
+		w.add(`((e.status <> 'operating'), e.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`)
+	}
+	const order = ` ORDER BY (e.status <> 'operating'), e.uscc LIMIT `
+	sq := newSearchSQL(w, q)
+	var sql string
+	if walk {
+		// The walk reads enterprises_search_walk_idx alone (it holds the
+		// names and the region), then the table for the hits only.
+		walked := `SELECT e.uscc, e.status, e.name_norm, e.former_norm FROM enterprises e` + w.where() + order + w.arg(walkRows)
+		hits := `SELECT e.uscc FROM (` + walked + `) e WHERE ` + sq.tier() + ` = ` + w.arg(int(t)) + order + w.arg(need)
+		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e JOIN (` + hits + `) h ON h.uscc = e.uscc
+			ORDER BY (e.status <> 'operating'), e.uscc`
+	} else {
+		cand, ok := sq.candidates(t)
+		if !ok {
+			return nil, nil // no similar tier for a short query
+		}
+		w.add(cand)
+		w.add(sq.tier() + ` = ` + w.arg(int(t)))
+		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + w.where() + order + w.arg(need)
+	}
+	rows, err := s.read.Query(ctx, sql, w.args...)
+	if err != nil {
+		return nil, wrap("search enterprises", err)
+	}
+	defer rows.Close()
+	hits := []search.Hit{}
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return nil, wrap("search enterprises", err)
+		}
+		m := q.Match(e.USCC, e.Name, e.FormerNames)
+		if m.Tier != t {
+			return nil, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, t, m.Tier)
+		}
+		hits = append(hits, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
+	}
+	return hits, wrap("search enterprises", rows.Err())
 }
 
 // CountSearchEnterprises counts what SearchEnterprises pages through.
