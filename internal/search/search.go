@@ -191,7 +191,7 @@ func (q Query) SimilarBigramSets() [][]string {
 		if i+1 <= len(qr)-2 {
 			parts = append(parts, string(qr[i+1:]))
 		}
-		set := Bigrams(parts...)
+		set := LookupBigrams(Bigrams(parts...))
 		if k := strings.Join(set, ","); !seen[k] {
 			seen[k] = true
 			out = append(out, set)
@@ -246,9 +246,43 @@ func IndexTokens(normNames ...string) []string {
 // PrefixTokens are the tokens every name starting with the query holds.
 func (q Query) PrefixTokens() []string {
 	for _, r := range q.Norm {
-		return append(Bigrams(q.Norm), StartToken(r))
+		return append(LookupBigrams(Bigrams(q.Norm)), StartToken(r))
 	}
 	return nil
+}
+
+// commonBigrams are bigrams that a large share of enterprise names hold
+// (company forms, provinces and cities, common lines of business). An
+// index lookup that requires one of them reads a posting list of
+// hundreds of thousands of names; leaving it out of the lookup when the
+// query has rarer bigrams keeps the candidates a superset (every store
+// checks each candidate's tier exactly) and the lookup cheap.
+var commonBigrams = map[string]bool{}
+
+func init() {
+	for _, b := range strings.Fields(`有限 限公 公司 股份 份有 责任 任公 集团 分公 司分 福建 建省 省福 福州 州市 厦门 门市
+		泉州 漳州 莆田 田市 三明 明市 南平 平市 龙岩 岩市 宁德 德市 市鼓 鼓楼 楼区 晋江 江市 商贸 贸有 贸易 易有
+		科技 技有 食品 品有 实业 业有 发展 展有 建筑 筑工 工程 程有 有限责 店铺 商行 经营 营部`) {
+		if utf8.RuneCountInString(b) == 2 {
+			commonBigrams[b] = true
+		}
+	}
+}
+
+// LookupBigrams are the query's bigrams an index lookup should require:
+// those not in commonBigrams, or all of them when every one is common.
+// Names holding the query hold every bigram, so this is a superset.
+func LookupBigrams(bigrams []string) []string {
+	var rare []string
+	for _, b := range bigrams {
+		if !commonBigrams[b] {
+			rare = append(rare, b)
+		}
+	}
+	if len(rare) == 0 {
+		return bigrams
+	}
+	return rare
 }
 
 // Hit is one enterprise found, as the caller may see it.

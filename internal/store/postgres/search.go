@@ -50,7 +50,7 @@ func (s *searchSQL) arg(name string) string {
 	case "codePrefix":
 		v = s.q.Code + "%"
 	case "bigrams":
-		v, cast = search.Bigrams(s.q.Norm), "::text[]"
+		v, cast = search.LookupBigrams(search.Bigrams(s.q.Norm)), "::text[]"
 	case "prefixTokens":
 		v, cast = s.q.PrefixTokens(), "::text[]"
 	case "similarPatterns":
