@@ -60,6 +60,7 @@ type Config struct {
 	ImportMaxErrors  int
 	IngestMaxBytes   int64
 	IngestTimeout    time.Duration
+	ExportTimeout    time.Duration
 	MaxLineBytes     int
 	DBMaxConns       int
 
@@ -142,6 +143,7 @@ var Settings = []Setting{
 	{"IMPORT_MAX_LINE_BYTES", "1048576", "longest NDJSON line accepted", intSet(func(c *Config) *int { return &c.MaxLineBytes })},
 	{"INGEST_MAX_BODY_BYTES", "67108864", "largest NDJSON body POST /v1/ingest accepts", int64Set(func(c *Config) *int64 { return &c.IngestMaxBytes })},
 	{"INGEST_TIMEOUT", "5m", "longest a POST /v1/ingest request may run", duration(func(c *Config) *time.Duration { return &c.IngestTimeout })},
+	{"EXPORT_TIMEOUT", "30m", "longest a GET /v1/export/… download may run", duration(func(c *Config) *time.Duration { return &c.ExportTimeout })},
 	{"RATE_LIMIT_PUBLIC", "1000/1h", "budget of each anonymous client address and PUBLIC key: points per period", budget(credit.TierPublic)},
 	{"RATE_LIMIT_PARTNER", "20000/1h", "budget of each PARTNER key", budget(credit.TierPartner)},
 	{"RATE_LIMIT_REGULATOR", "50000/1h", "budget of each REGULATOR key", budget(credit.TierRegulator)},

@@ -58,6 +58,9 @@ type entities struct {
 	maxBatch int
 }
 
+// Unwrap returns the decorated store (store.SnapshotterOf).
+func (e entities) Unwrap() store.Store { return e.Store }
+
 // cached reports whether a batch of n USCCs goes through the cache.
 func (e entities) cached(n int) bool { return e.maxBatch < 1 || n <= e.maxBatch }
 

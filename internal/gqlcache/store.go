@@ -22,6 +22,9 @@ func Tagging(st store.Store) store.Store { return tagging{st} }
 
 type tagging struct{ store.Store }
 
+// Unwrap returns the decorated store (store.SnapshotterOf).
+func (t tagging) Unwrap() store.Store { return t.Store }
+
 func (t tagging) Enterprise(ctx context.Context, v credit.Visibility, uscc string) (credit.Enterprise, error) {
 	note(ctx, EnterpriseTag(uscc))
 	return t.Store.Enterprise(ctx, v, uscc)
@@ -163,6 +166,8 @@ type invalidating struct {
 func (s invalidating) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
 	return store.ReadRecords(ctx, s.Store, v, usccs, k)
 }
+// Unwrap returns the decorated store (store.SnapshotterOf).
+func (s invalidating) Unwrap() store.Store { return s.Store }
 
 func (s invalidating) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
 	rej, err := s.Store.Apply(ctx, b)

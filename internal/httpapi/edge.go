@@ -23,11 +23,14 @@ type CORSOptions struct {
 }
 
 // exposedHeaders are the answer headers a page on another origin may read:
-// the budget, the cache's verdict, entity tags and when to retry.
+// the budget, the cache's verdict, entity tags, when to retry, and what an
+// export holds.
 var exposedHeaders = []string{
 	"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
 	"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset", "X-RateLimit-Resource",
 	"Retry-After", "ETag", gqlcache.StatusHeader, "WWW-Authenticate",
+	"Content-Disposition", "X-Export-As-Of", "X-Export-Tier", "X-Export-Points-Charged", "X-Export-Records",
+	"X-Export-Points", "X-Feed-Cursor",
 }
 
 // withCORS answers preflight requests and adds the CORS headers to every

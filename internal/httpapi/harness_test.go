@@ -113,6 +113,20 @@ func newHarnessWith(t *testing.T, st store.Store, set func(*Deps)) *harness {
 	if err != nil || sum.Rejected != 0 {
 		t.Fatalf("load fixture: %v %+v", err, sum)
 	}
+	return buildHarness(t, st, c, set)
+}
+
+// newBareHarness is newHarnessWith over st as it is, without the fixture.
+func newBareHarness(t *testing.T, st store.Store, set func(*Deps)) *harness {
+	t.Helper()
+	c := &clock{}
+	c.Set(fixtureToday)
+	return buildHarness(t, st, c, set)
+}
+
+// buildHarness builds the edge over st with the clock c.
+func buildHarness(t *testing.T, st store.Store, c *clock, set func(*Deps)) *harness {
+	t.Helper()
 	logs := &lockedWriter{w: &bytes.Buffer{}}
 	log := logging.New(logs, logging.Options{Level: slog.LevelDebug, Repeat: time.Minute, Now: c.Now}).Logger
 	t.Cleanup(func() { checkLogs(t, logs.String()) })

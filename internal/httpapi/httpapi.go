@@ -75,6 +75,7 @@ type Deps struct {
 	Registry     *prometheus.Registry // nil → a fresh one
 	Options      Options
 	Ingest       IngestOptions
+	Export       ExportOptions
 	// Cache is the response cache; nil: answers are always computed.
 	// Writes through the edge invalidate it (gqlcache.Invalidating).
 	Cache *cache.Cache
@@ -127,6 +128,7 @@ func New(d Deps) http.Handler {
 	if d.FeedOptions.Heartbeat <= 0 {
 		d.FeedOptions.Heartbeat = 15 * time.Second
 	}
+	base := d.Store // exports read a snapshot of the store itself, past the caches
 	if d.Cache != nil {
 		bulk := d.CacheOptions.BulkInvalidation
 		if bulk <= 0 {
@@ -153,6 +155,7 @@ func New(d Deps) http.Handler {
 	mux.Handle("/explorer/", ex)
 	mux.Handle("/schema.graphql", only("GET, HEAD", getHead, schemaHandler()))
 	mux.Handle("/v1/ingest", only("POST", []string{http.MethodPost}, meter.Middleware(d.Meter, ingestHandler(notifying(d)))))
+	mux.Handle("/v1/export/{file}", only("GET", []string{http.MethodGet}, meter.Middleware(d.Meter, exportHandler(d, base))))
 	mux.Handle("/healthz", only("GET, HEAD", getHead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
@@ -169,7 +172,7 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("/", notFound)
 
 	var h http.Handler = mux
-	h = timeout(d.Options.RequestTimeout, d.Ingest.Timeout, h)
+	h = timeout(d.Options.RequestTimeout, d.Ingest.Timeout, h) // an export sets its own (ExportOptions)
 	h = authenticate(newAuthGate(d, m), h)
 	h = limitBody(d.Options.MaxBodyBytes, "/v1/ingest", h)
 	h = withCORS(d.Options.CORS, h)

@@ -29,8 +29,12 @@ func timeout(d, ingest time.Duration, next http.Handler) http.Handler {
 			return
 		}
 		limit := d
-		if r.URL.Path == "/v1/ingest" && ingest > d {
+		switch {
+		case r.URL.Path == "/v1/ingest" && ingest > d:
 			limit = ingest
+		case strings.HasPrefix(r.URL.Path, "/v1/export/"):
+			next.ServeHTTP(w, r) // bounded by ExportOptions.Timeout
+			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
@@ -119,6 +123,8 @@ func route(p string) string {
 		return p
 	case strings.HasPrefix(p, "/explorer/"):
 		return "/explorer/"
+	case strings.HasPrefix(p, "/v1/export/"):
+		return "/v1/export/"
 	case strings.HasPrefix(p, "/v1/"):
 		return p
 	}

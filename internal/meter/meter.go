@@ -278,3 +278,21 @@ func Charge(ctx context.Context, points int) (res ratelimit.Result, ok bool) {
 	}
 	return res, res.Allowed
 }
+
+// Refund gives back points a Charge took and did not use (an export that
+// held fewer records than it was charged for). The result the headers
+// report is updated when they are still to be written.
+func Refund(ctx context.Context, points int) {
+	st := From(ctx)
+	if st == nil || points <= 0 {
+		return
+	}
+	if err := st.cfg.Limiter.Refund(context.WithoutCancel(ctx), st.Key, st.Budget, points); err != nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.result != nil {
+		st.result.Remaining = min(st.result.Limit, st.result.Remaining+points)
+	}
+}

@@ -95,7 +95,7 @@ func (s *Store) recordsOfKind(ctx context.Context, v credit.Visibility, kind sto
 // byKey runs sql with keys as $1 (and extra args after it) and hands each
 // scanned row to keep.
 func byKey[T any](ctx context.Context, s *Store, op, sql string, keys []string, scan func(pgx.Row) (T, error), keep func(T), args ...any) error {
-	rows, err := s.read.Query(ctx, sql, append([]any{keys}, args...)...)
+	rows, err := s.q.Query(ctx, sql, append([]any{keys}, args...)...)
 	if err != nil {
 		return wrap(op, err)
 	}

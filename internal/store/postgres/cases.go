@@ -38,7 +38,7 @@ func (s *Store) TypicalCases(ctx context.Context, v credit.Visibility, f store.C
 	if f.Text == "" {
 		bound = ` LIMIT ` + q.arg(limit+1)
 	}
-	rows, err := s.read.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where()+
+	rows, err := s.q.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where()+
 		` ORDER BY c.published_on DESC, c.case_id`+bound, q.args...)
 	if err != nil {
 		return store.Connection[credit.TypicalCase]{}, wrap("typical cases", err)
@@ -61,7 +61,7 @@ func (s *Store) caseView(v credit.Visibility, f store.CaseFilter) func(credit.Ty
 func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f store.CaseFilter) (int, error) {
 	q := caseWhere(v, f)
 	if f.Text != "" {
-		rows, err := s.read.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where(), q.args...)
+		rows, err := s.q.Query(ctx, `SELECT `+caseColumns+` FROM typical_cases c`+q.where(), q.args...)
 		if err != nil {
 			return 0, wrap("count typical cases", err)
 		}
@@ -80,7 +80,7 @@ func (s *Store) CountTypicalCases(ctx context.Context, v credit.Visibility, f st
 		return n, wrap("count typical cases", rows.Err())
 	}
 	var n int
-	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM typical_cases c`+q.where(), q.args...).Scan(&n); err != nil {
+	if err := s.q.QueryRow(ctx, `SELECT count(*) FROM typical_cases c`+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count typical cases", err)
 	}
 	return n, nil

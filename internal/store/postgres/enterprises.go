@@ -33,7 +33,7 @@ func scanEnterprise(row pgx.Row) (credit.Enterprise, error) {
 
 // Enterprise returns one enterprise as v may see it, or store.ErrNotFound.
 func (s *Store) Enterprise(ctx context.Context, v credit.Visibility, uscc string) (credit.Enterprise, error) {
-	e, err := scanEnterprise(s.read.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e WHERE e.uscc = $1`, uscc))
+	e, err := scanEnterprise(s.q.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e WHERE e.uscc = $1`, uscc))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return credit.Enterprise{}, fmt.Errorf("postgres: enterprise %s: %w", uscc, store.ErrNotFound)
 	}
@@ -49,7 +49,7 @@ func (s *Store) EnterprisesByUSCC(ctx context.Context, v credit.Visibility, uscc
 	if len(usccs) == 0 {
 		return out, nil
 	}
-	rows, err := s.read.Query(ctx, enterprisesByUSCCSQL, usccs)
+	rows, err := s.q.Query(ctx, enterprisesByUSCCSQL, usccs)
 	if err != nil {
 		return nil, wrap("enterprises by uscc", err)
 	}
@@ -96,7 +96,7 @@ func (s *Store) Enterprises(ctx context.Context, v credit.Visibility, f store.En
 		q.add(`e.uscc > ` + q.arg(key[0]))
 	}
 	limit := p.Limit()
-	rows, err := s.read.Query(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e`+q.where()+
+	rows, err := s.q.Query(ctx, `SELECT `+enterpriseColumns+` FROM enterprises e`+q.where()+
 		` ORDER BY e.uscc LIMIT `+q.arg(limit+1), q.args...)
 	if err != nil {
 		return store.Connection[credit.Enterprise]{}, wrap("enterprises", err)
@@ -112,7 +112,7 @@ func (s *Store) Enterprises(ctx context.Context, v credit.Visibility, f store.En
 func (s *Store) CountEnterprises(ctx context.Context, v credit.Visibility, f store.EnterpriseFilter) (int, error) {
 	q := s.enterpriseWhere(v, f)
 	var n int
-	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM enterprises e`+q.where(), q.args...).Scan(&n); err != nil {
+	if err := s.q.QueryRow(ctx, `SELECT count(*) FROM enterprises e`+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count enterprises", err)
 	}
 	return n, nil

@@ -66,7 +66,7 @@ func (s *Store) Listings(ctx context.Context, v credit.Visibility, list credit.L
 		sql = `SELECT l.* FROM ((` + sql + `) UNION ALL (SELECT l.* FROM (SELECT ` + listingColumns +
 			` FROM listings l` + q.whereAnd(shapes[1]) + ` OFFSET 0) l` + order + lim + `)) l` + order + lim
 	}
-	rows, err := s.read.Query(ctx, sql, q.args...)
+	rows, err := s.q.Query(ctx, sql, q.args...)
 	if err != nil {
 		return store.Connection[credit.Listing]{}, wrap("listings", err)
 	}
@@ -90,7 +90,7 @@ func (s *Store) CountListings(ctx context.Context, v credit.Visibility, list cre
 		counts[i] = `(SELECT count(*) FROM listings l` + q.whereAnd(shape) + `)`
 	}
 	var n int
-	if err := s.read.QueryRow(ctx, `SELECT `+strings.Join(counts, ` + `), q.args...).Scan(&n); err != nil {
+	if err := s.q.QueryRow(ctx, `SELECT `+strings.Join(counts, ` + `), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count listings", err)
 	}
 	return n, nil

@@ -31,7 +31,7 @@ func (q byUSCC[T]) load(ctx context.Context, s *Store, usccs []string) ([][]T, e
 	if len(usccs) == 0 {
 		return make([][]T, 0), nil
 	}
-	rows, err := s.read.Query(ctx, q.sql, q.argv(usccs)...)
+	rows, err := s.q.Query(ctx, q.sql, q.argv(usccs)...)
 	if err != nil {
 		return nil, wrap(q.op, err)
 	}

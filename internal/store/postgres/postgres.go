@@ -40,10 +40,19 @@ type Config struct {
 
 // Store is the PostgreSQL store of record. It is safe for concurrent use.
 type Store struct {
-	write     *pgxpool.Pool
-	read      *pgxpool.Pool // == write without a replica
+	write *pgxpool.Pool
+	read  *pgxpool.Pool // == write without a replica
+	// q runs the reads: the read pool, or in a snapshot its transaction.
+	q         querier
 	policy    credit.Policy
 	retention credit.Period
+}
+
+// querier is what reads run on: a pool, or a snapshot's transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 var _ store.Store = (*Store)(nil)
@@ -67,6 +76,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, err
 		}
 	}
+	s.q = s.read
 	return s, nil
 }
 

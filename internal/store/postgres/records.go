@@ -61,7 +61,7 @@ func (s *Store) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []
 	if len(reads) == 0 {
 		return out, nil
 	}
-	br := s.read.SendBatch(ctx, b)
+	br := s.q.SendBatch(ctx, b)
 	for _, read := range reads {
 		if err := read(br); err != nil {
 			br.Close()

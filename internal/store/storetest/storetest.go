@@ -76,6 +76,7 @@ var storeTests = []storeTest{
 	{"ApplyRejectedLeavesNoTrace", testApplyRejectedLeavesNoTrace},
 	{"ApplyEmptyBatch", testApplyEmptyBatch},
 	{"Ping", testPing},
+	{"Snapshot", testSnapshot},
 	{"Enterprise", testEnterprise},
 	{"EnterprisesByUSCC", testEnterprisesByUSCC},
 	{"LoadersKeyOrder", testLoadersKeyOrder},

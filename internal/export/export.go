@@ -1,0 +1,303 @@
+// Package export writes whole datasets — the enterprises with their
+// records, the two lists, the penalties, the typical cases — as the
+// caller's tier sees them on its date, from one consistent store snapshot
+// (store.Snapshotter), walked in chunks of bounded size so that memory stays
+// flat however large the dataset. NDJSON is the contract's import format
+// (an export imports back with `import`); CSV is for spreadsheets. It reads
+// every row through the store's visibility-filtered reads and never decides
+// disclosure itself; it knows nothing of HTTP, budgets or caching.
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// Format is an export's file format.
+type Format string
+
+const (
+	NDJSON Format = "ndjson"
+	CSV    Format = "csv"
+)
+
+// ContentType is the media type of a format.
+func (f Format) ContentType() string {
+	if f == CSV {
+		return "text/csv; charset=utf-8"
+	}
+	return "application/x-ndjson; charset=utf-8"
+}
+
+// MinTier is the least tier that may export d: the enterprises with every
+// record is a partner service; the lists, penalties and cases are public.
+func MinTier(d store.Dataset) credit.Tier {
+	if d == store.DatasetEnterprises {
+		return credit.TierPartner
+	}
+	return credit.TierPublic
+}
+
+// Formats lists the formats of d: every dataset has NDJSON; all but the
+// enterprises (a profile is not one row) also have CSV.
+func Formats(d store.Dataset) []Format {
+	if d == store.DatasetEnterprises {
+		return []Format{NDJSON}
+	}
+	return []Format{NDJSON, CSV}
+}
+
+// ParseName splits a file name such as "serious_list.csv" into its dataset
+// and format, with an error naming what is wrong.
+func ParseName(name string) (store.Dataset, Format, error) {
+	base, ext, ok := strings.Cut(name, ".")
+	if !ok {
+		return "", "", fmt.Errorf("%q has no format: ask for %s.ndjson or %s.csv", name, name, name)
+	}
+	d := store.Dataset(base)
+	known := false
+	for _, k := range store.Datasets {
+		known = known || k == d
+	}
+	if !known {
+		names := make([]string, len(store.Datasets))
+		for i, k := range store.Datasets {
+			names[i] = string(k)
+		}
+		return "", "", fmt.Errorf("no dataset %q: the datasets are %s", base, strings.Join(names, ", "))
+	}
+	for _, f := range Formats(d) {
+		if string(f) == ext {
+			return d, f, nil
+		}
+	}
+	if d == store.DatasetEnterprises {
+		return "", "", fmt.Errorf("dataset %q has no format %q: it is exported as .ndjson only", d, ext)
+	}
+	return "", "", fmt.Errorf("dataset %q has no format %q: ask for .ndjson or .csv", d, ext)
+}
+
+// chunk is how many enterprises one round of statements reads.
+const chunk = 500
+
+// group is one enterprise and the records of it that an export writes.
+type group struct {
+	e           *credit.Enterprise
+	licenses    []credit.License
+	penalties   []credit.Penalty
+	inspections []credit.Inspection
+	abnormal    []credit.Listing
+	serious     []credit.Listing
+	commitments []credit.Commitment
+}
+
+// writer is one format.
+type writer interface {
+	group(g *group) error
+	// caseWith writes a case; e is the enterprise it names, or nil, and
+	// first says the case is the first to name e.
+	caseWith(c *credit.TypicalCase, e *credit.Enterprise, first bool) error
+	flush() error
+}
+
+type ndjsonWriter struct{ *ndjson }
+
+func (w ndjsonWriter) caseWith(c *credit.TypicalCase, e *credit.Enterprise, first bool) error {
+	if !first {
+		e = nil
+	}
+	return w.ndjson.caseWith(c, e)
+}
+
+type csvWriter struct{ *table }
+
+func (w csvWriter) caseWith(c *credit.TypicalCase, e *credit.Enterprise, _ bool) error {
+	name := ""
+	if e != nil {
+		name = e.Name
+	}
+	return w.table.caseWith(c, e, name)
+}
+
+// Write writes dataset d in format f as v sees it, reading snap, and
+// returns the number of the dataset's records written (profiles for the
+// enterprises; listings, penalties or cases otherwise — the enterprise
+// lines that come with them are not counted). On error, what was written
+// is a prefix of the file.
+func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Policy, v credit.Visibility,
+	d store.Dataset, f Format) (int, error) {
+	var out writer
+	if f == CSV {
+		t, err := newTable(w, d, p, v)
+		if err != nil {
+			return 0, err
+		}
+		out = csvWriter{t}
+	} else {
+		out = ndjsonWriter{newNDJSON(w)}
+	}
+	var n int
+	var err error
+	if d == store.DatasetTypicalCases {
+		n, err = writeCases(ctx, out, snap, v)
+	} else {
+		n, err = writeGroups(ctx, out, snap, v, d)
+	}
+	if ferr := out.flush(); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+// writeGroups walks the owners of d's records in USCC order, a chunk at a
+// time: per chunk, one statement for the enterprises and one per record
+// kind the dataset holds.
+func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset) (int, error) {
+	n, after := 0, ""
+	for {
+		owners, err := snap.Owners(ctx, d, after, chunk)
+		if err != nil || len(owners) == 0 {
+			return n, err
+		}
+		after = owners[len(owners)-1]
+		groups, err := load(ctx, snap, v, d, owners)
+		if err != nil {
+			return n, err
+		}
+		for i := range groups {
+			g := &groups[i]
+			rows := 0
+			switch d {
+			case store.DatasetEnterprises:
+				rows = 1
+			case store.DatasetPenalties:
+				rows = len(g.penalties)
+			case store.DatasetSeriousList:
+				rows = len(g.serious)
+			case store.DatasetAbnormalList:
+				rows = len(g.abnormal)
+			}
+			if g.e == nil || rows == 0 {
+				continue // an enterprise none of whose records the caller sees
+			}
+			if err := out.group(g); err != nil {
+				return n, err
+			}
+			n += rows
+		}
+	}
+}
+
+// load reads one chunk of groups.
+func load(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store.Dataset, usccs []string) ([]group, error) {
+	ents, err := snap.EnterprisesByUSCC(ctx, v, usccs)
+	if err != nil {
+		return nil, err
+	}
+	gs := make([]group, len(usccs))
+	for i := range gs {
+		gs[i].e = ents[i]
+	}
+	all := d == store.DatasetEnterprises
+	if all {
+		lic, err := snap.LicensesByUSCC(ctx, v, usccs)
+		if err != nil {
+			return nil, err
+		}
+		ins, err := snap.InspectionsByUSCC(ctx, v, usccs)
+		if err != nil {
+			return nil, err
+		}
+		com, err := snap.CommitmentsByUSCC(ctx, v, usccs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range gs {
+			gs[i].licenses, gs[i].inspections, gs[i].commitments = lic[i], ins[i], com[i]
+		}
+	}
+	if all || d == store.DatasetPenalties {
+		pen, err := snap.PenaltiesByUSCC(ctx, v, usccs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range gs {
+			gs[i].penalties = pen[i]
+		}
+	}
+	if all || d == store.DatasetAbnormalList {
+		abn, err := snap.ListingsByUSCC(ctx, v, credit.ListAbnormal, usccs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range gs {
+			gs[i].abnormal = abn[i]
+		}
+	}
+	if all || d == store.DatasetSeriousList {
+		ser, err := snap.ListingsByUSCC(ctx, v, credit.ListSerious, usccs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range gs {
+			gs[i].serious = ser[i]
+		}
+	}
+	return gs, nil
+}
+
+// writeCases walks the typical cases v sees, newest first, a page at a
+// time; each enterprise a case names is read with the page and written
+// before the first case naming it. Cases are few (regulators publish them
+// one by one), so remembering which enterprises were written is cheap.
+func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility) (int, error) {
+	written := map[string]bool{}
+	n, page := 0, store.Page{First: store.MaxFirst}
+	for {
+		conn, err := snap.TypicalCases(ctx, v, store.CaseFilter{}, page)
+		if err != nil {
+			return n, err
+		}
+		var usccs []string
+		for _, c := range conn.Items {
+			if c.USCC != nil {
+				usccs = append(usccs, *c.USCC)
+			}
+		}
+		ents, err := snap.EnterprisesByUSCC(ctx, v, usccs)
+		if err != nil {
+			return n, err
+		}
+		byUSCC := make(map[string]*credit.Enterprise, len(ents))
+		for _, e := range ents {
+			if e != nil {
+				byUSCC[e.USCC] = e
+			}
+		}
+		for i := range conn.Items {
+			c := &conn.Items[i]
+			var e *credit.Enterprise
+			first := false
+			if c.USCC != nil {
+				e = byUSCC[*c.USCC]
+				first = e != nil && !written[e.USCC]
+				if first {
+					written[e.USCC] = true
+				}
+			}
+			if err := out.caseWith(c, e, first); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if !conn.HasNext || len(conn.Cursors) == 0 {
+			return n, nil
+		}
+		page.After = conn.Cursors[len(conn.Cursors)-1]
+	}
+}

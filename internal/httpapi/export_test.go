@@ -1,0 +1,287 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/ratelimit"
+	"github.com/creditgraph/creditgraph/internal/store"
+	"github.com/creditgraph/creditgraph/internal/store/memory"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
+)
+
+// exported is one GET /v1/export/… answer, body decompressed.
+type exported struct {
+	status  int
+	header  http.Header
+	trailer http.Header
+	body    []byte
+}
+
+func (e exported) code() string {
+	var r response
+	_ = json.Unmarshal(e.body, &r)
+	return r.code()
+}
+
+// export downloads a dataset file through the real edge.
+func (h *harness) export(t *testing.T, file string, headers ...string) exported {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/v1/export/"+file, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body io.Reader = res.Body
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatalf("%s: gzip: %v", file, err)
+		}
+		body = zr
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatalf("%s: read body: %v", file, err)
+	}
+	return exported{status: res.StatusCode, header: res.Header, trailer: res.Trailer, body: raw}
+}
+
+// exportTiers are the callers whose exports must round-trip: the files
+// each may download, and its key.
+var exportTiers = []struct {
+	name  string
+	key   []string
+	files []string
+}{
+	{"PUBLIC", nil, []string{"serious_list.ndjson", "abnormal_list.ndjson", "penalties.ndjson", "typical_cases.ndjson"}},
+	{"PARTNER", bearer(partnerKey), []string{"enterprises.ndjson", "typical_cases.ndjson"}},
+}
+
+// Done-when: "A PUBLIC and a PARTNER export each round-trip through import
+// into an empty store, which then gives that tier identical answers." Each
+// tier downloads its datasets through the edge, the importer loads them into
+// an empty store of the same backend, and every question the datasets
+// answer gets byte-identical data from both, as that tier, on that date.
+func TestExportRoundTrip(t *testing.T) {
+	fresh := map[string]func(t *testing.T) store.Store{
+		"memory": func(*testing.T) store.Store { return memory.New(credit.NewPolicy(credit.DefaultSettings())) },
+		"postgres": func(t *testing.T) store.Store {
+			return postgres.NewTestStore(t, credit.NewPolicy(credit.DefaultSettings()))
+		},
+	}
+	backends(t, func(t *testing.T, h *harness) {
+		loadCanaries(t, h) // records in every state, personal data in every text
+		for _, tier := range exportTiers {
+			t.Run(tier.name, func(t *testing.T) {
+				backend := "memory"
+				if strings.Contains(t.Name(), "/postgres/") {
+					backend = "postgres"
+				}
+				st := fresh[backend](t)
+				var named []string // the enterprises the files carry
+				for _, file := range tier.files {
+					e := h.export(t, file, append(tier.key, "Accept-Encoding", "gzip")...)
+					if e.status != http.StatusOK {
+						t.Fatalf("%s: %d %s", file, e.status, e.body)
+					}
+					if e.header.Get("Content-Encoding") != "gzip" {
+						t.Errorf("%s: asked for gzip, got Content-Encoding %q", file, e.header.Get("Content-Encoding"))
+					}
+					for _, line := range bytes.Split(bytes.TrimSpace(e.body), []byte("\n")) {
+						var rec struct{ Kind, USCC string }
+						if err := json.Unmarshal(line, &rec); err != nil {
+							t.Fatalf("%s: a line is not JSON: %s", file, line)
+						}
+						if rec.Kind == "enterprise" {
+							named = append(named, rec.USCC)
+						}
+					}
+					sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), bytes.NewReader(e.body))
+					if err != nil || sum.Rejected != 0 || sum.Accepted == 0 {
+						t.Fatalf("import %s: %v %+v", file, err, sum)
+					}
+				}
+				copy := newBareHarness(t, st, func(*Deps) {})
+				copy.clock.Set(fixtureToday)
+				for _, q := range roundTripQueries(t, h, tier.name, tier.key, named) {
+					want, got := h.query(t, q, nil, tier.key...), copy.query(t, q, nil, tier.key...)
+					if len(want.Errors) > 0 || len(got.Errors) > 0 {
+						t.Fatalf("%s\noriginal: %s\ncopy: %s", q, want.raw, got.raw)
+					}
+					if !bytes.Equal(want.Data, got.Data) {
+						t.Errorf("answers differ for %s\noriginal: %s\ncopy:     %s", q, want.Data, got.Data)
+					}
+				}
+			})
+		}
+	})
+}
+
+const (
+	roundTripListing = `fragment L on Listing { list decisionNumber reasonCode reason listedOn authority penaltyDecisionNumber
+		keyArea removal { removedOn reason authority } disclosureEndsOn enterprise { uscc name } }`
+	roundTripPenalty = `fragment P on Penalty { decisionNumber violationType facts basis penaltyTypes content fineAmount
+		confiscationAmount authority decidedOn publishedOn procedure restrictionUntil keyArea disclosureEndsOn }`
+	roundTripCase   = `fragment C on TypicalCase { caseId title summary publishedOn keyArea regionCode enterprise { uscc name } }`
+	roundTripBasics = `uscc name formerNames type status legalRepresentative registeredCapital establishedOn
+		registrationAuthority address businessScope regionCode keyAreas`
+)
+
+// roundTripQueries are the questions a tier's exports answer: the lists
+// (as they stand and with removals), the cases, and each enterprise the
+// files name — for PUBLIC its penalties and listings, for PARTNER its whole
+// profile. riskCategory is left out: it is derived from the whole record,
+// which no export below REGULATOR carries (README, "Bulk export").
+func roundTripQueries(t *testing.T, h *harness, tier string, key, named []string) []string {
+	qs := []string{
+		`{ seriousDishonestyList(first: 100) { totalCount nodes { ...L } } } ` + roundTripListing,
+		`{ abnormalOperationList(first: 100) { totalCount nodes { ...L } } } ` + roundTripListing,
+		`{ abnormalOperationList(first: 100, filter: {includeRemoved: true}) { totalCount nodes { ...L } } } ` + roundTripListing,
+		`{ seriousDishonestyList(first: 100, filter: {includeRemoved: true}) { totalCount nodes { ...L } } } ` + roundTripListing,
+		`{ typicalCases(first: 100) { totalCount nodes { ...C } } } ` + roundTripCase,
+	}
+	var usccs []string
+	if tier == "PARTNER" {
+		qs = append(qs, `{ enterprises(first: 100) { totalCount nodes { uscc name } } }`,
+			`{ enterprises(first: 100, filter: {onSeriousDishonestyList: true}) { totalCount nodes { uscc } } }`,
+			`{ enterprises(first: 100, filter: {onAbnormalOperationList: true}) { totalCount nodes { uscc } } }`)
+		var out struct {
+			Enterprises struct{ Nodes []struct{ Uscc string } }
+		}
+		h.query(t, `{ enterprises(first: 100) { nodes { uscc } } }`, nil, key...).data(t, &out)
+		for _, n := range out.Enterprises.Nodes {
+			usccs = append(usccs, n.Uscc)
+		}
+		for _, u := range usccs {
+			qs = append(qs, fmt.Sprintf(`{ enterprise(uscc: %q) { %s
+				licenses(first: 100) { totalCount nodes { licenseNumber name content validFrom validTo authority decidedOn keyArea } }
+				penalties(first: 100) { totalCount nodes { ...P } }
+				inspections(first: 100) { totalCount nodes { inspectionId kind inspectedOn authority result items product batch keyArea } }
+				abnormalOperations { ...L } seriousDishonesty { ...L }
+				commitments { commitmentId kind content madeOn status untrueFoundOn }
+				creditSummary { licenseCount validLicenseCount penaltyCount totalFines latestPenaltyOn inspectionCount
+					nonCompliantInspectionCount onAbnormalOperationList onSeriousDishonestyList untrueCommitmentCount asOf } } } `,
+				u, roundTripBasics)+roundTripListing+roundTripPenalty)
+		}
+		return qs
+	}
+	// PUBLIC: the enterprises its files name, with the records of those
+	// files; the lists must name no other.
+	seen := map[string]bool{}
+	for _, u := range named {
+		seen[u] = true
+	}
+	for _, q := range []string{`{ seriousDishonestyList(first: 100, filter: {includeRemoved: true}) { nodes { enterprise { uscc } } } }`,
+		`{ abnormalOperationList(first: 100, filter: {includeRemoved: true}) { nodes { enterprise { uscc } } } }`} {
+		var out map[string]struct {
+			Nodes []struct{ Enterprise struct{ Uscc string } }
+		}
+		h.query(t, q, nil, key...).data(t, &out)
+		for _, c := range out {
+			for _, n := range c.Nodes {
+				if !seen[n.Enterprise.Uscc] {
+					t.Errorf("%s is on a list but in no export file", n.Enterprise.Uscc)
+				}
+			}
+		}
+	}
+	for u := range seen {
+		qs = append(qs, fmt.Sprintf(`{ enterprise(uscc: %q) { %s penalties(first: 100) { totalCount nodes { ...P } }
+			abnormalOperations { ...L } seriousDishonesty { ...L } } } `, u, roundTripBasics)+roundTripListing+roundTripPenalty)
+	}
+	return qs
+}
+
+func TestExportErrors(t *testing.T) {
+	h := newHarness(t, memoryStore())
+	for _, c := range []struct {
+		name, file string
+		key        []string
+		status     int
+		code, msg  string
+	}{
+		{"unknown dataset", "licences.ndjson", nil, 404, "NOT_FOUND", `no dataset "licences"`},
+		{"no format", "penalties", nil, 404, "NOT_FOUND", "has no format"},
+		{"unknown format", "penalties.xlsx", nil, 404, "NOT_FOUND", `no format "xlsx"`},
+		{"enterprises as CSV", "enterprises.csv", bearer(partnerKey), 404, "NOT_FOUND", ".ndjson only"},
+		{"enterprises, anonymous", "enterprises.ndjson", nil, 403, "FORBIDDEN", "needs a PARTNER key"},
+		{"enterprises, PUBLIC key", "enterprises.ndjson", bearer(publicKey), 403, "FORBIDDEN", `key "media-app" is PUBLIC`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := h.export(t, c.file, c.key...)
+			var r response
+			if err := json.Unmarshal(e.body, &r); err != nil || e.status != c.status || r.code() != c.code ||
+				!strings.Contains(r.Errors[0].Message, c.msg) {
+				t.Errorf("%d %s; want %d %s with %q", e.status, e.body, c.status, c.code, c.msg)
+			}
+		})
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/v1/export/penalties.ndjson", nil)
+	if r := h.do(t, req); r.status != http.StatusMethodNotAllowed || r.code() != "METHOD_NOT_ALLOWED" {
+		t.Errorf("POST: %d %s", r.status, r.raw)
+	}
+}
+
+// An export is charged one point per 1,000 records: up front for what the
+// dataset holds, the unused part refunded; a budget that cannot pay is
+// refused before anything is read.
+func TestExportCharge(t *testing.T) {
+	lim := ratelimit.NewShared(nil, ratelimit.Options{})
+	h := newHarnessMeter(t, memoryStore(), testMeter(lim, 3))
+	e := h.export(t, "penalties.ndjson")
+	if e.status != 200 || e.header.Get("X-Export-Points-Charged") != "1" || e.trailer.Get("X-Export-Points") != "1" ||
+		e.header.Get("RateLimit-Remaining") != "2" {
+		t.Fatalf("%d headers %v trailers %v", e.status, e.header, e.trailer)
+	}
+	if n := bytes.Count(e.body, []byte(`"kind":"penalty"`)); e.trailer.Get("X-Export-Records") != fmt.Sprint(n) || n == 0 {
+		t.Errorf("X-Export-Records %q, %d penalties written", e.trailer.Get("X-Export-Records"), n)
+	}
+	h.export(t, "serious_list.ndjson")
+	h.export(t, "typical_cases.csv")
+	e = h.export(t, "abnormal_list.csv")
+	if e.status != http.StatusTooManyRequests || e.code() != "THROTTLED" || !strings.Contains(string(e.body), "charged 1 points up front") ||
+		e.header.Get("Retry-After") == "" {
+		t.Errorf("over budget: %d %v %s", e.status, e.header, e.body)
+	}
+}
+
+func TestExportCSV(t *testing.T) {
+	h := newHarness(t, memoryStore())
+	r := h.ingest(t, `{"kind":"penalty","uscc":"93350600MA2XYK005G","decision_number":"=HYPERLINK(\"http://x\")","violation_type":"+SUM(A1)","facts":"@cmd","penalty_types":["fine","confiscation"],"fine_amount":"200000","authority":"-漳州","decided_on":"2026-05-01","published_on":"2026-05-02","procedure":"ordinary"}`+"\n", bearer(writerKey)...)
+	if r.status != 200 {
+		t.Fatalf("ingest: %d %s", r.status, r.raw)
+	}
+	e := h.export(t, "penalties.csv")
+	if e.status != 200 || e.header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(e.header.Get("Content-Disposition"), `filename="penalties-public-2026-06-15.csv"`) {
+		t.Fatalf("%d %v", e.status, e.header)
+	}
+	body := string(e.body)
+	if !strings.HasPrefix(body, "\uFEFF统一社会信用代码,企业名称,行政处罚决定书文号,") || !strings.Contains(body, "\r\n") {
+		t.Errorf("want a BOM, Chinese headers and CRLF: %q", body[:min(200, len(body))])
+	}
+	for _, want := range []string{`"'=HYPERLINK(""http://x"")"`, `'+SUM(A1)`, `'@cmd`, `'-漳州`, "罚款；没收违法所得、没收非法财物", "漳州绿野农民专业合作社"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("CSV lacks %s:\n%s", want, body)
+		}
+	}
+	for _, f := range []string{"serious_list.csv", "abnormal_list.csv", "typical_cases.csv"} {
+		if e := h.export(t, f); e.status != 200 || !bytes.HasPrefix(e.body, []byte("\uFEFF")) || bytes.Count(e.body, []byte("\r\n")) < 2 {
+			t.Errorf("%s: %d %s", f, e.status, e.body)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+var _ store.Snapshotter = (*Store)(nil)
+
+// Snapshot runs fn in one REPEATABLE READ, READ ONLY transaction on the
+// read pool: every statement fn makes sees the database as of the
+// transaction's first statement, so an export made of many chunked
+// statements is one consistent state. Each statement's rows are streamed
+// by pgx, and the export reads in chunks, so memory stays bounded whatever
+// the dataset's size. The transaction holds one connection until fn
+// returns.
+func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, snap store.Snapshot) error) error {
+	tx, err := s.read.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return wrap("begin snapshot", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	snap := &snapshot{Store: &Store{write: s.write, read: s.read, q: tx, policy: s.policy, retention: s.retention}}
+	// The first statement fixes the snapshot.
+	if err := tx.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
+		return wrap("begin snapshot", err)
+	}
+	if err := fn(ctx, snap); err != nil {
+		return err
+	}
+	return wrap("end snapshot", tx.Commit(ctx))
+}
+
+type snapshot struct {
+	*Store
+	cursor string
+}
+
+func (s *snapshot) FeedCursor() string { return s.cursor }
+
+// ownersSQL walks the owners of each dataset's records in USCC order, on
+// the tables' (uscc, …) indexes.
+var ownersSQL = map[store.Dataset]string{
+	store.DatasetEnterprises: `SELECT uscc FROM enterprises WHERE uscc > $1 ORDER BY uscc LIMIT $2`,
+	store.DatasetPenalties:   `SELECT DISTINCT uscc FROM penalties WHERE uscc > $1 ORDER BY uscc LIMIT $2`,
+	store.DatasetSeriousList: `SELECT DISTINCT uscc FROM listings WHERE uscc > $1 AND list = '` + string(credit.ListSerious) +
+		`' ORDER BY uscc LIMIT $2`,
+	store.DatasetAbnormalList: `SELECT DISTINCT uscc FROM listings WHERE uscc > $1 AND list = '` + string(credit.ListAbnormal) +
+		`' ORDER BY uscc LIMIT $2`,
+}
+
+// Owners returns the next USCCs, ascending, owning a record of d's kind.
+func (s *snapshot) Owners(ctx context.Context, d store.Dataset, after string, limit int) ([]string, error) {
+	sql, ok := ownersSQL[d]
+	if !ok {
+		return nil, store.ErrUnknownDataset(d)
+	}
+	rows, err := s.q.Query(ctx, sql, after, limit)
+	if err != nil {
+		return nil, wrap("owners", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, wrap("owners", err)
+}
+
+var candidatesSQL = map[store.Dataset]string{
+	store.DatasetEnterprises:  `SELECT count(*) FROM enterprises`,
+	store.DatasetPenalties:    `SELECT count(*) FROM penalties`,
+	store.DatasetTypicalCases: `SELECT count(*) FROM typical_cases`,
+	store.DatasetSeriousList:  `SELECT count(*) FROM listings WHERE list = '` + string(credit.ListSerious) + `'`,
+	store.DatasetAbnormalList: `SELECT count(*) FROM listings WHERE list = '` + string(credit.ListAbnormal) + `'`,
+}
+
+// Candidates counts every record of d's kind.
+func (s *snapshot) Candidates(ctx context.Context, d store.Dataset) (int, error) {
+	sql, ok := candidatesSQL[d]
+	if !ok {
+		return 0, store.ErrUnknownDataset(d)
+	}
+	var n int
+	err := s.q.QueryRow(ctx, sql).Scan(&n)
+	return n, wrap("candidates", err)
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Dataset names one bulk-export dataset: the records of one kind (and, for
+// enterprises, the profiles with all their records).
+type Dataset string
+
+const (
+	DatasetEnterprises  Dataset = "enterprises"
+	DatasetSeriousList  Dataset = "serious_list"
+	DatasetAbnormalList Dataset = "abnormal_list"
+	DatasetPenalties    Dataset = "penalties"
+	DatasetTypicalCases Dataset = "typical_cases"
+)
+
+// Datasets lists every dataset, in documentation order.
+var Datasets = []Dataset{DatasetEnterprises, DatasetSeriousList, DatasetAbnormalList, DatasetPenalties, DatasetTypicalCases}
+
+// Snapshotter is a store that can read from one consistent snapshot: every
+// read inside Snapshot's fn sees the store as it was when the snapshot
+// began, whatever is written meanwhile (bulk export, which reads a whole
+// dataset with many statements).
+type Snapshotter interface {
+	// Snapshot calls fn with a reader of one consistent snapshot, valid
+	// only until fn returns. The snapshot is read-only.
+	Snapshot(ctx context.Context, fn func(ctx context.Context, s Snapshot) error) error
+}
+
+// Snapshot reads one consistent state of the store. Every Reader method
+// filters by the visibility it is given, as on the store itself.
+type Snapshot interface {
+	Reader
+	// Owners returns, ascending, up to limit USCCs greater than after of
+	// the enterprises that own at least one record of d's kind (every
+	// enterprise for DatasetEnterprises), whatever their disclosure state:
+	// the *ByUSCC loaders decide what a caller sees of them. It is how an
+	// export walks a dataset in chunks of bounded size. DatasetTypicalCases
+	// is walked with TypicalCases instead.
+	Owners(ctx context.Context, d Dataset, after string, limit int) ([]string, error)
+	// Candidates counts every stored record of d's kind (enterprises,
+	// listings of the list, penalties, typical cases), whatever their
+	// disclosure state: an upper bound of what any caller can export.
+	Candidates(ctx context.Context, d Dataset) (int, error)
+	// FeedCursor is the change-feed position of the snapshot, "" when the
+	// store keeps no feed.
+	FeedCursor() string
+}
+
+// ErrUnknownDataset is returned for a dataset a backend does not know.
+func ErrUnknownDataset(d Dataset) error {
+	return fmt.Errorf("store: unknown dataset %q", d)
+}
+
+// SnapshotterOf finds the Snapshotter behind st, looking through decorators
+// that name the store they wrap with an Unwrap() Store method (the caches'
+// do): a snapshot is read from the store itself.
+func SnapshotterOf(st Store) (Snapshotter, bool) {
+	for st != nil {
+		if s, ok := st.(Snapshotter); ok {
+			return s, true
+		}
+		u, ok := st.(interface{ Unwrap() Store })
+		if !ok {
+			return nil, false
+		}
+		st = u.Unwrap()
+	}
+	return nil, false
+}
