@@ -19,6 +19,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/screening"
 	"github.com/creditgraph/creditgraph/internal/search"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/shopspring/decimal"
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	Penalty() PenaltyResolver
 	Query() QueryResolver
 	RepeatOffenderConnection() RepeatOffenderConnectionResolver
+	ScreeningResult() ScreeningResultResolver
 	Subscription() SubscriptionResolver
 	TypicalCase() TypicalCaseResolver
 	TypicalCaseConnection() TypicalCaseConnectionResolver
@@ -360,6 +362,7 @@ type ComplexityRoot struct {
 		Nodes                 func(childComplexity int, ids []string) int
 		RateLimit             func(childComplexity int, dryRun *bool) int
 		RepeatOffenders       func(childComplexity int, filter *model.RepeatOffenderFilter, minPenalties *int, first *int, after *string) int
+		ScreenCounterparties  func(childComplexity int, inputs []*model.ScreeningInput, queries []*model.ScreeningQuery) int
 		SearchEnterprises     func(childComplexity int, query string, filter *model.EnterpriseFilter, first *int, after *string) int
 		SeriousDishonestyList func(childComplexity int, filter *model.ListingFilter, first *int, after *string) int
 		Statistics            func(childComplexity int, filter *model.StatisticsFilter) int
@@ -419,6 +422,29 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Evidence    func(childComplexity int) int
 		Points      func(childComplexity int) int
+	}
+
+	ScreeningCandidate struct {
+		Enterprise func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	ScreeningFlag struct {
+		Code     func(childComplexity int) int
+		Evidence func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Since    func(childComplexity int) int
+	}
+
+	ScreeningResult struct {
+		Candidates   func(childComplexity int) int
+		Enterprise   func(childComplexity int) int
+		Flags        func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Ref          func(childComplexity int) int
+		RiskCategory func(childComplexity int) int
+		Score        func(childComplexity int) int
+		Status       func(childComplexity int) int
 	}
 
 	Statistics struct {
@@ -578,10 +604,14 @@ type QueryResolver interface {
 	RateLimit(ctx context.Context, dryRun *bool) (*model.RateLimit, error)
 	Changes(ctx context.Context, after *string, since *string, first *int, filter *model.ChangeFilter) (*model.ChangeConnection, error)
 	Watchlist(ctx context.Context, first *int, after *string) (*model.WatchlistConnection, error)
+	ScreenCounterparties(ctx context.Context, inputs []*model.ScreeningInput, queries []*model.ScreeningQuery) ([]*screening.Result, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 }
 type RepeatOffenderConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.RepeatOffenderConnection) (int, error)
+}
+type ScreeningResultResolver interface {
+	RiskCategory(ctx context.Context, obj *screening.Result) (*risk.Category, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, after *string, filter *model.ChangeFilter) (<-chan *model.Change, error)
@@ -1925,6 +1955,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RepeatOffenders(childComplexity, args["filter"].(*model.RepeatOffenderFilter), args["minPenalties"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "Query.screenCounterparties":
+		if e.ComplexityRoot.Query.ScreenCounterparties == nil {
+			break
+		}
+
+		args, err := ec.field_Query_screenCounterparties_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScreenCounterparties(childComplexity, args["inputs"].([]*model.ScreeningInput), args["queries"].([]*model.ScreeningQuery)), true
 	case "Query.searchEnterprises":
 		if e.ComplexityRoot.Query.SearchEnterprises == nil {
 			break
@@ -2185,6 +2226,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskFactor.Points(childComplexity), true
+
+	case "ScreeningCandidate.enterprise":
+		if e.ComplexityRoot.ScreeningCandidate.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCandidate.Enterprise(childComplexity), true
+	case "ScreeningCandidate.score":
+		if e.ComplexityRoot.ScreeningCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCandidate.Score(childComplexity), true
+
+	case "ScreeningFlag.code":
+		if e.ComplexityRoot.ScreeningFlag.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningFlag.Code(childComplexity), true
+	case "ScreeningFlag.evidence":
+		if e.ComplexityRoot.ScreeningFlag.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningFlag.Evidence(childComplexity), true
+	case "ScreeningFlag.reason":
+		if e.ComplexityRoot.ScreeningFlag.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningFlag.Reason(childComplexity), true
+	case "ScreeningFlag.since":
+		if e.ComplexityRoot.ScreeningFlag.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningFlag.Since(childComplexity), true
+
+	case "ScreeningResult.candidates":
+		if e.ComplexityRoot.ScreeningResult.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Candidates(childComplexity), true
+	case "ScreeningResult.enterprise":
+		if e.ComplexityRoot.ScreeningResult.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Enterprise(childComplexity), true
+	case "ScreeningResult.flags":
+		if e.ComplexityRoot.ScreeningResult.Flags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Flags(childComplexity), true
+	case "ScreeningResult.message":
+		if e.ComplexityRoot.ScreeningResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Message(childComplexity), true
+	case "ScreeningResult.ref":
+		if e.ComplexityRoot.ScreeningResult.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Ref(childComplexity), true
+	case "ScreeningResult.riskCategory":
+		if e.ComplexityRoot.ScreeningResult.RiskCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.RiskCategory(childComplexity), true
+	case "ScreeningResult.score":
+		if e.ComplexityRoot.ScreeningResult.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Score(childComplexity), true
+	case "ScreeningResult.status":
+		if e.ComplexityRoot.ScreeningResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Status(childComplexity), true
 
 	case "Statistics.abnormalListings":
 		if e.ComplexityRoot.Statistics.AbnormalListings == nil {
@@ -2464,6 +2592,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("ListingFilter", ec.unmarshalInputListingFilter),
 			graphql.NewInputUnmarshaler("RepeatOffenderFilter", ec.unmarshalInputRepeatOffenderFilter),
+			graphql.NewInputUnmarshaler("ScreeningInput", ec.unmarshalInputScreeningInput),
+			graphql.NewInputUnmarshaler("ScreeningQuery", ec.unmarshalInputScreeningQuery),
 			graphql.NewInputUnmarshaler("StatisticsFilter", ec.unmarshalInputStatisticsFilter),
 		)
 	}
@@ -2703,6 +2833,19 @@ type Query {
   ): ChangeConnection! @disclosure(tier: PARTNER)
   "Your API key's watchlist (关注列表), by USCC. 关注列表。"
   watchlist(first: Int = 20, after: String): WatchlistConnection! @disclosure(tier: PARTNER)
+  """
+  Screen up to 100 counterparties in one call, each by unified social credit code or by name, and
+  get, in input order, the match, every red flag with its reason as this tier sees it today, and
+  the risk category. One bad input never fails the others: it comes back INVALID with a message.
+  Costs one point per input. Pass ` + "`" + `inputs` + "`" + `; ` + "`" + `queries` + "`" + ` is the contract's name for the same list.
+  批量筛查交易对手（最多 100 个，按统一社会信用代码或名称），逐项返回匹配结果、风险提示及原因、信用风险分类。
+  """
+  screenCounterparties(
+    "The counterparties to screen, at most 100. 待筛查对象（最多 100 个）。"
+    inputs: [ScreeningInput!]
+    "The same list under the contract's name; give either this or ` + "`" + `inputs` + "`" + `. 同 inputs（契约中的参数名）。"
+    queries: [ScreeningQuery!] @deprecated(reason: "Use ` + "`" + `inputs` + "`" + `.")
+  ): [ScreeningResult!]! @disclosure(tier: PARTNER)
   "The audit trail of REGULATOR reads of REGULATOR-tier fields and of every write, newest first. 审计日志。"
   auditLog(filter: AuditFilter, first: Int = 20, after: String): AuditEntryConnection! @disclosure(tier: REGULATOR)
 }
@@ -3640,6 +3783,94 @@ type WatchlistEdge {
   cursor: String!
   node: WatchedEnterprise!
 }
+
+"One counterparty to screen: exactly one of ` + "`" + `uscc` + "`" + ` and ` + "`" + `name` + "`" + `. 一个待筛查对象：uscc 与 name 二选一。"
+input ScreeningInput {
+  "Your own reference, returned with the result (e.g. your supplier number). 调用方自定义编号。"
+  ref: String!
+  "Unified social credit code (统一社会信用代码). 统一社会信用代码。"
+  uscc: ID
+  "Name, current or former, matched fuzzily (全称或简称). 名称（模糊匹配）。"
+  name: String
+}
+
+"The contract's name for ScreeningInput (same fields); use ScreeningInput. 即 ScreeningInput（契约名称）。"
+input ScreeningQuery {
+  "Your own reference, returned with the result. 调用方自定义编号。"
+  ref: String!
+  "Unified social credit code. 统一社会信用代码。"
+  uscc: ID
+  "Name, matched fuzzily. 名称（模糊匹配）。"
+  name: String
+}
+
+"How a screening input was resolved. 筛查匹配状态。"
+enum ScreeningStatus {
+  "One enterprise matched: by its code, or by a name scoring above the threshold and clear of the next by the margin. 已匹配。"
+  MATCHED
+  "Several enterprises match the name about equally well: see ` + "`" + `candidates` + "`" + `. 名称匹配多个企业。"
+  AMBIGUOUS
+  "No enterprise has the code, or none matches the name well enough. 未找到。"
+  NOT_FOUND
+  "The input cannot be screened: see ` + "`" + `message` + "`" + ` (e.g. the failed USCC check). 输入无效。"
+  INVALID
+}
+
+"A red flag a screening raises. 风险提示类型。"
+enum ScreeningFlagCode {
+  "On the serious illegal and dishonest list today (严重违法失信名单). 列入严重违法失信名单。"
+  SERIOUS_DISHONESTY_LISTED
+  "On the abnormal operations list today (经营异常名录). 列入经营异常名录。"
+  ABNORMAL_OPERATION_LISTED
+  "At least one administrative penalty in its disclosure period (行政处罚公示期内). 有公示期内的行政处罚。"
+  PENALTY_IN_DISCLOSURE_PERIOD
+  "An inspection or sampling found it non-compliant within the screening window (抽查检查不合格). 抽查检查不合格。"
+  NON_COMPLIANT_INSPECTION
+  "A credit commitment was found untrue (虚假承诺). 有虚假信用承诺。"
+  UNTRUE_COMMITMENT
+  "Not in business: licence revoked, deregistered or moved out (非存续). 非存续状态。"
+  NOT_OPERATING
+}
+
+"One red flag and why. 风险提示及原因。"
+type ScreeningFlag {
+  "What. 类型。"
+  code: ScreeningFlagCode!
+  "Why, in words, citing the records (English and Chinese). 原因说明。"
+  reason: String!
+  "The decision numbers, inspection or commitment ids behind it. 依据（文号、编号）。"
+  evidence: [String!]!
+  "The date of the latest record behind it. 最近依据日期。"
+  since: Date
+}
+
+"An enterprise a name may mean, with how well it matches. 候选企业及匹配分。"
+type ScreeningCandidate {
+  "The enterprise. 企业。"
+  enterprise: Enterprise!
+  "Match score, 0–1. 匹配分。"
+  score: Float!
+}
+
+"The screening of one input. 单项筛查结果。"
+type ScreeningResult {
+  "Your reference, as given. 调用方编号。"
+  ref: String!
+  "How the input was resolved. 匹配状态。"
+  status: ScreeningStatus!
+  "Why the input is INVALID, or what else to know. 说明。"
+  message: String
+  "The matched enterprise (MATCHED only). 匹配企业。"
+  enterprise: Enterprise
+  "Name match score, 0–1 (MATCHED by name). 名称匹配分。"
+  score: Float
+  "AMBIGUOUS: the enterprises the name may mean, best first. 候选企业（按匹配分排序）。"
+  candidates: [ScreeningCandidate!]!
+  "Every red flag, as this tier sees the record today (MATCHED only). 风险提示。"
+  flags: [ScreeningFlag!]!
+  "The matched enterprise's credit risk category; an internal reference for supervision, not a credit evaluation. 信用风险分类（监管内部参考，非信用评价）。"
+  riskCategory: RiskCategory @disclosure(tier: PARTNER)
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4324,6 +4555,52 @@ func (ec *executionContext) childFields_RiskFactor(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RiskFactor", field.Name)
 }
 
+func (ec *executionContext) childFields_ScreeningCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enterprise":
+		return ec.fieldContext_ScreeningCandidate_enterprise(ctx, field)
+	case "score":
+		return ec.fieldContext_ScreeningCandidate_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreeningFlag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ScreeningFlag_code(ctx, field)
+	case "reason":
+		return ec.fieldContext_ScreeningFlag_reason(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ScreeningFlag_evidence(ctx, field)
+	case "since":
+		return ec.fieldContext_ScreeningFlag_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningFlag", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreeningResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ref":
+		return ec.fieldContext_ScreeningResult_ref(ctx, field)
+	case "status":
+		return ec.fieldContext_ScreeningResult_status(ctx, field)
+	case "message":
+		return ec.fieldContext_ScreeningResult_message(ctx, field)
+	case "enterprise":
+		return ec.fieldContext_ScreeningResult_enterprise(ctx, field)
+	case "score":
+		return ec.fieldContext_ScreeningResult_score(ctx, field)
+	case "candidates":
+		return ec.fieldContext_ScreeningResult_candidates(ctx, field)
+	case "flags":
+		return ec.fieldContext_ScreeningResult_flags(ctx, field)
+	case "riskCategory":
+		return ec.fieldContext_ScreeningResult_riskCategory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -4927,6 +5204,28 @@ func (ec *executionContext) field_Query_repeatOffenders_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_screenCounterparties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "inputs",
+		func(ctx context.Context, v any) ([]*model.ScreeningInput, error) {
+			return ec.unmarshalOScreeningInput2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inputs"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "queries",
+		func(ctx context.Context, v any) ([]*model.ScreeningQuery, error) {
+			return ec.unmarshalOScreeningQuery2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningQueryᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["queries"] = arg1
 	return args, nil
 }
 
@@ -11108,6 +11407,68 @@ func (ec *executionContext) fieldContext_Query_watchlist(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_screenCounterparties(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_screenCounterparties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScreenCounterparties(ctx, fc.Args["inputs"].([]*model.ScreeningInput), fc.Args["queries"].([]*model.ScreeningQuery))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal []*screening.Result
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal []*screening.Result
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, nil, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*screening.Result) graphql.Marshaler {
+			return ec.marshalNScreeningResult2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_screenCounterparties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_screenCounterparties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12034,6 +12395,382 @@ func (ec *executionContext) _RiskFactor_evidence(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RiskFactor_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RiskFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScreeningCandidate_enterprise(ctx context.Context, field graphql.CollectedField, obj *screening.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCandidate_enterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCandidate_enterprise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScreeningCandidate_score(ctx context.Context, field graphql.CollectedField, obj *screening.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScreeningFlag_code(ctx context.Context, field graphql.CollectedField, obj *screening.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningFlag_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v screening.FlagCode) graphql.Marshaler {
+			return ec.marshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningFlag_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningFlag", field, false, false, "ScreeningFlagCode")
+}
+
+func (ec *executionContext) _ScreeningFlag_reason(ctx context.Context, field graphql.CollectedField, obj *screening.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningFlag_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningFlag_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningFlag", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScreeningFlag_evidence(ctx context.Context, field graphql.CollectedField, obj *screening.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningFlag_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningFlag_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningFlag", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScreeningFlag_since(ctx context.Context, field graphql.CollectedField, obj *screening.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningFlag_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningFlag_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningFlag", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ScreeningResult_ref(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScreeningResult_status(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v screening.Status) graphql.Marshaler {
+			return ec.marshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "ScreeningStatus")
+}
+
+func (ec *executionContext) _ScreeningResult_message(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScreeningResult_enterprise(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_enterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Enterprise) graphql.Marshaler {
+			return ec.marshalOEnterprise2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_enterprise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScreeningResult_score(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScreeningResult_candidates(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []screening.Candidate) graphql.Marshaler {
+			return ec.marshalNScreeningCandidate2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScreeningResult_flags(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_flags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []screening.Flag) graphql.Marshaler {
+			return ec.marshalNScreeningFlag2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_flags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningFlag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScreeningResult_riskCategory(ctx context.Context, field graphql.CollectedField, obj *screening.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_riskCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScreeningResult().RiskCategory(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal *risk.Category
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal *risk.Category
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *risk.Category) graphql.Marshaler {
+			return ec.marshalORiskCategory2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_riskCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, true, true, "RiskCategory")
 }
 
 func (ec *executionContext) _Statistics_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
@@ -14698,6 +15435,118 @@ func UnmarshalRepeatOffenderFilter(ctx context.Context, raw any) (model.RepeatOf
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputScreeningInput(ctx context.Context, obj any) (model.ScreeningInput, error) {
+	var it model.ScreeningInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ref", "uscc", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "uscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uscc"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uscc = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScreeningInput unmarshals raw into the ScreeningInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScreeningInput(ctx context.Context, raw any) (model.ScreeningInput, error) {
+	var out model.ScreeningInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScreeningInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputScreeningQuery(ctx context.Context, obj any) (model.ScreeningQuery, error) {
+	var it model.ScreeningQuery
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ref", "uscc", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "uscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uscc"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uscc = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScreeningQuery unmarshals raw into the ScreeningQuery input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScreeningQuery(ctx context.Context, raw any) (model.ScreeningQuery, error) {
+	var out model.ScreeningQuery
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScreeningQuery", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStatisticsFilter(ctx context.Context, obj any) (model.StatisticsFilter, error) {
 	var it model.StatisticsFilter
 	if obj == nil {
@@ -16916,6 +17765,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_watchlist(ctx, field)
 				})
+		case "screenCounterparties":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_screenCounterparties(ctx, field)
+				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17293,6 +18148,161 @@ func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var screeningCandidateImplementors = []string{"ScreeningCandidate"}
+
+func (ec *executionContext) _ScreeningCandidate(ctx context.Context, sel ast.SelectionSet, obj *screening.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screeningCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreeningCandidate")
+		case "enterprise":
+			out.Values[i] = ec._ScreeningCandidate_enterprise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ScreeningCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var screeningFlagImplementors = []string{"ScreeningFlag"}
+
+func (ec *executionContext) _ScreeningFlag(ctx context.Context, sel ast.SelectionSet, obj *screening.Flag) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screeningFlagImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreeningFlag")
+		case "code":
+			out.Values[i] = ec._ScreeningFlag_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ScreeningFlag_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ScreeningFlag_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._ScreeningFlag_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var screeningResultImplementors = []string{"ScreeningResult"}
+
+func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.SelectionSet, obj *screening.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screeningResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreeningResult")
+		case "ref":
+			out.Values[i] = ec._ScreeningResult_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ScreeningResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._ScreeningResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enterprise":
+			out.Values[i] = ec._ScreeningResult_enterprise(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._ScreeningResult_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidates":
+			out.Values[i] = ec._ScreeningResult_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "flags":
+			out.Values[i] = ec._ScreeningResult_flags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "riskCategory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScreeningResult_riskCategory(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19393,6 +20403,144 @@ func (ec *executionContext) marshalNRiskFactor2ᚕgithubᚗcomᚋcreditgraphᚋc
 	return ret
 }
 
+func (ec *executionContext) marshalNScreeningCandidate2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐCandidate(ctx context.Context, sel ast.SelectionSet, v screening.Candidate) graphql.Marshaler {
+	return ec._ScreeningCandidate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNScreeningCandidate2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []screening.Candidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScreeningCandidate2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScreeningFlag2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlag(ctx context.Context, sel ast.SelectionSet, v screening.Flag) graphql.Marshaler {
+	return ec._ScreeningFlag(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNScreeningFlag2ᚕgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagᚄ(ctx context.Context, sel ast.SelectionSet, v []screening.Flag) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScreeningFlag2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlag(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode(ctx context.Context, v any) (screening.FlagCode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode(ctx context.Context, sel ast.SelectionSet, v screening.FlagCode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ScreeningFlagCode!")
+	}
+	return res
+}
+
+var (
+	unmarshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode = map[string]screening.FlagCode{
+		"SERIOUS_DISHONESTY_LISTED":    screening.SeriousListed,
+		"ABNORMAL_OPERATION_LISTED":    screening.AbnormalListed,
+		"PENALTY_IN_DISCLOSURE_PERIOD": screening.PenaltyDisclosed,
+		"NON_COMPLIANT_INSPECTION":     screening.NonCompliant,
+		"UNTRUE_COMMITMENT":            screening.UntrueCommitment,
+		"NOT_OPERATING":                screening.NotOperating,
+	}
+	marshalNScreeningFlagCode2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐFlagCode = map[screening.FlagCode]string{
+		screening.SeriousListed:    "SERIOUS_DISHONESTY_LISTED",
+		screening.AbnormalListed:   "ABNORMAL_OPERATION_LISTED",
+		screening.PenaltyDisclosed: "PENALTY_IN_DISCLOSURE_PERIOD",
+		screening.NonCompliant:     "NON_COMPLIANT_INSPECTION",
+		screening.UntrueCommitment: "UNTRUE_COMMITMENT",
+		screening.NotOperating:     "NOT_OPERATING",
+	}
+)
+
+func (ec *executionContext) unmarshalNScreeningInput2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningInput(ctx context.Context, v any) (*model.ScreeningInput, error) {
+	res, err := ec.unmarshalInputScreeningInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNScreeningQuery2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningQuery(ctx context.Context, v any) (*model.ScreeningQuery, error) {
+	res, err := ec.unmarshalInputScreeningQuery(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningResult2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*screening.Result) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScreeningResult2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScreeningResult2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐResult(ctx context.Context, sel ast.SelectionSet, v *screening.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScreeningResult!")
+		return graphql.Null
+	}
+	return ec._ScreeningResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus(ctx context.Context, v any) (screening.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus(ctx context.Context, sel ast.SelectionSet, v screening.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ScreeningStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus = map[string]screening.Status{
+		"MATCHED":   screening.Matched,
+		"AMBIGUOUS": screening.Ambiguous,
+		"NOT_FOUND": screening.NotFound,
+		"INVALID":   screening.Invalid,
+	}
+	marshalNScreeningStatus2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋscreeningᚐStatus = map[screening.Status]string{
+		screening.Matched:   "MATCHED",
+		screening.Ambiguous: "AMBIGUOUS",
+		screening.NotFound:  "NOT_FOUND",
+		screening.Invalid:   "INVALID",
+	}
+)
+
 func (ec *executionContext) unmarshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier(ctx context.Context, v any) (search.Tier, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNSearchMatchKind2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋsearchᚐTier[tmp]
@@ -20012,6 +21160,23 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -20240,6 +21405,40 @@ var (
 		risk.CategoryD: "D",
 	}
 )
+
+func (ec *executionContext) unmarshalOScreeningInput2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningInputᚄ(ctx context.Context, v any) ([]*model.ScreeningInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ScreeningInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScreeningInput2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOScreeningQuery2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningQueryᚄ(ctx context.Context, v any) ([]*model.ScreeningQuery, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ScreeningQuery, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScreeningQuery2ᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐScreeningQuery(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
 
 func (ec *executionContext) marshalOStatisticsBucket2ᚕᚖgithubᚗcomᚋcreditgraphᚋcreditgraphᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
 	if v == nil {

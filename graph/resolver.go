@@ -9,6 +9,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/screening"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -28,4 +29,6 @@ type Resolver struct {
 	Streams Streams
 	// Clock gives a subscription its date each time it reads the feed.
 	Clock credit.Clock
+	// Screening holds the thresholds of screenCounterparties.
+	Screening screening.Settings
 }

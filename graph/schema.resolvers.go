@@ -15,6 +15,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/screening"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -354,6 +355,15 @@ func (r *queryResolver) Watchlist(ctx context.Context, first *int, after *string
 	return r.watchlist(ctx, first, after)
 }
 
+// ScreenCounterparties is the resolver for the screenCounterparties field.
+func (r *queryResolver) ScreenCounterparties(ctx context.Context, inputs []*model.ScreeningInput, queries []*model.ScreeningQuery) ([]*screening.Result, error) {
+	in, err := screeningInputs(inputs, queries)
+	if err != nil {
+		return nil, err
+	}
+	return r.screen(ctx, in)
+}
+
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	return r.auditLog(ctx, filter, first, after)
@@ -362,6 +372,14 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 // TotalCount is the resolver for the totalCount field.
 func (r *repeatOffenderConnectionResolver) TotalCount(ctx context.Context, obj *model.RepeatOffenderConnection) (int, error) {
 	return obj.Count(ctx)
+}
+
+// RiskCategory is the resolver for the riskCategory field.
+func (r *screeningResultResolver) RiskCategory(ctx context.Context, obj *screening.Result) (*risk.Category, error) {
+	if obj.Enterprise == nil {
+		return nil, nil
+	}
+	return (&enterpriseResolver{r.Resolver}).RiskCategory(ctx, obj.Enterprise)
 }
 
 // Changes is the resolver for the changes field.
@@ -454,6 +472,9 @@ func (r *Resolver) RepeatOffenderConnection() RepeatOffenderConnectionResolver {
 	return &repeatOffenderConnectionResolver{r}
 }
 
+// ScreeningResult returns ScreeningResultResolver implementation.
+func (r *Resolver) ScreeningResult() ScreeningResultResolver { return &screeningResultResolver{r} }
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -488,6 +509,7 @@ type (
 	penaltyResolver                    struct{ *Resolver }
 	queryResolver                      struct{ *Resolver }
 	repeatOffenderConnectionResolver   struct{ *Resolver }
+	screeningResultResolver            struct{ *Resolver }
 	subscriptionResolver               struct{ *Resolver }
 	typicalCaseResolver                struct{ *Resolver }
 	typicalCaseConnectionResolver      struct{ *Resolver }

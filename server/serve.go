@@ -140,7 +140,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 			MaxBodyBytes: cfg.IngestMaxBytes, BatchSize: cfg.ImportBatchSize, MaxErrors: cfg.ImportMaxErrors,
 			MaxLineBytes: cfg.MaxLineBytes, Timeout: cfg.IngestTimeout, PublicationLead: cfg.PublicationLead,
 		},
-		Export: httpapi.ExportOptions{Timeout: cfg.ExportTimeout},
+		Export:    httpapi.ExportOptions{Timeout: cfg.ExportTimeout},
+		Screening: cfg.Screening,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

@@ -185,6 +185,26 @@ type RepeatOffenderFilter struct {
 	IncludeRemoved *bool `json:"includeRemoved,omitempty"`
 }
 
+// One counterparty to screen: exactly one of `uscc` and `name`. 一个待筛查对象：uscc 与 name 二选一。
+type ScreeningInput struct {
+	// Your own reference, returned with the result (e.g. your supplier number). 调用方自定义编号。
+	Ref string `json:"ref"`
+	// Unified social credit code (统一社会信用代码). 统一社会信用代码。
+	Uscc *string `json:"uscc,omitempty"`
+	// Name, current or former, matched fuzzily (全称或简称). 名称（模糊匹配）。
+	Name *string `json:"name,omitempty"`
+}
+
+// The contract's name for ScreeningInput (same fields); use ScreeningInput. 即 ScreeningInput（契约名称）。
+type ScreeningQuery struct {
+	// Your own reference, returned with the result. 调用方自定义编号。
+	Ref string `json:"ref"`
+	// Unified social credit code. 统一社会信用代码。
+	Uscc *string `json:"uscc,omitempty"`
+	// Name, matched fuzzily. 名称（模糊匹配）。
+	Name *string `json:"name,omitempty"`
+}
+
 // Counts over what you may see. 统计。
 type Statistics struct {
 	// The date the disclosure rules were applied for. 统计所依据的日期。

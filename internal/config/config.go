@@ -17,6 +17,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/ratelimit"
+	"github.com/creditgraph/creditgraph/internal/screening"
 	"github.com/shopspring/decimal"
 )
 
@@ -61,6 +62,7 @@ type Config struct {
 	IngestMaxBytes   int64
 	IngestTimeout    time.Duration
 	ExportTimeout    time.Duration
+	Screening        screening.Settings
 	MaxLineBytes     int
 	DBMaxConns       int
 
@@ -144,6 +146,14 @@ var Settings = []Setting{
 	{"INGEST_MAX_BODY_BYTES", "67108864", "largest NDJSON body POST /v1/ingest accepts", int64Set(func(c *Config) *int64 { return &c.IngestMaxBytes })},
 	{"INGEST_TIMEOUT", "5m", "longest a POST /v1/ingest request may run", duration(func(c *Config) *time.Duration { return &c.IngestTimeout })},
 	{"EXPORT_TIMEOUT", "30m", "longest a GET /v1/export/… download may run", duration(func(c *Config) *time.Duration { return &c.ExportTimeout })},
+	{"SCREENING_NAME_THRESHOLD", "0.75", "screenCounterparties: least name-match score (0–1) a hit needs to count", unitFloat(func(c *Config) *float64 { return &c.Screening.NameThreshold })},
+	{"SCREENING_NAME_MARGIN", "0.1", "screenCounterparties: how far the best name hit must lead the next to be MATCHED, not AMBIGUOUS", unitFloat(func(c *Config) *float64 { return &c.Screening.NameMargin })},
+	{"SCREENING_MAX_CANDIDATES", "5", "screenCounterparties: most candidates an AMBIGUOUS result lists", intSet(func(c *Config) *int { return &c.Screening.Candidates })},
+	{"SCREENING_INSPECTION_WINDOW", "3y", "screenCounterparties: how far back a non-compliant inspection raises NON_COMPLIANT_INSPECTION", func(c *Config, v string) error {
+		p, err := ParsePeriod(v)
+		c.Screening.InspectionWindow = p
+		return err
+	}},
 	{"RATE_LIMIT_PUBLIC", "1000/1h", "budget of each anonymous client address and PUBLIC key: points per period", budget(credit.TierPublic)},
 	{"RATE_LIMIT_PARTNER", "20000/1h", "budget of each PARTNER key", budget(credit.TierPartner)},
 	{"RATE_LIMIT_REGULATOR", "50000/1h", "budget of each REGULATOR key", budget(credit.TierRegulator)},
@@ -277,6 +287,18 @@ func intSet(f func(*Config) *int) func(*Config, string) error {
 			return errors.New("want a whole number ≥ 0")
 		}
 		*f(c) = n
+		return nil
+	}
+}
+
+// unitFloat reads a number in [0, 1].
+func unitFloat(f func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || x < 0 || x > 1 {
+			return errors.New("want a number from 0 to 1, such as 0.75")
+		}
+		*f(c) = x
 		return nil
 	}
 }

@@ -29,6 +29,9 @@ const (
 	// DefaultFirst is a connection's `first` when neither the query nor the
 	// schema gives one.
 	DefaultFirst = 20
+	// MaxItems is the most items a batch field (Model.ItemsFromArgs) is
+	// priced at: its resolver refuses more.
+	MaxItems = 100
 )
 
 // CallsPerPoint is GitHub's divisor: 100 calls make one point.
@@ -56,6 +59,11 @@ type Model struct {
 	// FieldCost adds points to a field, per resolution (per parent object),
 	// for fields that cost more than a page read: counts, screening, export.
 	FieldCost map[string]int
+	// ItemsFromArgs lists list fields whose length is the total length of
+	// the named list arguments (a batch: one result per input), priced as
+	// given, at most MaxItems; ItemCost adds points per such item.
+	ItemsFromArgs map[string][]string
+	ItemCost      map[string]int
 	// IntrospectionCost is the points of each __schema or __type field.
 	IntrospectionCost int
 }
@@ -87,6 +95,8 @@ func DefaultModel() Model {
 			"ListingStatistics.byKeyArea":       10,
 			"ListingStatistics.byReasonCode":    4,
 			"InspectionStatistics.byResult":     4,
+			"ScreeningResult.candidates":        5, // SCREENING_MAX_CANDIDATES
+			"ScreeningResult.flags":             6, // at most one per flag code
 		},
 		DefaultListSize: 10,
 		ListArg: map[string]string{
@@ -114,6 +124,10 @@ func DefaultModel() Model {
 			// Six grouped scans of penalties, listings and inspections.
 			"Query.statistics": 2,
 		},
+		// Screening: one result per input, each a lookup by code or a
+		// ranked name search, its records and its risk: one point each.
+		ItemsFromArgs:     map[string][]string{"Query.screenCounterparties": {"inputs", "queries"}},
+		ItemCost:          map[string]int{"Query.screenCounterparties": 1},
 		IntrospectionCost: 1,
 	}
 }
@@ -124,6 +138,8 @@ func (m Model) Clone() Model {
 	m.ListSize = maps.Clone(m.ListSize)
 	m.ListArg = maps.Clone(m.ListArg)
 	m.FieldCost = maps.Clone(m.FieldCost)
+	m.ItemsFromArgs = maps.Clone(m.ItemsFromArgs)
+	m.ItemCost = maps.Clone(m.ItemCost)
 	return m
 }
 

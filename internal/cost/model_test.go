@@ -63,7 +63,8 @@ func TestEveryObjectListIsPriced(t *testing.T) {
 				continue
 			}
 			_, sized := m.ListSize[d.Name+"."+f.Name]
-			if _, byArg := m.ListArg[d.Name+"."+f.Name]; !sized && !byArg {
+			_, batch := m.ItemsFromArgs[d.Name+"."+f.Name]
+			if _, byArg := m.ListArg[d.Name+"."+f.Name]; !sized && !byArg && !batch {
 				t.Errorf("%s.%s is a list of objects without a ListSize: priced at DefaultListSize %d", d.Name, f.Name, m.DefaultListSize)
 			}
 		}

@@ -69,6 +69,34 @@ func (w *walker) first(f *ast.Field, def *ast.FieldDefinition) int {
 	return min(n, MaxFirst)
 }
 
+// argItems is the total length of f's list arguments names, as a batch
+// field's item count: a literal list's elements, or a variable's; at most
+// MaxItems, at least 1.
+func (w *walker) argItems(f *ast.Field, names []string) int {
+	n := 0
+	for _, name := range names {
+		a := f.Arguments.ForName(name)
+		if a == nil {
+			continue
+		}
+		if a.Value != nil && a.Value.Kind == ast.ListValue {
+			n += len(a.Value.Children)
+			continue
+		}
+		v, ok := w.value(a.Value)
+		switch l := v.(type) {
+		case []any:
+			n += len(l)
+		case nil:
+		default:
+			if ok {
+				n++ // a single value is coerced to a list of one
+			}
+		}
+	}
+	return max(1, min(n, MaxItems))
+}
+
 // value reads v: a literal, or a variable's value, or its default in the
 // operation. ok is false when a variable has neither: the argument is then
 // absent, as the spec says.

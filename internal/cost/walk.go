@@ -277,15 +277,20 @@ func (w *walker) field(g group, parents, page, level int, meta bool) error {
 		w.fetch(parents, n)
 		childPage = n
 	case list:
-		size, ok := w.m.ListSize[string(w.fieldKey(g.scope, f))]
+		key := string(w.fieldKey(g.scope, f))
+		size, ok := w.m.ListSize[key]
 		if !ok {
 			size = w.m.DefaultListSize
 		}
 		if size <= 0 {
 			size = defaultListSize
 		}
-		if arg, ok := w.m.ListArg[string(w.fieldKey(g.scope, f))]; ok {
+		if arg, ok := w.m.ListArg[key]; ok {
 			size = w.listLen(f, arg)
+		}
+		if args, ok := w.m.ItemsFromArgs[key]; ok {
+			size = w.argItems(f, args)
+			w.calls = satAdd(w.calls, satMul(parents, satMul(size, satMul(w.m.ItemCost[key], CallsPerPoint))))
 		}
 		n := satMul(parents, size)
 		w.fetch(parents, n)

@@ -95,6 +95,9 @@ type conformanceStore struct {
 	store.Feed
 }
 
+// Unwrap lets the suite's snapshot test reach the memory store beneath.
+func (c conformanceStore) Unwrap() store.Store { return c.Store }
+
 // The conformance suite passes against Entities(Invalidating(memory)), on
 // Redis and in process. Every *ByUSCC read is made twice: the second must be
 // answered from the cache, key by key, and equal the first exactly; the
@@ -138,6 +141,8 @@ type readTwice struct {
 	t *testing.T
 	m *entityMetrics
 }
+
+func (r readTwice) Unwrap() store.Store { return r.Store }
 
 func twice[T any](r readTwice, what string, v credit.Visibility, usccs []string, read func() ([]T, error)) ([]T, error) {
 	r.t.Helper()

@@ -35,6 +35,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/gqlhttp"
 	"github.com/creditgraph/creditgraph/internal/meter"
 	"github.com/creditgraph/creditgraph/internal/risk"
+	"github.com/creditgraph/creditgraph/internal/screening"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -69,13 +70,15 @@ type Deps struct {
 	AuthThrottle *AuthThrottle
 	Meter        *meter.Config // nil: no rate limiting
 	Risk         risk.Model    // zero: New uses risk.DefaultSettings
-	Policy       credit.Policy
-	Clock        credit.Clock
-	Log          *slog.Logger
-	Registry     *prometheus.Registry // nil → a fresh one
-	Options      Options
-	Ingest       IngestOptions
-	Export       ExportOptions
+	// Screening: the thresholds of screenCounterparties; zero: screening.Defaults.
+	Screening screening.Settings
+	Policy    credit.Policy
+	Clock     credit.Clock
+	Log       *slog.Logger
+	Registry  *prometheus.Registry // nil → a fresh one
+	Options   Options
+	Ingest    IngestOptions
+	Export    ExportOptions
 	// Cache is the response cache; nil: answers are always computed.
 	// Writes through the edge invalidate it (gqlcache.Invalidating).
 	Cache *cache.Cache
@@ -117,6 +120,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.Risk.Version == "" {
 		d.Risk = mustRiskModel()
+	}
+	if d.Screening == (screening.Settings{}) {
+		d.Screening = screening.Defaults()
 	}
 	m := newMetrics(d.Registry)
 	if d.Feed == nil {
@@ -216,7 +222,7 @@ func gqlServer(d Deps, schema *ast.Schema) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Schema: schema,
 		Resolvers: &graph.Resolver{
-			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log, Risk: d.Risk,
+			Store: d.Store, Audit: d.Audit, Policy: d.Policy, Log: d.Log, Risk: d.Risk, Screening: d.Screening,
 			Feed: d.Feed, WatchlistMax: d.FeedOptions.WatchlistMax, Clock: d.Clock, Streams: streams(d.Streams),
 		},
 		Directives: graph.Directives(),

@@ -600,6 +600,9 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 		case a.required():
 			d.unfilled["Query."+f.Name+"("+a.Name+":)"] = true
 			return nil, false
+		case kind == "INPUT_OBJECT" && d.s.inputHas(typ, "ref", "uscc", "name"):
+			// A screening batch: every canary enterprise by code and by name.
+			fixed = append(fixed, a.Name+": "+canaryScreeningInputs())
 		case kind == "INPUT_OBJECT":
 			variants = append(variants, d.inputVariants(a.Name, typ)...)
 		}
@@ -615,6 +618,38 @@ func (d *probeDeriver) rootArgs(f introField) ([]probeArgs, bool) {
 		}
 	}
 	return out, true
+}
+
+// inputHas reports whether input object typ has every field named.
+func (s *introSchema) inputHas(typ string, names ...string) bool {
+	t, ok := s.types[typ]
+	if !ok {
+		return false
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(t.InputFields, func(in introInput) bool { return in.Name == n }) {
+			return false
+		}
+	}
+	return true
+}
+
+// canaryScreeningInputs screens every canary enterprise by its code and by
+// its name, in one batch.
+func canaryScreeningInputs() string {
+	raw, err := os.ReadFile(canaryFixture)
+	if err != nil {
+		panic(err)
+	}
+	var parts []string
+	for _, line := range bytes.Split(bytes.TrimSpace(raw), []byte("\n")) {
+		var rec struct{ Kind, USCC, Name string }
+		if json.Unmarshal(line, &rec) == nil && rec.Kind == "enterprise" && slices.Contains(canaryEnterprises, rec.USCC) {
+			parts = append(parts, fmt.Sprintf("{ref: %q, uscc: %q}", "code "+rec.USCC, rec.USCC),
+				fmt.Sprintf("{ref: %q, name: %q}", "name "+rec.USCC, rec.Name))
+		}
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // inputVariants sets one field of an input object at a time: each Boolean

@@ -193,3 +193,48 @@ func TestProfileFetchesInOneRound(t *testing.T) {
 		t.Fatalf("profile incomplete: %+v", out)
 	}
 }
+
+// TestScreeningCostsConstantStatements: screening 100 codes, with their
+// flags and risk categories, runs as many statements as screening one —
+// the enterprises, five record kinds for the flags and six for the risk
+// category, each once for the whole batch.
+func TestScreeningCostsConstantStatements(t *testing.T) {
+	tr := &countingTracer{}
+	st := postgres.NewTestStoreConfig(t, postgres.Config{Policy: credit.NewPolicy(credit.DefaultSettings()), Tracer: tr})
+	var buf bytes.Buffer
+	if err := gen.Write(&buf, gen.Options{Enterprises: 150, Seed: 3, Anchor: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), &buf); err != nil || sum.Rejected != 0 {
+		t.Fatalf("import: %v %+v", err, sum)
+	}
+	h := newHarness(t, st)
+	var page struct {
+		Enterprises struct{ Nodes []struct{ Uscc string } }
+	}
+	h.query(t, `{ enterprises(first: 100) { nodes { uscc } } }`, nil).data(t, &page)
+	counts := map[int]int64{}
+	for _, n := range []int{1, 10, 100} {
+		in := make([]map[string]any, n)
+		for i := range in {
+			in[i] = map[string]any{"ref": fmt.Sprint(i), "uscc": page.Enterprises.Nodes[i].Uscc}
+		}
+		tr.reset()
+		var out struct{ ScreenCounterparties []screened }
+		h.query(t, screeningQuery, map[string]any{"in": in}, bearer(partnerKey)...).data(t, &out)
+		if len(out.ScreenCounterparties) != n || out.ScreenCounterparties[n-1].Status != "MATCHED" {
+			t.Fatalf("screening %d: %+v", n, out.ScreenCounterparties)
+		}
+		counts[n] = tr.n.Load()
+	}
+	t.Logf("statements per batch size: %v", counts)
+	const most = 12
+	for n, c := range counts {
+		if c > most {
+			t.Errorf("screening %d codes ran %d statements, want at most %d:\n%s", n, c, most, strings.Join(tr.sql, "\n"))
+		}
+	}
+	if counts[100] != counts[10] {
+		t.Errorf("statements grow with the batch: %v", counts)
+	}
+}

@@ -118,7 +118,7 @@ func (s *State) prepaidFor(ctx context.Context, requested int, dry bool) (rateli
 // nothing, and its throttleStatus is the budget as it stands.
 func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any {
 	s.mu.Lock()
-	requested, dry, charged := s.requested, s.dryRun, s.result != nil && !s.throttled
+	requested, dry, charged, floor := s.requested, s.dryRun, s.result != nil && !s.throttled, s.floor
 	s.mu.Unlock()
 	if !charged {
 		s.observe(ctx)
@@ -128,7 +128,7 @@ func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any
 	if !dry {
 		actual = 1 // a query costs at least one point: no need to read the answer
 		if requested > 1 {
-			actual = min(requested, ActualCost(data))
+			actual = min(requested, max(ActualCost(data), floor))
 		}
 	}
 	s.mu.Lock()

@@ -58,6 +58,9 @@ type State struct {
 	// (0: none), prepaidErr the limiter's error then.
 	prepaid    int
 	prepaidErr error
+	// floor is the least the operation's actual cost may settle at: what
+	// its resolvers said the work cost (Floor), whatever the answer's size.
+	floor int
 }
 
 type ctxKey struct{}
@@ -295,4 +298,19 @@ func Refund(ctx context.Context, points int) {
 	if st.result != nil {
 		st.result.Remaining = min(st.result.Limit, st.result.Remaining+points)
 	}
+}
+
+// Floor raises the least the request's actual cost settles at to points:
+// a resolver whose work is priced per input (screening) says so, so that
+// the refund after execution, which counts the answer's objects, does not
+// give the per-input price back. It never raises the cost above what was
+// requested.
+func Floor(ctx context.Context, points int) {
+	st := From(ctx)
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.floor += points
 }
