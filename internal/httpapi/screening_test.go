@@ -186,7 +186,9 @@ func TestScreenCounterparties(t *testing.T) {
 
 		// Priced per input: 12 inputs cost at least 12 points.
 		var ext struct {
-			Extensions struct{ Cost struct{ RequestedQueryCost, ActualQueryCost int } }
+			Extensions struct {
+				Cost struct{ RequestedQueryCost, ActualQueryCost int }
+			}
 		}
 		_ = json.Unmarshal(r.raw, &ext)
 		if c := ext.Extensions.Cost; c.RequestedQueryCost < len(in) || c.ActualQueryCost < len(in) {
@@ -251,4 +253,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
