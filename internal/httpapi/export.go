@@ -76,7 +76,7 @@ func exportHandler(d Deps, st store.Store) http.Handler {
 
 		started := false
 		var records, points int
-		err = snapper.Snapshot(ctx, func(ctx context.Context, snap store.Snapshot) error {
+		err = snapper.Snapshot(ctx, v.AsOf, func(ctx context.Context, snap store.Snapshot) error {
 			candidates, err := snap.Candidates(ctx, ds)
 			if err != nil {
 				return err

@@ -285,3 +285,37 @@ func TestExportCSV(t *testing.T) {
 		}
 	}
 }
+
+// An export's X-Feed-Cursor is the feed position of its snapshot: the
+// changes after it are exactly the writes the file does not hold.
+func TestExportFeedCursor(t *testing.T) {
+	for name, st := range map[string]store.Store{
+		"memory":   memory.New(credit.NewPolicy(credit.DefaultSettings())),
+		"postgres": postgres.NewTestStore(t, credit.NewPolicy(credit.DefaultSettings())),
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, st)
+			e := h.export(t, "penalties.ndjson")
+			cursor := e.header.Get("X-Feed-Cursor")
+			if e.status != 200 || cursor == "" {
+				t.Fatalf("%d, X-Feed-Cursor %q", e.status, cursor)
+			}
+			const late = "93350600MA2XYK005G"
+			if bytes.Contains(e.body, []byte("漳芗市监罚〔2026〕77号")) {
+				t.Fatal("the penalty is in the file before it was written")
+			}
+			r := h.ingest(t, `{"kind":"penalty","uscc":"`+late+`","decision_number":"漳芗市监罚〔2026〕77号","violation_type":"无证经营","penalty_types":["fine"],"fine_amount":"200000","authority":"漳州市芗城区市场监督管理局","decided_on":"2026-05-01","published_on":"2026-05-02","procedure":"ordinary"}`+"\n", bearer(writerKey)...)
+			if r.status != 200 {
+				t.Fatalf("ingest: %d %s", r.status, r.raw)
+			}
+			page, err := st.(store.Feed).Changes(context.Background(), credit.VisibilityAt(credit.TierPartner, h.clock.Now()),
+				store.ChangeFilter{}, store.Page{First: 100, After: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Changes) != 1 || page.Changes[0].USCC != late {
+				t.Errorf("changes after the export's cursor: %+v, want the one penalty written since", page.Changes)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Dataset names one bulk-export dataset: the records of one kind (and, for
@@ -26,8 +27,12 @@ var Datasets = []Dataset{DatasetEnterprises, DatasetSeriousList, DatasetAbnormal
 // dataset with many statements).
 type Snapshotter interface {
 	// Snapshot calls fn with a reader of one consistent snapshot, valid
-	// only until fn returns. The snapshot is read-only.
-	Snapshot(ctx context.Context, fn func(ctx context.Context, s Snapshot) error) error
+	// only until fn returns. The snapshot is read-only and used by one
+	// goroutine. The change feed is first brought up to day (its
+	// date-driven changes for day are in the snapshot), so that
+	// Snapshot.FeedCursor is where a reader of an export made as of day
+	// follows the feed from.
+	Snapshot(ctx context.Context, day time.Time, fn func(ctx context.Context, s Snapshot) error) error
 }
 
 // Snapshot reads one consistent state of the store. Every Reader method
@@ -45,8 +50,9 @@ type Snapshot interface {
 	// listings of the list, penalties, typical cases), whatever their
 	// disclosure state: an upper bound of what any caller can export.
 	Candidates(ctx context.Context, d Dataset) (int, error)
-	// FeedCursor is the change-feed position of the snapshot, "" when the
-	// store keeps no feed.
+	// FeedCursor is the change-feed position of the snapshot: the feed up
+	// to it is what the snapshot holds, changes(after: it) everything
+	// committed after.
 	FeedCursor() string
 }
 

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -18,10 +19,11 @@ var _ store.Snapshotter = (*Store)(nil)
 // store never writes through (every write puts a new value), so copying
 // the maps is enough. The copy costs memory in proportion to the store:
 // the embedded store is for datasets that fit in memory anyway.
-func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, snap store.Snapshot) error) error {
+func (s *Store) Snapshot(ctx context.Context, day time.Time, fn func(ctx context.Context, snap store.Snapshot) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.catchUp(day)
 	s.mu.RLock()
 	c := &Store{
 		p:           s.p,
@@ -34,14 +36,10 @@ func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, snap 
 		commitments: s.commitments.clone(),
 		cases:       maps.Clone(s.cases),
 	}
-	cursor := s.feedCursorLocked()
+	cursor := store.ChangeCursor(s.feed.seq) // the copy holds the feed up to here
 	s.mu.RUnlock()
 	return fn(ctx, snapshot{Store: c, cursor: cursor, owners: map[store.Dataset][]string{}})
 }
-
-// feedCursorLocked is the change-feed position; the embedded store keeps
-// no feed yet.
-func (s *Store) feedCursorLocked() string { return "" }
 
 func (t *table[K, V]) clone() table[K, V] {
 	c := table[K, V]{rows: maps.Clone(t.rows), byOwner: make(map[string]map[K]struct{}, len(t.byOwner)), owner: t.owner}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,23 +12,27 @@ import (
 
 var _ store.Snapshotter = (*Store)(nil)
 
-// Snapshot runs fn in one REPEATABLE READ, READ ONLY transaction on the
-// read pool: every statement fn makes sees the database as of the
+// Snapshot brings the feed up to day, then runs fn in one REPEATABLE READ,
+// READ ONLY transaction on the read pool: every statement fn makes sees the database as of the
 // transaction's first statement, so an export made of many chunked
 // statements is one consistent state. Each statement's rows are streamed
 // by pgx, and the export reads in chunks, so memory stays bounded whatever
 // the dataset's size. The transaction holds one connection until fn
 // returns.
-func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, snap store.Snapshot) error) error {
+func (s *Store) Snapshot(ctx context.Context, day time.Time, fn func(ctx context.Context, snap store.Snapshot) error) error {
+	if err := s.CatchUpFeed(ctx, day); err != nil { // the day's date-driven changes, committed first
+		return err
+	}
 	tx, err := s.read.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return wrap("begin snapshot", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	snap := &snapshot{Store: &Store{write: s.write, read: s.read, q: tx, policy: s.policy, retention: s.retention}}
-	// The first statement fixes the snapshot.
-	if err := tx.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
-		return wrap("begin snapshot", err)
+	// The first statement fixes the snapshot; the feed's position in it is
+	// the cursor of exactly what the export holds.
+	if snap.cursor, err = FeedCursorTx(ctx, tx); err != nil {
+		return err
 	}
 	if err := fn(ctx, snap); err != nil {
 		return err
