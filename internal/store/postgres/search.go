@@ -218,7 +218,7 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 		w.add(sq.tier() + ` = ` + w.arg(int(t)))
 		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + w.where() + order + w.arg(need)
 	}
-	rows, err := s.read.Query(ctx, sql, w.args...)
+	rows, err := s.q.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, wrap("search enterprises", err)
 	}
@@ -246,7 +246,7 @@ func (s *Store) CountSearchEnterprises(ctx context.Context, v credit.Visibility,
 	w.add(cand)
 	w.add(sq.tier() + ` > 0`)
 	var n int
-	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM enterprises e`+w.where(), w.args...).Scan(&n); err != nil {
+	if err := s.q.QueryRow(ctx, `SELECT count(*) FROM enterprises e`+w.where(), w.args...).Scan(&n); err != nil {
 		return 0, wrap("count search enterprises", err)
 	}
 	return n, nil
