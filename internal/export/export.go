@@ -193,62 +193,39 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 	}
 }
 
-// load reads one chunk of groups.
+// load reads one chunk of groups: the enterprises and the record kinds the
+// dataset holds, in one round trip where the store can (PostgreSQL: one
+// pipelined batch inside the snapshot's transaction).
 func load(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store.Dataset, usccs []string) ([]group, error) {
-	ents, err := snap.EnterprisesByUSCC(ctx, v, usccs)
+	all := d == store.DatasetEnterprises
+	recs, err := store.ReadRecords(ctx, snap, v, usccs, store.Kinds{Enterprises: true,
+		Licenses: all, Inspections: all, Commitments: all,
+		Penalties: all || d == store.DatasetPenalties,
+		Abnormal:  all || d == store.DatasetAbnormalList,
+		Serious:   all || d == store.DatasetSeriousList})
 	if err != nil {
 		return nil, err
 	}
 	gs := make([]group, len(usccs))
 	for i := range gs {
-		gs[i].e = ents[i]
-	}
-	all := d == store.DatasetEnterprises
-	if all {
-		lic, err := snap.LicensesByUSCC(ctx, v, usccs)
-		if err != nil {
-			return nil, err
-		}
-		ins, err := snap.InspectionsByUSCC(ctx, v, usccs)
-		if err != nil {
-			return nil, err
-		}
-		com, err := snap.CommitmentsByUSCC(ctx, v, usccs)
-		if err != nil {
-			return nil, err
-		}
-		for i := range gs {
-			gs[i].licenses, gs[i].inspections, gs[i].commitments = lic[i], ins[i], com[i]
-		}
-	}
-	if all || d == store.DatasetPenalties {
-		pen, err := snap.PenaltiesByUSCC(ctx, v, usccs)
-		if err != nil {
-			return nil, err
-		}
-		for i := range gs {
-			gs[i].penalties = pen[i]
-		}
-	}
-	if all || d == store.DatasetAbnormalList {
-		abn, err := snap.ListingsByUSCC(ctx, v, credit.ListAbnormal, usccs)
-		if err != nil {
-			return nil, err
-		}
-		for i := range gs {
-			gs[i].abnormal = abn[i]
-		}
-	}
-	if all || d == store.DatasetSeriousList {
-		ser, err := snap.ListingsByUSCC(ctx, v, credit.ListSerious, usccs)
-		if err != nil {
-			return nil, err
-		}
-		for i := range gs {
-			gs[i].serious = ser[i]
-		}
+		g := &gs[i]
+		g.e = recs.Enterprises[i]
+		g.licenses = at(recs.Licenses, i)
+		g.penalties = at(recs.Penalties, i)
+		g.inspections = at(recs.Inspections, i)
+		g.abnormal = at(recs.Abnormal, i)
+		g.serious = at(recs.Serious, i)
+		g.commitments = at(recs.Commitments, i)
 	}
 	return gs, nil
+}
+
+// at is rows[i], or nil for a kind that was not read.
+func at[T any](rows [][]T, i int) []T {
+	if rows == nil {
+		return nil
+	}
+	return rows[i]
 }
 
 // writeCases walks the typical cases v sees, newest first, a page at a
