@@ -166,6 +166,7 @@ type invalidating struct {
 func (s invalidating) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
 	return store.ReadRecords(ctx, s.Store, v, usccs, k)
 }
+
 // Unwrap returns the decorated store (store.SnapshotterOf).
 func (s invalidating) Unwrap() store.Store { return s.Store }
 
