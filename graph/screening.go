@@ -152,14 +152,14 @@ func (s loaderSource) Records(ctx context.Context, usccs []string) ([]screening.
 
 // Names ranks enterprises by name with package search, each name one
 // store search at the caller's visibility, a few at a time.
-func (s loaderSource) Names(ctx context.Context, names []string, limit int) ([][]screening.Hit, []error, error) {
+func (s loaderSource) Names(ctx context.Context, names []string, limit int, minScore float64) ([][]screening.Hit, []error, error) {
 	hits := make([][]screening.Hit, len(names))
 	errs := make([]error, len(names))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(nameSearchesAtOnce)
 	for i, n := range names {
 		g.Go(func() error {
-			found, err := store.FindByName(gctx, s.r, s.l.V, n, limit)
+			found, err := store.FindByName(gctx, s.r, s.l.V, n, limit, minScore)
 			if errors.Is(err, search.ErrQuery) {
 				errs[i] = fmt.Errorf("%w: %w", screening.ErrBadName, err)
 				return nil

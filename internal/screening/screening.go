@@ -82,7 +82,9 @@ type Source interface {
 	Records(ctx context.Context, usccs []string) ([]Records, error)
 	// Names returns, per name, the best hits first (at most limit); an
 	// error in errs[i] (wrapping ErrBadName) makes that input INVALID.
-	Names(ctx context.Context, names []string, limit int) (hits [][]Hit, errs []error, err error)
+	// No hit scoring below minScore is wanted: the source need not look for
+	// one.
+	Names(ctx context.Context, names []string, limit int, minScore float64) (hits [][]Hit, errs []error, err error)
 }
 
 // ErrBadName is wrapped by a Source's per-name error for a name that cannot
@@ -167,7 +169,7 @@ func (s Screener) Screen(ctx context.Context, src Source, asOf time.Time, in []I
 		}
 	}
 	if len(names) > 0 {
-		hits, errs, err := src.Names(ctx, names, s.Settings.Candidates+1)
+		hits, errs, err := src.Names(ctx, names, s.Settings.Candidates+1, s.Settings.NameThreshold)
 		if err != nil {
 			return nil, err
 		}

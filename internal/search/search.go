@@ -51,6 +51,22 @@ type Query struct {
 	// Code is the upper-cased query when it can be (the start of) a USCC:
 	// 8 to 18 characters of its alphabet; "" otherwise.
 	Code string
+	// Floor is the worst tier worth finding: a search stops before the
+	// tiers below it, which are the costly ones (Similar reads the
+	// bigram index widely). None (the zero value) finds every tier.
+	// Count ignores it.
+	Floor Tier
+}
+
+// FloorFor is the worst tier whose score is at least minScore: the floor
+// for a caller that uses no hit scoring below minScore.
+func FloorFor(minScore float64) Tier {
+	for t := Similar; t < Exact; t++ {
+		if t.Score() >= minScore {
+			return t
+		}
+	}
+	return Exact
 }
 
 // Parse validates and normalises a query.

@@ -27,20 +27,25 @@ type Searcher interface {
 // normalised query and the filter.
 func SearchFingerprint(q search.Query, f EnterpriseFilter) string {
 	return Fingerprint(struct {
-		Q string
-		F EnterpriseFilter
-	}{q.Norm, f})
+		Q     string
+		Floor search.Tier
+		F     EnterpriseFilter
+	}{q.Norm, q.Floor, f})
 }
 
 // FindByName returns the n best-ranked enterprises for name as v may see
-// them (n is clamped like Page.First), for callers that want candidates
-// with scores rather than a page: screening, suggestions. A name that is
-// not a usable query returns an error wrapping search.ErrQuery.
-func FindByName(ctx context.Context, r Searcher, v credit.Visibility, name string, n int) ([]search.Hit, error) {
+// them (n is clamped like Page.First) that score at least minScore, for
+// callers that want candidates with scores rather than a page: screening,
+// suggestions. The tiers scoring below minScore are not searched at all,
+// so a caller that would drop them saves their cost (the one-character-
+// wrong tier is by far the dearest). A name that is not a usable query
+// returns an error wrapping search.ErrQuery.
+func FindByName(ctx context.Context, r Searcher, v credit.Visibility, name string, n int, minScore float64) ([]search.Hit, error) {
 	q, err := search.Parse(name)
 	if err != nil {
 		return nil, err
 	}
+	q.Floor = search.FloorFor(minScore)
 	c, err := r.SearchEnterprises(ctx, v, q, EnterpriseFilter{}, Page{First: n})
 	if err != nil {
 		return nil, err

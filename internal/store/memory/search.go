@@ -25,6 +25,7 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	if err != nil {
 		return store.Connection[search.Hit]{}, err
 	}
+	hits = slices.DeleteFunc(hits, func(h search.Hit) bool { return h.Tier < q.Floor })
 	slices.SortFunc(hits, search.Compare)
 	start := 0
 	if after != nil {

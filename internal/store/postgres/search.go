@@ -154,7 +154,7 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		from, afterRank, afterUSCC = search.Tier(t), r, key[2]
 	}
 	limit := p.Limit()
-	for t := from; t >= search.Similar && len(c.Items) <= limit; t-- {
+	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit; t-- {
 		cursor := t == from && afterRank >= 0
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit

@@ -176,9 +176,38 @@ func testSearchPaging(t *testing.T, s store.Store) {
 	if err != nil || !slices.Equal(keysOf(c.Items, hitKey), []string{relHaiheXM}) {
 		t.Fatalf("status filter: %v, %v", keysOf(c.Items, hitKey), err)
 	}
-	hits, err := store.FindByName(t.Context(), s, v, "海禾食品", 3)
+	hits, err := store.FindByName(t.Context(), s, v, "海禾食品", 3, 0)
 	if err != nil || len(hits) != 2 || hits[0].Enterprise.USCC != relHaihe || hits[0].Score() != search.Contained.Score() {
 		t.Fatalf("FindByName: %+v, %v", hits, err)
+	}
+	// A floor drops the tiers below it, and only those: the same hits
+	// above it, in the same order.
+	all, err := store.FindByName(t.Context(), s, v, "泉州海禾食品有限公司", 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tiers := map[search.Tier]bool{}; len(all) > 0 {
+		for _, h := range all {
+			tiers[h.Tier] = true
+		}
+		if len(tiers) < 2 {
+			t.Fatalf("the floor check needs hits of two tiers or more; the fixture gives %+v", all)
+		}
+	}
+	for _, min := range []float64{search.Similar.Score(), search.Contained.Score(), search.Prefix.Score(), search.Exact.Score()} {
+		floored, err := store.FindByName(t.Context(), s, v, "泉州海禾食品有限公司", 20, min)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, h := range all {
+			if h.Score() >= min {
+				want = append(want, h.Enterprise.USCC)
+			}
+		}
+		if got := keysOf(floored, hitKey); !slices.Equal(got, want) {
+			t.Errorf("FindByName with a floor of %.2f: %v, want %v", min, got, want)
+		}
 	}
 }
 
