@@ -52,16 +52,13 @@ type Model struct {
 	// `first`; others use DefaultListSize. Sizes below 1 mean 10.
 	ListSize        map[string]int
 	DefaultListSize int
-	// ListArg names, for lists of objects as long as one of their list
-	// arguments (nodes(ids:)), that argument: such a list is priced at its
-	// length, at most MaxFirst, instead of by ListSize.
-	ListArg map[string]string
 	// FieldCost adds points to a field, per resolution (per parent object),
 	// for fields that cost more than a page read: counts, screening, export.
 	FieldCost map[string]int
 	// ItemsFromArgs lists list fields whose length is the total length of
-	// the named list arguments (a batch: one result per input), priced as
-	// given, at most MaxItems; ItemCost adds points per such item.
+	// the named list arguments (one result per input: nodes(ids:), a
+	// screening batch), priced at that length, at most MaxItems, instead of
+	// by ListSize; ItemCost adds points per such item.
 	ItemsFromArgs map[string][]string
 	ItemCost      map[string]int
 	// IntrospectionCost is the points of each __schema or __type field.
@@ -99,9 +96,6 @@ func DefaultModel() Model {
 			"ScreeningResult.flags":             6, // at most one per flag code
 		},
 		DefaultListSize: 10,
-		ListArg: map[string]string{
-			"Query.nodes": "ids", // one read by natural key per ID, in one store call
-		},
 		FieldCost: map[string]int{
 			// A COUNT(*) over the filtered table; the page itself is a keyset
 			// range read. Nested connections count in memory: free.
@@ -124,9 +118,12 @@ func DefaultModel() Model {
 			// Six grouped scans of penalties, listings and inspections.
 			"Query.statistics": 2,
 		},
-		// Screening: one result per input, each a lookup by code or a
-		// ranked name search, its records and its risk: one point each.
-		ItemsFromArgs:     map[string][]string{"Query.screenCounterparties": {"inputs", "queries"}},
+		ItemsFromArgs: map[string][]string{
+			"Query.nodes": {"ids"}, // one read by natural key per ID, in one store call
+			// Screening: one result per input, each a lookup by code or a
+			// ranked name search, its records and its risk: one point each.
+			"Query.screenCounterparties": {"inputs", "queries"},
+		},
 		ItemCost:          map[string]int{"Query.screenCounterparties": 1},
 		IntrospectionCost: 1,
 	}
@@ -136,7 +133,6 @@ func DefaultModel() Model {
 func (m Model) Clone() Model {
 	m.Loaded = maps.Clone(m.Loaded)
 	m.ListSize = maps.Clone(m.ListSize)
-	m.ListArg = maps.Clone(m.ListArg)
 	m.FieldCost = maps.Clone(m.FieldCost)
 	m.ItemsFromArgs = maps.Clone(m.ItemsFromArgs)
 	m.ItemCost = maps.Clone(m.ItemCost)

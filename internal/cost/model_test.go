@@ -36,9 +36,16 @@ func TestModelNamesSchemaFields(t *testing.T) {
 			t.Errorf("ListSize: %s is not a list without `first` in the schema", key)
 		}
 	}
-	for key, arg := range m.ListArg {
-		if f := field(key); f == nil || f.Type.Elem == nil || f.Arguments.ForName(arg) == nil || f.Arguments.ForName(arg).Type.Elem == nil {
-			t.Errorf("ListArg: %s is not a list with the list argument %q in the schema", key, arg)
+	for key, args := range m.ItemsFromArgs {
+		for _, arg := range args {
+			if f := field(key); f == nil || f.Type.Elem == nil || f.Arguments.ForName(arg) == nil || f.Arguments.ForName(arg).Type.Elem == nil {
+				t.Errorf("ItemsFromArgs: %s is not a list with the list argument %q in the schema", key, arg)
+			}
+		}
+	}
+	for key := range m.ItemCost {
+		if _, ok := m.ItemsFromArgs[key]; !ok {
+			t.Errorf("ItemCost: %s has no ItemsFromArgs", key)
 		}
 	}
 	for key := range m.FieldCost {
@@ -64,7 +71,7 @@ func TestEveryObjectListIsPriced(t *testing.T) {
 			}
 			_, sized := m.ListSize[d.Name+"."+f.Name]
 			_, batch := m.ItemsFromArgs[d.Name+"."+f.Name]
-			if _, byArg := m.ListArg[d.Name+"."+f.Name]; !sized && !byArg && !batch {
+			if !sized && !batch {
 				t.Errorf("%s.%s is a list of objects without a ListSize: priced at DefaultListSize %d", d.Name, f.Name, m.DefaultListSize)
 			}
 		}
@@ -127,7 +134,9 @@ func TestNodesPricedByIDs(t *testing.T) {
 		{"literal list", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, 3},
 		{"single value", `{ nodes(ids: "a") { id } }`, nil, 1},
 		{"variable", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(40)}, 40},
-		{"variable over the limit", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(500)}, MaxFirst},
+		{"variable over the limit", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(500)}, MaxItems},
+		{"coerced variable", `query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{"a", "b"}}, 2},
+		{"empty list", `{ nodes(ids: []) { id } }`, nil, 0},
 		{"nested per node", `{ nodes(ids: ["a", "b"]) { ... on Enterprise { penalties(first: 10) { nodes { id } } } } }`, nil, 2 + 2*10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

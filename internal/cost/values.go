@@ -70,31 +70,15 @@ func (w *walker) first(f *ast.Field, def *ast.FieldDefinition) int {
 }
 
 // argItems is the total length of f's list arguments names, as a batch
-// field's item count: a literal list's elements, or a variable's; at most
-// MaxItems, at least 1.
+// field's item count (one result per input), at most MaxItems: a literal
+// list's elements, a variable's list, or 1 for a single value (the spec
+// coerces it to a list of one). An absent or null argument adds nothing.
 func (w *walker) argItems(f *ast.Field, names []string) int {
 	n := 0
 	for _, name := range names {
-		a := f.Arguments.ForName(name)
-		if a == nil {
-			continue
-		}
-		if a.Value != nil && a.Value.Kind == ast.ListValue {
-			n += len(a.Value.Children)
-			continue
-		}
-		v, ok := w.value(a.Value)
-		switch l := v.(type) {
-		case []any:
-			n += len(l)
-		case nil:
-		default:
-			if ok {
-				n++ // a single value is coerced to a list of one
-			}
-		}
+		n += w.listLen(f, name)
 	}
-	return max(1, min(n, MaxItems))
+	return min(n, MaxItems)
 }
 
 // value reads v: a literal, or a variable's value, or its default in the
@@ -189,23 +173,23 @@ func floatToInt(f float64) (int, bool) {
 	return int(math.Ceil(f)), true
 }
 
-// listLen is the length of f's list argument arg, at most MaxFirst: a list
-// literal's items, a variable's list, or 1 for a single value (the spec
-// coerces it to a list of one). Absent or null, it is 0.
+// listLen is the length of f's list argument arg: a list literal's items,
+// a variable's list (however decoded or coerced), or 1 for a single value.
+// Absent or null, it is 0.
 func (w *walker) listLen(f *ast.Field, arg string) int {
 	a := f.Arguments.ForName(arg)
 	if a == nil {
 		return 0
 	}
 	if a.Value != nil && a.Value.Kind == ast.ListValue {
-		return min(len(a.Value.Children), MaxFirst)
+		return len(a.Value.Children)
 	}
 	v, ok := w.value(a.Value)
 	switch {
 	case !ok || v == nil:
 		return 0
 	case reflect.TypeOf(v).Kind() == reflect.Slice:
-		return min(reflect.ValueOf(v).Len(), MaxFirst)
+		return reflect.ValueOf(v).Len()
 	}
 	return 1
 }

@@ -285,9 +285,6 @@ func (w *walker) field(g group, parents, page, level int, meta bool) error {
 		if size <= 0 {
 			size = defaultListSize
 		}
-		if arg, ok := w.m.ListArg[key]; ok {
-			size = w.listLen(f, arg)
-		}
 		if args, ok := w.m.ItemsFromArgs[key]; ok {
 			size = w.argItems(f, args)
 			w.calls = satAdd(w.calls, satMul(parents, satMul(size, satMul(w.m.ItemCost[key], CallsPerPoint))))
