@@ -91,13 +91,17 @@ lg screening -c 1 -auth "Bearer $KEY" -query-file "$OUT/screening.graphql" -var 
 lg changes -c 1 -auth "Bearer $KEY" -query-file "$OUT/changes.graphql" -var ''
 
 metric() { curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v m="$1" '$1==m{print $2}'; }
-echo "elapsed_s,rss_mib,heap_inuse_mib,goroutines" > "$OUT/rss.csv"
+# live_mib: the heap right after a collection the sample forces (pprof's heap?gc=1), i.e. what is
+# really kept; heap_inuse_mib includes the garbage GOGC lets accumulate before the next collection.
+live() { curl -sf "http://127.0.0.1:$METRICS_PORT/debug/pprof/heap?gc=1&debug=1" | awk '/^# HeapAlloc = /{printf "%.1f", $4/1048576}'; }
+echo "elapsed_s,rss_mib,heap_inuse_mib,live_mib,goroutines" > "$OUT/rss.csv"
 t0=$(date +%s)
 while kill -0 "${lgpids[0]}" 2>/dev/null; do
   rss=$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$GW/status")
   heap=$(metric go_memstats_heap_inuse_bytes | awk '{printf "%.1f", $1/1048576}')
   gr=$(metric go_goroutines)
-  echo "$(( $(date +%s) - t0 )),$rss,${heap:-},${gr:-}" >> "$OUT/rss.csv"
+  lv=$(live || true)
+  echo "$(( $(date +%s) - t0 )),$rss,${heap:-},${lv:-},${gr:-}" >> "$OUT/rss.csv"
   sleep 10
 done
 for p in "${lgpids[@]}"; do wait "$p" || true; done
@@ -116,6 +120,12 @@ first = [x for x, s in zip(rss, t) if s < 60]
 last = [x for x, s in zip(rss, t) if s >= t[-1] - 60]
 print(f"samples={len(rss)} over {t[-1]} s; RSS MiB: min {min(rss):.1f}, max {max(rss):.1f}; "
       f"median of the first minute {statistics.median(first):.1f}, of the last minute {statistics.median(last):.1f}")
+lv = [float(r["live_mib"]) for r in rows if r["live_mib"]]
+if lv:
+    lf = [x for x, r in zip(lv, rows) if int(r["elapsed_s"]) < 60]
+    ll = [x for x, r in zip(lv, rows) if int(r["elapsed_s"]) >= t[-1] - 60]
+    print(f"live heap after a forced GC, MiB: max {max(lv):.1f}; median of the first minute "
+          f"{statistics.median(lf or lv):.1f}, of the last minute {statistics.median(ll or lv):.1f}")
 gr = [int(float(r["goroutines"])) for r in rows if r["goroutines"]]
 if gr:
     print(f"goroutines: first {gr[0]}, last {gr[-1]}, max {max(gr)}")
