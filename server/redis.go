@@ -119,6 +119,7 @@ func newCache(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 	return cache.New(client, cache.Options{
 		Prefix: cfg.RedisKeyPrefix + "rc:", TTL: cfg.CacheTTL, Timeout: cfg.CacheTimeout,
 		MaxLocalBytes: cfg.CacheLocalMaxBytes, Metrics: metrics, Logger: log, Today: cfg.Clock(),
+		HotMaxBytes: cfg.CacheHotMaxBytes, HotLease: cfg.CacheHotLease,
 	}), nil
 }
 

@@ -79,6 +79,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	if rc != nil {
+		go rc.Run(ctx) // the hot layer's invalidations and lease
+	}
 	hub := newFeedHub(cfg, rdb, log)
 	go hub.Run(ctx)
 	if len(load) > 0 {

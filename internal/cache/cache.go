@@ -60,6 +60,15 @@ type Options struct {
 	Metrics Metrics
 	// Logger logs breaker transitions and misuse; nil means none.
 	Logger *slog.Logger
+	// HotMaxBytes bounds the hot layer: answers read from Redis kept in
+	// process and served without a Redis round trip while Run keeps them
+	// coherent (see coherence.go). 0 means no hot layer. It needs Redis.
+	HotMaxBytes int64
+	// HotLease is how long a replica may serve from its hot layer after its
+	// last heartbeat came back through its invalidation subscription, and
+	// so the longest a write waits for a replica that stopped hearing
+	// invalidations. 0 means DefaultHotLease.
+	HotLease time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -87,6 +96,9 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.HotLease <= 0 {
+		o.HotLease = DefaultHotLease
+	}
 	return o
 }
 
@@ -108,6 +120,8 @@ func (o Options) withDefaults() Options {
 type Cache struct {
 	redis  *redisStore // nil: no Redis configured
 	local  *localStore
+	hot    *hotStore  // nil: no hot layer
+	co     *coherence // nil: no Redis configured
 	guard  *redisguard.Guard
 	opts   Options
 	flight singleflight.Group
@@ -142,6 +156,10 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 	}
 	if client != nil {
 		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
+		if opts.HotMaxBytes > 0 {
+			c.hot = newHotStore(opts.HotMaxBytes, opts.Now)
+		}
+		c.co = newCoherence(client, opts.Prefix, c.hot, opts.HotLease)
 	}
 	b := redisguard.NewBreaker(opts.FailureThreshold, opts.Cooldown, opts.Now, func(state string) {
 		opts.Metrics.BreakerState(state)
@@ -173,6 +191,20 @@ func (c *Cache) GetID(ctx context.Context, id string) ([]byte, bool) {
 	return c.get(ctx, id)
 }
 
+// HotReady reports whether the hot layer may answer now: there is one and
+// its lease holds (Run is running and its subscription is healthy).
+func (c *Cache) HotReady() bool { return c.hot != nil && c.hot.leased() }
+
+// HotID is GetID answered from the hot layer alone: no Redis call, and
+// false whenever the hot layer cannot answer (no entry, no lease, none).
+func (c *Cache) HotID(id string) ([]byte, bool) {
+	v, ok := c.hotGet(id)
+	if ok {
+		c.opts.Metrics.Hit(SourceHot, len(v))
+	}
+	return v, ok
+}
+
 func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
 	v, ok, src := c.lookup(ctx, id)
 	if ok {
@@ -185,6 +217,9 @@ func (c *Cache) get(ctx context.Context, id string) ([]byte, bool) {
 
 // lookup is get without metrics: the source answered and what it held.
 func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
+	if v, ok := c.hotGet(id); ok {
+		return v, true, SourceHot
+	}
 	type answer struct {
 		v  []byte
 		ok bool
@@ -193,12 +228,16 @@ func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
 		if err := c.replayPending(ctx); err != nil {
 			return answer{}, err
 		}
+		gen, fill := c.hotFill()
 		hint, _ := c.hints.GetIfPresent(id)
-		v, ok, tags, err := c.redis.get(ctx, id, hint)
-		if err == nil && tags != nil && !slices.Equal(tags, hint) {
-			c.hints.Set(id, tags)
+		r, err := c.redis.getWith(ctx, id, hint, "", fill)
+		if err == nil && r.tags != nil && !slices.Equal(r.tags, hint) {
+			c.hints.Set(id, r.tags)
 		}
-		return answer{v, ok}, err
+		if err == nil && r.ok && fill {
+			c.hot.put(gen, id, r.tags, r.value, r.ttl)
+		}
+		return answer{r.value, r.ok}, err
 	})
 	src := SourceRedis
 	if err != nil {
@@ -206,6 +245,23 @@ func (c *Cache) lookup(ctx context.Context, id string) ([]byte, bool, string) {
 		a.v, a.ok = c.local.get(id)
 	}
 	return a.v, a.ok, src
+}
+
+// hotGet answers from the hot layer, when there is one and its lease holds.
+func (c *Cache) hotGet(id string) ([]byte, bool) {
+	if c.hot == nil {
+		return nil, false
+	}
+	return c.hot.get(id)
+}
+
+// hotFill reports whether a Redis hit should be kept in the hot layer, and
+// the generation to hand to hotStore.put (read before Redis is).
+func (c *Cache) hotFill() (uint64, bool) {
+	if c.hot == nil || !c.hot.leased() {
+		return 0, false
+	}
+	return c.hot.generation(), true
 }
 
 // recentFlight is how long after storing an answer a new flight on its key
@@ -220,22 +276,31 @@ func (c *Cache) lookupWrites(ctx context.Context, id string) ([]byte, bool, int6
 		ok     bool
 		writes int64
 	}
+	if v, ok := c.hotGet(id); ok {
+		c.opts.Metrics.Hit(SourceHot, len(v))
+		return v, true, 0
+	}
 	a, err := redisguard.Call(ctx, c.guard, func(ctx context.Context) (answer, error) {
 		if err := c.replayPending(ctx); err != nil {
 			return answer{}, err
 		}
+		gen, fill := c.hotFill()
 		hint, _ := c.hints.GetIfPresent(id)
-		v, ok, tags, w, err := c.redis.getWith(ctx, id, hint, WritesTag)
-		if err == nil && tags != nil && !slices.Equal(tags, hint) {
-			c.hints.Set(id, tags)
+		r, err := c.redis.getWith(ctx, id, hint, WritesTag, fill)
+		if err == nil && r.tags != nil && !slices.Equal(r.tags, hint) {
+			c.hints.Set(id, r.tags)
 		}
-		if err == nil && !ok && w == 0 { // no write yet under this prefix: start its version
+		if err == nil && r.ok && fill {
+			c.hot.put(gen, id, r.tags, r.value, r.ttl)
+		}
+		w := r.extra
+		if err == nil && !r.ok && w == 0 { // no write yet under this prefix: start its version
 			var vs []int64
 			if vs, err = c.redis.versions(ctx, []string{WritesTag}); err == nil {
 				w = vs[0]
 			}
 		}
-		return answer{v, ok, w}, err
+		return answer{r.value, r.ok, w}, err
 	})
 	src := SourceRedis
 	if err != nil {
@@ -362,6 +427,11 @@ var ErrDeferred = errors.New("cache: invalidation deferred until Redis is back")
 // miss on every replica at once. Nothing else is touched. Call it after the
 // write is committed. Its only error wraps ErrDeferred: the write stands and
 // should not fail because of it.
+//
+// Every replica's hot layer hears of it before Invalidate returns: it
+// announces the tags and waits until each replica that may serve from its
+// hot layer has dropped them or lost its lease (at most Options.HotLease;
+// see coherence.go).
 func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 	tags = uniq(tags)
 	if len(tags) == 0 {
@@ -369,6 +439,9 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 	}
 	c.local.bump([]string{WritesTag})
 	c.local.bump(tags)
+	if c.hot != nil {
+		c.hot.drop(tags)
+	}
 	c.opts.Metrics.Invalidation(len(tags))
 	if c.redis == nil {
 		return nil
@@ -383,11 +456,33 @@ func (c *Cache) Invalidate(ctx context.Context, tags ...string) error {
 		}
 		return struct{}{}, c.redis.bump(ctx, tags)
 	})
+	if err == nil {
+		// Not under Options.Timeout: a write may wait for hot layers
+		// (a Redis that just took the bumps is up).
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(c.opts.Timeout, c.opts.HotLease))
+		var a *announcement
+		a, err = c.co.announce(actx, tags)
+		cancel()
+		if err == nil {
+			c.co.await(ctx, a)
+		}
+	}
 	if err != nil {
 		c.defer_(append(tags, WritesTag))
 		return errors.Join(ErrDeferred, err)
 	}
 	return nil
+}
+
+// Run keeps the hot layer coherent until ctx ends: it subscribes to the
+// invalidations other processes announce and holds the lease without which
+// the hot layer answers nothing. Without Redis or a hot layer it returns at
+// once.
+func (c *Cache) Run(ctx context.Context) {
+	if c.co == nil || c.hot == nil {
+		return
+	}
+	c.co.run(ctx)
 }
 
 // defer_ keeps tags to be bumped in Redis before this replica reads it again.
@@ -445,6 +540,12 @@ func (c *Cache) replayPending(ctx context.Context) error {
 	err := c.redis.bump(ctx, []string{WritesTag}) // first: see DoTagged
 	if err == nil {
 		err = c.redis.bump(ctx, tags)
+	}
+	if err == nil && len(tags) > 0 {
+		// Hot layers that hear it drop the tags now; one that does not
+		// loses its lease within Options.HotLease. Not awaited: replays
+		// run on the request path.
+		_, err = c.co.announce(ctx, tags)
 	}
 	if err != nil {
 		c.defer_(append(tags, WritesTag))

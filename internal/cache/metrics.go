@@ -19,6 +19,7 @@ const (
 const (
 	SourceRedis = "redis"
 	SourceLocal = "local"
+	SourceHot   = "hot" // the hot layer: a Redis answer kept in process, kept coherent (Options.HotMaxBytes)
 )
 
 // Reasons a Redis call failed, as reported to Metrics.

@@ -61,15 +61,28 @@ func (r *redisStore) tagKey(tag string) string  { return r.prefix + "t:" + tag }
 // and a second only for tags the hint missed. It returns the entry's tags,
 // the next hint.
 func (r *redisStore) get(ctx context.Context, id string, hint []string) ([]byte, bool, []string, error) {
-	v, ok, tags, _, err := r.getWith(ctx, id, hint, "")
-	return v, ok, tags, err
+	g, err := r.getWith(ctx, id, hint, "", false)
+	return g.value, g.ok, g.tags, err
 }
 
-// getWith is get that also reads the version of the tag extra ("": none) in
-// the entry's pipeline; 0 if that tag does not exist.
-func (r *redisStore) getWith(ctx context.Context, id string, hint []string, extra string) ([]byte, bool, []string, int64, error) {
+// got is what getWith read.
+type got struct {
+	value []byte
+	ok    bool          // value is valid
+	tags  []string      // the entry's tags (the next hint); nil without an entry
+	extra int64         // the version of getWith's extra tag; 0 if it does not exist
+	ttl   time.Duration // the entry's remaining life, when asked for
+}
+
+// getWith is get that also reads the version of the tag extra ("": none)
+// and, if wantTTL, the entry's remaining life, in the entry's pipeline.
+func (r *redisStore) getWith(ctx context.Context, id string, hint []string, extra string, wantTTL bool) (got, error) {
 	pipe := r.client.Pipeline()
 	entryCmd := pipe.Get(ctx, r.entryKey(id))
+	var ttlCmd *redis.DurationCmd
+	if wantTTL {
+		ttlCmd = pipe.PTTL(ctx, r.entryKey(id))
+	}
 	known := make(map[string]*redis.StringCmd, len(hint))
 	for _, t := range hint {
 		known[t] = pipe.Get(ctx, r.tagKey(t))
@@ -79,14 +92,18 @@ func (r *redisStore) getWith(ctx context.Context, id string, hint []string, extr
 		extraCmd = pipe.Get(ctx, r.tagKey(extra))
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, false, nil, 0, err
+		return got{}, err
 	}
-	var extraVersion int64
+	var g got
 	if extraCmd != nil {
-		extraVersion, _ = extraCmd.Int64() // redis.Nil: 0, a version no tag has
+		g.extra, _ = extraCmd.Int64() // redis.Nil: 0, a version no tag has
 	}
-	v, ok, tags, err := r.check(ctx, entryCmd, known)
-	return v, ok, tags, extraVersion, err
+	if ttlCmd != nil {
+		g.ttl = ttlCmd.Val() // negative when the entry has no expiry or is gone: never kept
+	}
+	var err error
+	g.value, g.ok, g.tags, err = r.check(ctx, entryCmd, known)
+	return g, err
 }
 
 // check validates the entry entryCmd read against the tag versions in known,

@@ -78,6 +78,8 @@ type Config struct {
 	CacheTTL           time.Duration
 	CacheTimeout       time.Duration
 	CacheLocalMaxBytes int64
+	CacheHotMaxBytes   int64
+	CacheHotLease      time.Duration
 	CacheHTTPMaxAge    time.Duration
 	CacheBulkTags      int
 	EntityMaxBatch     int
@@ -167,6 +169,15 @@ var Settings = []Setting{
 	{"CACHE_TTL", "60s", "longest a cached answer lives (never past its disclosure day); 0 turns the response cache off", durationOrZero(func(c *Config) *time.Duration { return &c.CacheTTL })},
 	{"CACHE_TIMEOUT", "30ms", "longest the response cache waits on Redis before computing the answer instead", duration(func(c *Config) *time.Duration { return &c.CacheTimeout })},
 	{"CACHE_LOCAL_MAX_BYTES", "67108864", "bytes of answers kept in process while Redis is absent or failing", int64Set(func(c *Config) *int64 { return &c.CacheLocalMaxBytes })},
+	{"CACHE_HOT_MAX_BYTES", "33554432", "bytes of Redis answers each replica keeps in process and serves without a Redis round trip, kept exact by invalidations announced on Redis (needs REDIS_URL); 0 turns the hot layer off", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return errors.New("want a whole number ≥ 0")
+		}
+		c.CacheHotMaxBytes = n
+		return nil
+	}},
+	{"CACHE_HOT_LEASE", "1s", "how long a replica serves from its hot layer after its last heartbeat came back through its invalidation subscription; also the longest a write waits for a replica that stopped hearing invalidations", duration(func(c *Config) *time.Duration { return &c.CacheHotLease })},
 	{"CACHE_HTTP_MAX_AGE", "0s", "max-age of PUBLIC GET answers for HTTP caches and CDNs; 0 → revalidate each time (ETag, 304)", durationOrZero(func(c *Config) *time.Duration { return &c.CacheHTTPMaxAge })},
 	{"CACHE_BULK_INVALIDATION", "1000", "a write touching more enterprises than this invalidates every cached answer at once", intSet(func(c *Config) *int { return &c.CacheBulkTags })},
 	{"ENTITY_CACHE_MAX_BATCH", "0", "per-enterprise record reads of at most this many enterprises are shared through the entity cache (try 10 when the store is slower than Redis); 0 turns it off", intSet(func(c *Config) *int { return &c.EntityMaxBatch })},

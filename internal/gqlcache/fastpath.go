@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -46,7 +45,7 @@ type route struct {
 	id          string // cache entry (cache.Key.ID)
 	requested   int    // points charged before execution
 	nodes       int
-	contentType string
+	contentType []string // the answer's Content-Type header, shared: never modified
 }
 
 // NewFastPath returns a FastPath on c remembering up to size requests.
@@ -94,47 +93,90 @@ func (f *FastPath) Wrap(next http.Handler) http.Handler {
 		rt := rec.r
 		rec.mu.Unlock()
 		if rt.id != "" && cw.status == http.StatusOK && cw.contentType != "" {
-			rt.contentType = cw.contentType
+			rt.contentType = []string{cw.contentType}[:1:1] // a later Add copies it
 			f.routes.Add(ctx, fp, rt)
 		}
 	})
 }
 
+// maxRawFingerprint is the longest fingerprint kept as the request's own
+// bytes; longer ones are kept as their SHA-256, so that remembering
+// QueryCacheSize requests costs a bounded amount of memory.
+const maxRawFingerprint = 4 << 10
+
 // fingerprint identifies a request by everything its answer depends on,
 // leaving r's body readable again. Only plain GraphQL GETs and JSON POSTs
-// have one.
+// have one. It is the length-prefixed fields themselves (exact: two
+// different requests never share one), hashed only when long.
 func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
-	h := sha256.New()
-	field := func(s string) {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
-		h.Write([]byte(s))
-	}
+	var payload []byte
 	switch r.Method {
 	case http.MethodGet:
 		if r.URL.RawQuery == "" {
 			return "", false
 		}
-		field(r.URL.RawQuery)
 	case http.MethodPost:
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" || r.Header.Get("Upgrade") != "" || r.Body == nil {
 			return "", false
 		}
-		body, err := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
-		if err != nil {
+		if payload, err = readBody(r); err != nil {
 			return "", false // the ordinary path reports the error
 		}
-		field(string(body))
 	default:
 		return "", false
 	}
+	tier := auth.FromContext(r.Context()).Tier.String()
+	accept := r.Header.Get("Accept")
+	day := credit.DateOf(f.clock()).Format(time.DateOnly)
+	b := make([]byte, 0, len(payload)+len(r.URL.RawQuery)+len(accept)+len(tier)+len(day)+len(r.Method)+40)
+	field := func(s string) {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	if r.Method == http.MethodGet {
+		field(r.URL.RawQuery)
+	} else {
+		b = strconv.AppendInt(b, int64(len(payload)), 10)
+		b = append(b, ':')
+		b = append(b, payload...)
+	}
 	field(r.Method)
-	field(r.Header.Get("Accept"))
-	field(auth.FromContext(r.Context()).Tier.String())
-	field(credit.DateOf(f.clock()).Format(time.DateOnly))
-	return hex.EncodeToString(h.Sum(nil)), true
+	field(accept)
+	field(tier)
+	field(day)
+	if len(b) > maxRawFingerprint {
+		sum := sha256.Sum256(b)
+		return "sha256:" + hex.EncodeToString(sum[:]), true
+	}
+	return string(b), true
+}
+
+// readBody reads r's body whole and puts back a reader of the same bytes
+// (and of the read's error, if any).
+func readBody(r *http.Request) ([]byte, error) {
+	var body []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= maxRawFingerprint {
+		body = make([]byte, 0, n+1) // +1: room to see EOF without growing
+		for err == nil && len(body) < cap(body) {
+			var k int
+			k, err = r.Body.Read(body[len(body):cap(body)])
+			body = body[:len(body)+k]
+		}
+		if err == io.EOF {
+			err = nil
+		} else if err == nil {
+			var rest []byte
+			rest, err = io.ReadAll(r.Body)
+			body = append(body, rest...)
+		}
+	} else {
+		body, err = io.ReadAll(r.Body)
+	}
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	return body, err
 }
 
 // serve answers from the cache entry rt names, or reports false having
@@ -145,38 +187,40 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 // stands: the ordinary path uses it rather than charging again.
 func (f *FastPath) serve(ctx context.Context, w http.ResponseWriter, rt route) bool {
 	st := meter.From(ctx)
-	var charged chan bool
-	if st != nil {
-		charged = make(chan bool, 1)
-		go func() { charged <- st.Charge(ctx, rt.requested, rt.nodes) }()
-	}
-	data, ok := f.cache.GetID(ctx, rt.id)
-	if st != nil && !<-charged {
-		return false // the ordinary path answers THROTTLED
-	}
-	if !ok {
-		return false
-	}
-	var ext []byte
-	if st != nil {
-		var err error
-		if ext, err = json.Marshal(map[string]any{"cost": st.Settle(ctx, data)}); err != nil {
+	data, ok := f.cache.HotID(rt.id)
+	if ok { // no Redis round trip to overlap the charge with
+		if st != nil && !st.Charge(ctx, rt.requested, rt.nodes) {
+			return false // the ordinary path answers THROTTLED
+		}
+	} else {
+		var charged chan bool
+		if st != nil {
+			charged = make(chan bool, 1)
+			go func() { charged <- st.Charge(ctx, rt.requested, rt.nodes) }()
+		}
+		data, ok = f.cache.GetID(ctx, rt.id)
+		if st != nil && !<-charged {
+			return false // the ordinary path answers THROTTLED
+		}
+		if !ok {
 			return false
 		}
 	}
 	s := stateFrom(ctx)
 	s.set(StatusHit, etag(data, s))
 	// The bytes gqlgen writes for graphql.Response{Data, Extensions}: data
-	// is stored as json.Marshal would emit it (see Extension).
-	buf := make([]byte, 0, len(data)+len(ext)+24)
+	// is stored as json.Marshal would emit it (see Extension), and so is
+	// the cost (meter.State.AppendSettled).
+	buf := make([]byte, 0, len(data)+256)
 	buf = append(buf, `{"data":`...)
 	buf = append(buf, data...)
-	if ext != nil {
-		buf = append(buf, `,"extensions":`...)
-		buf = append(buf, ext...)
+	if st != nil {
+		buf = append(buf, `,"extensions":{"cost":`...)
+		buf = st.AppendSettled(ctx, buf, data)
+		buf = append(buf, '}')
 	}
 	buf = append(buf, '}')
-	w.Header().Set("Content-Type", rt.contentType)
+	w.Header()["Content-Type"] = rt.contentType
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf)
 	return true

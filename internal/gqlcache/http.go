@@ -74,6 +74,21 @@ func HTTP(opts HTTPOptions, next http.Handler) http.Handler {
 	})
 }
 
+// Header values assigned without copying (full slices: a later Add copies).
+var (
+	noStore      = []string{"no-store"}[:1:1]
+	statusValues = map[string][]string{
+		StatusHit: {StatusHit}, StatusMiss: {StatusMiss}, StatusBypass: {StatusBypass},
+	}
+)
+
+func statusValue(s string) []string {
+	if v, ok := statusValues[s]; ok {
+		return v[:1:1]
+	}
+	return []string{s}
+}
+
 type cacheWriter struct {
 	http.ResponseWriter
 	r           *http.Request
@@ -106,10 +121,10 @@ func (w *cacheWriter) WriteHeader(code int) {
 	w.st.mu.Unlock()
 	h := w.Header()
 	if status != "" {
-		h.Set(StatusHeader, status)
+		h[StatusHeader] = statusValue(status)
 	}
 	if code != http.StatusOK || tag == "" {
-		h.Set("Cache-Control", "no-store")
+		h["Cache-Control"] = noStore
 		w.ResponseWriter.WriteHeader(code)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -71,6 +72,8 @@ func BenchmarkCacheHit(b *testing.B) {
 		limiter string // redis, local or none
 		cache   bool
 	}{
+		{"hot,limiter=lease", "lease", true}, // the deployed configuration
+		{"hot,limiter=none", "none", true},
 		{"limiter=redis", "redis", true},
 		{"limiter=local", "local", true},
 		{"limiter=none", "none", true},
@@ -92,7 +95,22 @@ func BenchmarkCacheHit(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				d.Cache = cache.New(client, cache.Options{Prefix: prefix + "rc:", TTL: time.Hour, Timeout: time.Second, Metrics: cm})
+				co := cache.Options{Prefix: prefix + "rc:", TTL: time.Hour, Timeout: time.Second, Metrics: cm}
+				if strings.HasPrefix(v.name, "hot,") {
+					co.HotMaxBytes = 1 << 20
+				}
+				d.Cache = cache.New(client, co)
+				if co.HotMaxBytes > 0 {
+					ctx, cancel := context.WithCancel(context.Background())
+					b.Cleanup(cancel)
+					go d.Cache.Run(ctx)
+					for i := 0; !d.Cache.HotReady(); i++ { // waiting for Redis, not for time to pass
+						if i == 1000 {
+							b.Fatal("the hot layer never got its lease")
+						}
+						time.Sleep(5 * time.Millisecond)
+					}
+				}
 			}
 			if v.limiter != "none" {
 				lm, err := ratelimit.NewPrometheus(reg)
@@ -104,8 +122,14 @@ func BenchmarkCacheHit(b *testing.B) {
 					lc = client
 				}
 				budget := ratelimit.Budget{Points: 1_000_000_000, Per: time.Hour}
-				d.Meter = &meter.Config{Now: time.Now, Limiter: ratelimit.NewShared(lc, ratelimit.Options{
-					Prefix: prefix + "rl:", Timeout: time.Second, Metrics: lm}),
+				var lim ratelimit.Limiter = ratelimit.NewShared(lc, ratelimit.Options{
+					Prefix: prefix + "rl:", Timeout: time.Second, Metrics: lm})
+				if v.limiter == "lease" {
+					lc = client
+					lim = ratelimit.NewLeasing(ratelimit.NewShared(lc, ratelimit.Options{
+						Prefix: prefix + "rl:", Timeout: time.Second, Metrics: lm}), ratelimit.LeaseOptions{Max: 64, Metrics: lm})
+				}
+				d.Meter = &meter.Config{Now: time.Now, Limiter: lim,
 					Budgets: map[credit.Tier]ratelimit.Budget{credit.TierPublic: budget, credit.TierPartner: budget, credit.TierRegulator: budget}}
 			}
 			h := New(d)

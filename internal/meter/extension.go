@@ -117,12 +117,25 @@ func (s *State) prepaidFor(ctx context.Context, requested int, dry bool) (rateli
 // (parse or validation errors, a query over its limits) or throttled cost
 // nothing, and its throttleStatus is the budget as it stands.
 func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any {
+	s.settle(ctx, data)
+	return s.costExtension()
+}
+
+// AppendSettled is Settle that appends extensions.cost to b as JSON, byte
+// for byte what json.Marshal makes of Settle's map, without building it.
+func (s *State) AppendSettled(ctx context.Context, b []byte, data json.RawMessage) []byte {
+	s.settle(ctx, data)
+	return s.appendCost(b)
+}
+
+// settle is Settle without building extensions.cost.
+func (s *State) settle(ctx context.Context, data json.RawMessage) {
 	s.mu.Lock()
 	requested, dry, charged, floor := s.requested, s.dryRun, s.result != nil && !s.throttled, s.floor
 	s.mu.Unlock()
 	if !charged {
 		s.observe(ctx)
-		return s.costExtension()
+		return
 	}
 	actual := 0
 	if !dry {
@@ -146,7 +159,6 @@ func (s *State) Settle(ctx context.Context, data json.RawMessage) map[string]any
 			s.mu.Unlock()
 		}
 	}
-	return s.costExtension()
 }
 
 // observe reads the budget without spending from it, when nothing has read
