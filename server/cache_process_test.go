@@ -314,6 +314,10 @@ func TestCacheWriteVisibleOnSecondProcess(t *testing.T) {
 		t.Errorf("A, the same query: Creditgraph-Cache %q (want HIT: one cache in Redis), data %s", fromA.cache, fromA.data)
 	}
 
+	// B answers from its hot layer (in process, no Redis round trip) once
+	// its lease holds: the write below must reach it there too.
+	waitHotHit(t, b, uscc)
+
 	// A write on A: B's cached answer must go at once.
 	ingestNDJSON(t, a, secret, penaltyLine(uscc, "榕市监处罚〔2026〕9002号", 20))
 	afterIngest := queryProfile(t, b, uscc)
@@ -328,6 +332,7 @@ func TestCacheWriteVisibleOnSecondProcess(t *testing.T) {
 	}
 
 	// A write by the import command, a third process: B sees it at once.
+	waitHotHit(t, b, uscc)
 	importProcess(t, penaltyLine(uscc, "榕市监处罚〔2026〕9003号", 10), shared...)
 	afterImport := queryProfile(t, b, uscc)
 	if afterImport.cache == "HIT" {
@@ -337,6 +342,27 @@ func TestCacheWriteVisibleOnSecondProcess(t *testing.T) {
 		"榕市监处罚〔2026〕9001号", "榕市监处罚〔2026〕9002号", "榕市监处罚〔2026〕9003号")
 	wantPenalties(t, "A right after the import command", queryProfile(t, a, uscc),
 		"榕市监处罚〔2026〕9001号", "榕市监处罚〔2026〕9002号", "榕市监处罚〔2026〕9003号")
+}
+
+// waitHotHit asks base for uscc's profile until an answer comes from its
+// hot layer (creditgraph_cache_lookups_total{source="hot"} grows): the
+// replica's lease needs its first heartbeat back through Redis.
+func waitHotHit(t *testing.T, base, uscc string) {
+	t.Helper()
+	hot := func() float64 {
+		return metric(t, base, "creditgraph_cache_lookups_total", `result="hit"`, `source="hot"`)
+	}
+	before := hot()
+	for i := 0; i < 500; i++ {
+		if a := queryProfile(t, base, uscc); a.cache != "HIT" {
+			t.Fatalf("%s: Creditgraph-Cache %q while waiting for a hot hit, want HIT", base, a.cache)
+		}
+		if hot() > before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for the replica's heartbeat, not for time to pass
+	}
+	t.Fatalf("%s never answered from its hot layer", base)
 }
 
 // ownRedis is a redis-server of the test's own on a fixed port, keeping its

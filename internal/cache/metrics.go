@@ -68,6 +68,8 @@ type Prometheus struct {
 	lookups, hitBytes, sets, setBytes, redisErrors *prometheus.CounterVec
 	invalidated                                    prometheus.Counter
 	breaker                                        prometheus.Gauge
+	// The hot layer's hit series, resolved once: they count every hot hit.
+	hotHits, hotHitBytes prometheus.Counter
 }
 
 var _ Metrics = (*Prometheus)(nil)
@@ -78,7 +80,7 @@ func NewPrometheus(reg prometheus.Registerer) (*Prometheus, error) {
 		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: "creditgraph_cache_" + name, Help: help}, labels)
 	}
 	p := &Prometheus{
-		lookups:     counter("lookups_total", "Response-cache lookups by source (redis, local) and result (hit, miss).", "source", "result"),
+		lookups:     counter("lookups_total", "Response-cache lookups by source (hot, redis, local) and result (hit, miss); a hot-layer miss is counted where it was answered.", "source", "result"),
 		hitBytes:    counter("hit_bytes_total", "Bytes served from the response cache by source.", "source"),
 		sets:        counter("sets_total", "Entries stored in the response cache by source.", "source"),
 		setBytes:    counter("set_bytes_total", "Bytes stored in the response cache by source.", "source"),
@@ -106,11 +108,17 @@ func NewPrometheus(reg prometheus.Registerer) (*Prometheus, error) {
 	}
 	p.redisErrors.WithLabelValues(ReasonTimeout)
 	p.redisErrors.WithLabelValues(ReasonError)
+	p.hotHits, p.hotHitBytes = p.lookups.WithLabelValues(SourceHot, "hit"), p.hitBytes.WithLabelValues(SourceHot)
 	return p, nil
 }
 
 // Hit implements Metrics.
 func (p *Prometheus) Hit(source string, n int) {
+	if source == SourceHot {
+		p.hotHits.Inc()
+		p.hotHitBytes.Add(float64(n))
+		return
+	}
 	p.lookups.WithLabelValues(source, "hit").Inc()
 	p.hitBytes.WithLabelValues(source).Add(float64(n))
 }
