@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/creditgraph/creditgraph/dataloader"
@@ -134,6 +135,7 @@ func (r *Resolver) changes(ctx context.Context, after, since *string, first *int
 // record as l's caller sees it now when withRecords: one store call per
 // record kind the page holds.
 func (r *Resolver) changeNodes(ctx context.Context, l *dataloader.Loaders, cs []feed.Change, withRecords bool) ([]*model.Change, error) {
+	cs = slices.DeleteFunc(slices.Clone(cs), func(c feed.Change) bool { return !feed.Visible(c.Key.Type, l.V.Tier) }) // the store drops them too
 	out := make([]*model.Change, len(cs))
 	for i, c := range cs {
 		k := c.Public
@@ -169,13 +171,15 @@ func (r *Resolver) changeNodes(ctx context.Context, l *dataloader.Loaders, cs []
 // records returns each change's record as l's caller sees it now, nil
 // where the caller no longer sees it.
 func (r *Resolver) records(ctx context.Context, l *dataloader.Loaders, cs []feed.Change) ([]model.ChangeRecord, error) {
-	var usccs, caseIDs []string
+	var usccs, caseIDs, risky []string
 	want := dataloader.Want{}
 	for _, c := range cs {
 		switch c.Key.Type {
 		case feed.TypicalCase:
 			caseIDs = append(caseIDs, c.Key.ID)
 			continue
+		case feed.RiskCategory:
+			risky = append(risky, c.USCC)
 		case feed.License:
 			want.Licenses = true
 		case feed.Penalty:
@@ -199,6 +203,12 @@ func (r *Resolver) records(ctx context.Context, l *dataloader.Loaders, cs []feed
 	if err := l.PreloadEnterprises(ctx, usccs); err != nil {
 		return nil, err
 	}
+	if len(risky) > 0 { // the model reads the whole record, as a regulator
+		all := dataloader.Want{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true}
+		if err := l.Full().Preload(ctx, risky, all); err != nil {
+			return nil, err
+		}
+	}
 	cases := map[string]credit.TypicalCase{}
 	if len(caseIDs) > 0 {
 		fd, err := r.feed()
@@ -211,6 +221,14 @@ func (r *Resolver) records(ctx context.Context, l *dataloader.Loaders, cs []feed
 	}
 	out := make([]model.ChangeRecord, len(cs))
 	for i, c := range cs {
+		if c.Key.Type == feed.RiskCategory {
+			rec, err := r.riskRecord(ctx, l, c.USCC)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = rec
+			continue
+		}
 		rec, err := recordOf(ctx, l, c, cases)
 		if err != nil {
 			return nil, err
@@ -218,6 +236,24 @@ func (r *Resolver) records(ctx context.Context, l *dataloader.Loaders, cs []feed
 		out[i] = rec
 	}
 	return out, nil
+}
+
+// riskRecord is the risk category of the enterprise uscc as l's caller
+// sees it now: Enterprise.riskCategory's letter; nil when the enterprise
+// is gone or the caller's tier is below the category's.
+func (r *Resolver) riskRecord(ctx context.Context, l *dataloader.Loaders, uscc string) (model.ChangeRecord, error) {
+	if !feed.Visible(feed.RiskCategory, l.V.Tier) {
+		return nil, nil
+	}
+	e, err := l.Enterprise.Load(ctx, uscc)
+	if err != nil || e == nil {
+		return nil, err
+	}
+	a, err := (&enterpriseResolver{r}).assess(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RiskCategoryRecord{Uscc: uscc, Category: a.Category, AsOf: l.V.AsOf}, nil
 }
 
 func recordOf(ctx context.Context, l *dataloader.Loaders, c feed.Change, cases map[string]credit.TypicalCase) (model.ChangeRecord, error) {

@@ -417,6 +417,12 @@ type ComplexityRoot struct {
 		Score    func(childComplexity int) int
 	}
 
+	RiskCategoryRecord struct {
+		AsOf     func(childComplexity int) int
+		Category func(childComplexity int) int
+		Uscc     func(childComplexity int) int
+	}
+
 	RiskFactor struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -2202,6 +2208,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RiskAssessment.Score(childComplexity), true
 
+	case "RiskCategoryRecord.asOf":
+		if e.ComplexityRoot.RiskCategoryRecord.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskCategoryRecord.AsOf(childComplexity), true
+	case "RiskCategoryRecord.category":
+		if e.ComplexityRoot.RiskCategoryRecord.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskCategoryRecord.Category(childComplexity), true
+	case "RiskCategoryRecord.uscc":
+		if e.ComplexityRoot.RiskCategoryRecord.Uscc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskCategoryRecord.Uscc(childComplexity), true
+
 	case "RiskFactor.code":
 		if e.ComplexityRoot.RiskFactor.Code == nil {
 			break
@@ -3674,6 +3699,12 @@ enum RecordType {
   COMMITMENT
   "A typical case. 典型案例。"
   TYPICAL_CASE
+  """
+  An enterprise's credit risk category (recordId: its USCC), PARTNER and up: it changes when a write
+  or a passing date (a penalty leaving its window, a listing expiring) moves the letter. An internal
+  reference for supervision, not a credit evaluation. 信用风险分类（合作方及以上可见）。
+  """
+  RISK_CATEGORY
 }
 
 "What happened to a record in the caller's view. 变更类型。"
@@ -3687,7 +3718,21 @@ enum ChangeKind {
 }
 
 "A record as the caller sees it now. 记录。"
-union ChangeRecord = Enterprise | License | Penalty | Inspection | Listing | Commitment | TypicalCase
+union ChangeRecord = Enterprise | License | Penalty | Inspection | Listing | Commitment | TypicalCase | RiskCategoryRecord
+
+"""
+An enterprise's credit risk category as a change feed's record (recordType RISK_CATEGORY). An internal
+reference regulators use to allocate supervision (国市监信发〔2022〕6号), NOT a credit evaluation; shared
+with partners by agreement. 变更流中的信用风险分类（监管内部参考，非信用评价）。
+"""
+type RiskCategoryRecord {
+  "The enterprise. 统一社会信用代码。"
+  uscc: ID!
+  "Its category on asOf, the same letter as Enterprise.riskCategory. 信用风险分类。"
+  category: RiskCategory! @disclosure(tier: PARTNER)
+  "The day the category is for: the caller's date. 评估日期。"
+  asOf: Date!
+}
 
 "Filters for the change feed; all given filters must match. 变更筛选条件。"
 input ChangeFilter {
@@ -3713,7 +3758,7 @@ type Change {
   uscc: ID
   "What the record is. 记录类型。"
   recordType: RecordType!
-  "The record's natural key: USCC, licence number, decision number, inspection, commitment or case id. 记录编号。"
+  "The record's natural key: USCC (of an enterprise or its risk category), licence number, decision number, inspection, commitment or case id. 记录编号。"
   recordId: ID!
   "What happened in your view. 变更类型。"
   kind: ChangeKind!
@@ -12305,6 +12350,93 @@ func (ec *executionContext) fieldContext_RiskAssessment_factors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _RiskCategoryRecord_uscc(ctx context.Context, field graphql.CollectedField, obj *model.RiskCategoryRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskCategoryRecord_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskCategoryRecord_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskCategoryRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskCategoryRecord_category(ctx context.Context, field graphql.CollectedField, obj *model.RiskCategoryRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskCategoryRecord_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				tier, err := ec.unmarshalNTier2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋcreditᚐTier(ctx, "PARTNER")
+				if err != nil {
+					var zeroVal risk.Category
+					return zeroVal, err
+				}
+				if ec.Directives.Disclosure == nil {
+					var zeroVal risk.Category
+					return zeroVal, errors.New("directive disclosure is not implemented")
+				}
+				return ec.Directives.Disclosure(ctx, obj, directive0, tier)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v risk.Category) graphql.Marshaler {
+			return ec.marshalNRiskCategory2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋriskᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskCategoryRecord_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskCategoryRecord", field, false, false, "RiskCategory")
+}
+
+func (ec *executionContext) _RiskCategoryRecord_asOf(ctx context.Context, field graphql.CollectedField, obj *model.RiskCategoryRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskCategoryRecord_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskCategoryRecord_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskCategoryRecord", field, false, false, "Date")
+}
+
 func (ec *executionContext) _RiskFactor_code(ctx context.Context, field graphql.CollectedField, obj *risk.Factor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15667,6 +15799,13 @@ func (ec *executionContext) _ChangeRecord(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Commitment(ctx, sel, obj)
+	case model.RiskCategoryRecord:
+		return ec._RiskCategoryRecord(ctx, sel, &obj)
+	case *model.RiskCategoryRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RiskCategoryRecord(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -18117,6 +18256,49 @@ func (ec *executionContext) _RiskAssessment(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var riskCategoryRecordImplementors = []string{"RiskCategoryRecord", "ChangeRecord"}
+
+func (ec *executionContext) _RiskCategoryRecord(ctx context.Context, sel ast.SelectionSet, obj *model.RiskCategoryRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskCategoryRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskCategoryRecord")
+		case "uscc":
+			out.Values[i] = ec._RiskCategoryRecord_uscc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._RiskCategoryRecord_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._RiskCategoryRecord_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var riskFactorImplementors = []string{"RiskFactor"}
 
 func (ec *executionContext) _RiskFactor(ctx context.Context, sel ast.SelectionSet, obj *risk.Factor) graphql.Marshaler {
@@ -20308,6 +20490,7 @@ var (
 		"SERIOUS_LISTING":  feed.SeriousListing,
 		"COMMITMENT":       feed.Commitment,
 		"TYPICAL_CASE":     feed.TypicalCase,
+		"RISK_CATEGORY":    feed.RiskCategory,
 	}
 	marshalNRecordType2githubᚗcomᚋcreditgraphᚋcreditgraphᚋinternalᚋfeedᚐRecordType = map[feed.RecordType]string{
 		feed.Enterprise:      "ENTERPRISE",
@@ -20318,6 +20501,7 @@ var (
 		feed.SeriousListing:  "SERIOUS_LISTING",
 		feed.Commitment:      "COMMITMENT",
 		feed.TypicalCase:     "TYPICAL_CASE",
+		feed.RiskCategory:    "RISK_CATEGORY",
 	}
 )
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/feed"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/shopspring/decimal"
 )
 
@@ -47,7 +48,7 @@ type Change struct {
 	Uscc *string `json:"uscc,omitempty"`
 	// What the record is. 记录类型。
 	RecordType feed.RecordType `json:"recordType"`
-	// The record's natural key: USCC, licence number, decision number, inspection, commitment or case id. 记录编号。
+	// The record's natural key: USCC (of an enterprise or its risk category), licence number, decision number, inspection, commitment or case id. 记录编号。
 	RecordID string `json:"recordId"`
 	// What happened in your view. 变更类型。
 	Kind ChangeKind `json:"kind"`
@@ -184,6 +185,20 @@ type RepeatOffenderFilter struct {
 	// Contract alias from ListingFilter; penalties are never removed, so it changes nothing. 无作用。
 	IncludeRemoved *bool `json:"includeRemoved,omitempty"`
 }
+
+// An enterprise's credit risk category as a change feed's record (recordType RISK_CATEGORY). An internal
+// reference regulators use to allocate supervision (国市监信发〔2022〕6号), NOT a credit evaluation; shared
+// with partners by agreement. 变更流中的信用风险分类（监管内部参考，非信用评价）。
+type RiskCategoryRecord struct {
+	// The enterprise. 统一社会信用代码。
+	Uscc string `json:"uscc"`
+	// Its category on asOf, the same letter as Enterprise.riskCategory. 信用风险分类。
+	Category risk.Category `json:"category"`
+	// The day the category is for: the caller's date. 评估日期。
+	AsOf time.Time `json:"asOf"`
+}
+
+func (RiskCategoryRecord) IsChangeRecord() {}
 
 // One counterparty to screen: exactly one of `uscc` and `name`. 一个待筛查对象：uscc 与 name 二选一。
 type ScreeningInput struct {

@@ -9,7 +9,9 @@
 //
 // Two audiences exist: Public (PUBLIC and PARTNER see the same record; only
 // services differ) and Regulator (everything, with each record's disclosure
-// state). A record leaving public view gives the public a bare DISAPPEARED;
+// state). The one record only PARTNER of the two sees, an enterprise's risk
+// category (RISK_CATEGORY), is in the Public audience's hashes as PARTNER
+// sees it, and Visible keeps it from PUBLIC. A record leaving public view gives the public a bare DISAPPEARED;
 // the reason (EXPIRED, REPAIRED, WITHDRAWN, …) is kept for REGULATOR only.
 package feed
 
@@ -33,10 +35,23 @@ const (
 	SeriousListing  RecordType = "SERIOUS_LISTING"
 	Commitment      RecordType = "COMMITMENT"
 	TypicalCase     RecordType = "TYPICAL_CASE"
+	// RiskCategory is an enterprise's credit risk category (its ID is the
+	// USCC): derived from the enterprise's whole record by package risk,
+	// PARTNER tier and up.
+	RiskCategory RecordType = "RISK_CATEGORY"
 )
 
 // RecordTypes lists every record type, in schema order.
-var RecordTypes = []RecordType{Enterprise, License, Penalty, Inspection, AbnormalListing, SeriousListing, Commitment, TypicalCase}
+var RecordTypes = []RecordType{Enterprise, License, Penalty, Inspection, AbnormalListing, SeriousListing, Commitment, TypicalCase, RiskCategory}
+
+// Visible reports whether tier may see changes of type t at all: every
+// tier sees every record type but the risk category, which is PARTNER and
+// up (the schema's @disclosure on riskCategory; disclosure-rules.md). The
+// Public audience's view of a risk category is PARTNER's: a store's
+// Changes drops RISK_CATEGORY for PUBLIC.
+func Visible(t RecordType, tier credit.Tier) bool {
+	return t != RiskCategory || tier >= credit.TierPartner
+}
 
 // ListingType is the record type of a listing on list.
 func ListingType(list credit.ListKind) RecordType {

@@ -37,7 +37,8 @@ fragment FI on Inspection { inspectionId inspectionKind: kind inspectedOn author
 fragment FLi on Listing { list decisionNumber reasonCode reason listedOn authority penaltyDecisionNumber keyArea
   removal { removedOn reason authority } disclosureEndsOn` + reg("repairedOn disclosureState { state } seriousListReminder") + ` }
 fragment FC on Commitment { commitmentId commitmentKind: kind commitmentContent: content madeOn commitmentStatus: status untrueFoundOn }
-fragment FT on TypicalCase { caseId title summary publishedOn keyArea caseRegion: regionCode` + reg("disclosureState { state }") + ` }`
+fragment FT on TypicalCase { caseId title summary publishedOn keyArea caseRegion: regionCode` + reg("disclosureState { state }") + ` }
+fragment FR on RiskCategoryRecord { uscc category }`
 	if len(names) == 0 {
 		return all
 	}
@@ -57,7 +58,7 @@ type feedCopy map[string]string
 func (h *harness) replayFeed(t *testing.T, tier credit.Tier, key string) feedCopy {
 	t.Helper()
 	q := `query($after: String) { changes(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
-  edges { cursor node { recordType recordId kind record { __typename ...FE ...FL ...FP ...FI ...FLi ...FC ...FT } } } } }` + feedFragments(tier)
+  edges { cursor node { recordType recordId kind record { __typename ...FE ...FL ...FP ...FI ...FLi ...FC ...FT ...FR } } } } }` + feedFragments(tier)
 	out := feedCopy{}
 	after := ""
 	for {
@@ -108,7 +109,7 @@ func (h *harness) freshCopy(t *testing.T, tier credit.Tier, key string) feedCopy
 	}
 	q := `query($after: String) { enterprises(first: 10, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...FE
   licenses(first: 100) { nodes { ...FL } } penalties(first: 100) { nodes { ...FP } } inspections(first: 100) { nodes { ...FI } }
-  abnormalOperations { ...FLi } seriousDishonesty { ...FLi } commitments { ...FC } } } }` + feedFragments(tier, "FE", "FL", "FP", "FI", "FLi", "FC")
+  abnormalOperations { ...FLi } seriousDishonesty { ...FLi } commitments { ...FC } freshRisk: riskCategory } } }` + feedFragments(tier, "FE", "FL", "FP", "FI", "FLi", "FC")
 	after := ""
 	for {
 		var page struct {
@@ -161,6 +162,9 @@ func (h *harness) freshCopy(t *testing.T, tier credit.Tier, key string) feedCopy
 				r := x.(map[string]any)
 				put("COMMITMENT", r["commitmentId"].(string), r)
 			}
+			risk := e["freshRisk"]
+			delete(e, "freshRisk")
+			put("RISK_CATEGORY", e["uscc"].(string), map[string]any{"uscc": e["uscc"], "category": risk})
 			put("ENTERPRISE", e["uscc"].(string), e)
 		}
 		after = page.Enterprises.PageInfo.EndCursor
@@ -333,6 +337,8 @@ func TestFeedReplaysToFreshQueries(t *testing.T) {
 			"PENALTY FEED-1-SHORT DISAPPEARED 2026-09-10T00:00:00Z",
 			"PENALTY FEED-1-LONG DISAPPEARED 2027-01-10T10:00:00Z",
 			"PENALTY FEED-2-LONG DISAPPEARED 2029-06-01T00:00:00Z",
+			"RISK_CATEGORY " + feedUSCC(1) + " APPEARED 2026-06-15T10:00:00Z",
+			"RISK_CATEGORY " + feedUSCC(1) + " CHANGED 2026-07-01T00:00:00Z", // the serious listing's three years are over: D no more
 		} {
 			if !slices.Contains(partner, want) {
 				t.Errorf("PARTNER's feed lacks %q:\n%s", want, strings.Join(partner, "\n"))
@@ -344,6 +350,7 @@ func TestFeedReplaysToFreshQueries(t *testing.T) {
 			"PENALTY FEED-2-SHORT CHANGED 2026-07-05T10:00:00Z WITHDRAWN",
 			"PENALTY FEED-1-SHORT CHANGED 2026-09-10T00:00:00Z EXPIRED",
 			"PENALTY FEED-1-LONG CHANGED 2027-01-10T10:00:00Z REPAIRED",
+			"RISK_CATEGORY " + feedUSCC(1) + " CHANGED 2026-07-01T00:00:00Z",
 		} {
 			if !slices.Contains(regulator, want) {
 				t.Errorf("REGULATOR's feed lacks %q:\n%s", want, strings.Join(regulator, "\n"))

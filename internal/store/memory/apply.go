@@ -48,7 +48,7 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	for _, l := range repairsInOrder(b.Repairs) {
 		rej.add(l.N, s.applyRepair(l.V))
 	}
-	s.record(store.Touched(b), day, at.UTC(), day)
+	s.record(s.touched(b), day, at.UTC(), day)
 	slices.SortStableFunc(rej, func(a, b store.Rejection) int { return cmp.Compare(a.Line, b.Line) })
 	return rej, nil
 }

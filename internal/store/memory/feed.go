@@ -134,6 +134,53 @@ func (s *Store) record(keys []feed.Key, day, at, recorded time.Time) {
 	}
 }
 
+// touched is what a batch may have changed: store.Touched, and the risk
+// category of every enterprise whose records it wrote or moved away.
+// Callers hold s.mu.
+func (s *Store) touched(b *store.Batch) []feed.Key {
+	keys := store.Touched(b)
+	for _, u := range b.Displaced {
+		keys = append(keys, feed.Key{Type: feed.RiskCategory, ID: u})
+	}
+	return feed.WithRisk(keys, s.ownerOf)
+}
+
+// ownerOf is the enterprise of the record under k, "" for none.
+func (s *Store) ownerOf(k feed.Key) string {
+	switch k.Type {
+	case feed.Enterprise:
+		if _, ok := s.enterprises[k.ID]; ok {
+			return k.ID
+		}
+	case feed.License:
+		return s.licenses.ownerOf(k.ID)
+	case feed.Penalty:
+		return s.penalties.ownerOf(k.ID)
+	case feed.Inspection:
+		return s.inspections.ownerOf(k.ID)
+	case feed.AbnormalListing:
+		return s.listings.ownerOf(listingKey{credit.ListAbnormal, k.ID})
+	case feed.SeriousListing:
+		return s.listings.ownerOf(listingKey{credit.ListSerious, k.ID})
+	case feed.Commitment:
+		return s.commitments.ownerOf(k.ID)
+	}
+	return ""
+}
+
+// riskEntry is the entry of the risk category of the enterprise uscc as of
+// day, from its whole record; the zero entry when it is not stored.
+// Callers hold s.mu.
+func (s *Store) riskEntry(uscc string, day time.Time) feed.Entry {
+	e, ok := s.enterprises[uscc]
+	if !ok {
+		return feed.Entry{Key: feed.Key{Type: feed.RiskCategory, ID: uscc}}
+	}
+	r := feed.Records{Enterprise: e, Licenses: s.licenses.of(uscc), Penalties: s.penalties.of(uscc),
+		Inspections: s.inspections.of(uscc), Listings: s.listings.of(uscc), Commitments: s.commitments.of(uscc)}
+	return feed.RiskEntry(s.risk, s.p, &r, day)
+}
+
 // entryOf is the entry of the record under k as of day; a record that is
 // not stored has the zero entry (seen by nobody).
 func (s *Store) entryOf(k feed.Key, day time.Time) feed.Entry {
@@ -174,6 +221,8 @@ func (s *Store) entryOf(k feed.Key, day time.Time) feed.Entry {
 		if c, ok := s.cases[k.ID]; ok {
 			return feed.CaseEntry(s.p, c, day)
 		}
+	case feed.RiskCategory:
+		return s.riskEntry(k.ID, day)
 	}
 	return feed.Entry{Key: k}
 }
@@ -206,7 +255,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 		if c.Day.After(v.AsOf) {
 			break // days only grow along the feed: a caller behind them sees none yet
 		}
-		if kindFor(v, c) == feed.None || !store.ChangeMatches(f, watched, c) {
+		if kindFor(v, c) == feed.None || !feed.Visible(c.Key.Type, v.Tier) || !store.ChangeMatches(f, watched, c) {
 			continue
 		}
 		if len(out.Changes) == limit {

@@ -12,13 +12,15 @@ import (
 	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
-	p   credit.Policy
-	now func() time.Time // stamps Enterprise.UpdatedAt
+	p    credit.Policy
+	risk risk.Model       // the change feed's RISK_CATEGORY entries
+	now  func() time.Time // stamps Enterprise.UpdatedAt
 
 	mu          sync.RWMutex
 	enterprises map[string]credit.Enterprise
@@ -53,6 +55,7 @@ func keyOf(l credit.Listing) listingKey { return listingKey{l.List, l.DecisionNu
 func New(p credit.Policy) *Store {
 	return &Store{
 		p:           p,
+		risk:        defaultRisk(),
 		now:         time.Now,
 		enterprises: map[string]credit.Enterprise{},
 		licenses:    newTable[string](func(r credit.License) string { return r.USCC }),
@@ -65,6 +68,23 @@ func New(p credit.Policy) *Store {
 		keys:        map[string]store.Key{},
 		watch:       map[string]map[string]time.Time{},
 	}
+}
+
+func defaultRisk() risk.Model {
+	m, err := risk.NewModel(risk.DefaultSettings())
+	if err != nil {
+		panic(err) // the defaults are validated by package risk's tests
+	}
+	return m
+}
+
+// SetRiskModel sets the risk model the change feed's RISK_CATEGORY entries
+// use; it must be the model the GraphQL layer reads riskCategory with
+// (risk.DefaultSettings unless told). Call it before the first write.
+func (s *Store) SetRiskModel(m risk.Model) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.risk = m
 }
 
 // Ping reports the store reachable: it is in this process.

@@ -27,6 +27,7 @@ func (s *Store) Snapshot(ctx context.Context, day time.Time, fn func(ctx context
 	s.mu.RLock()
 	c := &Store{
 		p:           s.p,
+		risk:        s.risk,
 		now:         s.now,
 		enterprises: maps.Clone(s.enterprises),
 		licenses:    s.licenses.clone(),

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -140,14 +141,47 @@ func (w *feedWriter) prune(ctx context.Context) error {
 // recorded on the feed's day recorded for each whose view moved, and
 // stores their new states.
 func (w *feedWriter) record(ctx context.Context, keys []feed.Key, day, at, recorded time.Time) error {
+	entries, err := w.s.entries(ctx, w.tx, keys, day)
+	if err != nil {
+		return err
+	}
+	return w.recordEntries(ctx, keys, entries, day, at, recorded)
+}
+
+// recordWrite records what batch b may have changed (store.Touched), with
+// the risk category of every enterprise whose records it wrote or moved
+// away: their owners are known once the records are read.
+func (w *feedWriter) recordWrite(ctx context.Context, b *store.Batch, day, at time.Time) error {
+	keys := store.Touched(b)
+	entries, err := w.s.entries(ctx, w.tx, keys, day)
+	if err != nil {
+		return err
+	}
+	for _, u := range b.Displaced {
+		keys = append(keys, feed.Key{Type: feed.RiskCategory, ID: u})
+	}
+	keys = feed.WithRisk(keys, func(k feed.Key) string { return entries[k].USCC })
+	var more []feed.Key
+	for _, k := range keys {
+		if _, ok := entries[k]; !ok && k.Type == feed.RiskCategory {
+			more = append(more, k)
+		}
+	}
+	risks, err := w.s.entries(ctx, w.tx, more, day)
+	if err != nil {
+		return err
+	}
+	maps.Copy(entries, risks)
+	return w.recordEntries(ctx, keys, entries, day, at, day)
+}
+
+// recordEntries appends the changes of keys, whose entries as of day are
+// entries (a key absent: its record is not stored).
+func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries map[feed.Key]feed.Entry, day, at, recorded time.Time) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	old, err := w.states(ctx, keys)
-	if err != nil {
-		return err
-	}
-	entries, err := w.s.entries(ctx, w.tx, keys, day)
 	if err != nil {
 		return err
 	}
@@ -282,7 +316,7 @@ func (a *applier) feed(ctx context.Context, b *store.Batch) error {
 	if err := w.advance(ctx, day); err != nil {
 		return err
 	}
-	if err := w.record(ctx, store.Touched(b), day, now, day); err != nil {
+	if err := w.recordWrite(ctx, b, day, now); err != nil {
 		return err
 	}
 	return writeMeta(ctx, a.tx, w.m)
@@ -381,6 +415,9 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	q.add(`seq > ` + q.arg(after))
 	q.add(kindCol + ` <> 0`)
 	q.add(`day <= ` + q.arg(v.AsOf)) // a caller whose date is behind the feed's sees none of the later days yet
+	if !feed.Visible(feed.RiskCategory, v.Tier) {
+		q.add(`record_type <> '` + string(feed.RiskCategory) + `'`)
+	}
 	if f.Watchlist != "" {
 		q.add(`uscc IN (SELECT uscc FROM watchlists WHERE key_name = ` + q.arg(f.Watchlist) + `)`)
 	}

@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/feed"
+	"github.com/creditgraph/creditgraph/internal/store"
 )
 
 // entries reads the records under keys in tx and returns their entries as
@@ -101,7 +103,35 @@ func (s *Store) entries(ctx context.Context, tx pgx.Tx, keys []feed.Key, day tim
 	for _, r := range cases {
 		put(feed.CaseEntry(s.policy, r, day))
 	}
+	if err := s.riskEntries(ctx, tx, ids[feed.RiskCategory], day, put); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// riskEntries puts the risk category entry of each stored enterprise among
+// usccs as of day, read with its whole record in tx (one pipelined round
+// trip: the profile's own statements, as a regulator).
+func (s *Store) riskEntries(ctx context.Context, tx pgx.Tx, usccs []string, day time.Time, put func(feed.Entry)) error {
+	if len(usccs) == 0 {
+		return nil
+	}
+	in := *s
+	in.q = tx
+	all := store.Kinds{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true}
+	r, err := in.RecordsByUSCC(ctx, credit.Visibility{Tier: credit.TierRegulator, AsOf: day}, usccs, all)
+	if err != nil {
+		return fmt.Errorf("feed risk records: %w", err)
+	}
+	for i, e := range r.Enterprises {
+		if e == nil {
+			continue
+		}
+		rec := feed.Records{Enterprise: *e, Licenses: r.Licenses[i], Penalties: r.Penalties[i], Inspections: r.Inspections[i],
+			Listings: append(slices.Clip(r.Abnormal[i]), r.Serious[i]...), Commitments: r.Commitments[i]}
+		put(feed.RiskEntry(s.risk, s.policy, &rec, day))
+	}
+	return nil
 }
 
 // queue adds a by-key read to b when there are ids, collecting into dst.

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -36,6 +37,10 @@ type Config struct {
 	// Retention is how long the change feed keeps changes
 	// (CHANGES_RETENTION); zero: DefaultRetention.
 	Retention credit.Period
+	// Risk is the model of the change feed's RISK_CATEGORY entries: the
+	// model the GraphQL layer reads riskCategory with. Zero:
+	// risk.DefaultSettings.
+	Risk risk.Model
 }
 
 // Store is the PostgreSQL store of record. It is safe for concurrent use.
@@ -46,6 +51,7 @@ type Store struct {
 	q         querier
 	policy    credit.Policy
 	retention credit.Period
+	risk      risk.Model
 }
 
 // querier is what reads run on: a pool, or a snapshot's transaction.
@@ -66,9 +72,15 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention}
+	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk}
 	if s.retention == (credit.Period{}) {
 		s.retention = DefaultRetention
+	}
+	if s.risk.Version == "" {
+		if s.risk, err = risk.NewModel(risk.DefaultSettings()); err != nil {
+			write.Close()
+			return nil, err
+		}
 	}
 	if cfg.ReadURL != "" && cfg.ReadURL != cfg.URL {
 		if s.read, err = newPool(ctx, cfg.ReadURL, cfg); err != nil {

@@ -24,6 +24,7 @@ func init() {
 		storeTest{"FeedFilters", testFeedFilters},
 		storeTest{"FeedCursors", testFeedCursors},
 		storeTest{"FeedConcurrentWriters", testFeedConcurrentWriters},
+		storeTest{"FeedRiskCategory", testFeedRiskCategory},
 		storeTest{"Watchlists", testWatchlists},
 	)
 }
@@ -64,8 +65,16 @@ func feedLine(c feed.Change, v credit.Visibility) string {
 	return s + "@" + c.Day.Format(time.DateOnly)
 }
 
-// follow reads the whole feed after cursor as v sees it under f.
+// follow reads the whole feed after cursor as v sees it under f, but for
+// the risk category's changes (testFeedRiskCategory follows those).
 func follow(t *testing.T, s store.Store, v credit.Visibility, f store.ChangeFilter, after string) ([]string, string) {
+	t.Helper()
+	return followTypes(t, s, v, f, after, func(rt feed.RecordType) bool { return rt != feed.RiskCategory })
+}
+
+// followTypes reads the whole feed after cursor as v sees it under f, the
+// changes of the record types keep accepts.
+func followTypes(t *testing.T, s store.Store, v credit.Visibility, f store.ChangeFilter, after string, keep func(feed.RecordType) bool) ([]string, string) {
 	t.Helper()
 	var out []string
 	for {
@@ -74,7 +83,9 @@ func follow(t *testing.T, s store.Store, v credit.Visibility, f store.ChangeFilt
 			t.Fatalf("Changes: %v", err)
 		}
 		for _, c := range p.Changes {
-			out = append(out, feedLine(c, v))
+			if keep(c.Key.Type) {
+				out = append(out, feedLine(c, v))
+			}
 		}
 		after = p.EndCursor
 		if !p.HasNext {
@@ -195,15 +206,16 @@ func testFeedFilters(t *testing.T, s store.Store) {
 		f    store.ChangeFilter
 		want []string
 	}{
-		{"watchlist", store.ChangeFilter{Watchlist: "k1"}, []string{"ENTERPRISE/" + b2, "LICENSE/L-B", "PENALTY/P-B"}},
+		{"watchlist", store.ChangeFilter{Watchlist: "k1"}, []string{"ENTERPRISE/" + b2, "LICENSE/L-B", "PENALTY/P-B", "RISK_CATEGORY/" + b2}},
 		{"empty watchlist", store.ChangeFilter{Watchlist: "k2"}, nil},
-		{"usccs", store.ChangeFilter{USCCs: []string{a1}}, []string{"ENTERPRISE/" + a1, "PENALTY/P-A"}},
+		{"usccs", store.ChangeFilter{USCCs: []string{a1}}, []string{"ENTERPRISE/" + a1, "PENALTY/P-A", "RISK_CATEGORY/" + a1}},
 		{"types", store.ChangeFilter{Types: []feed.RecordType{feed.Penalty}}, []string{"PENALTY/P-A", "PENALTY/P-B"}},
-		{"region", store.ChangeFilter{RegionPrefix: "3502"}, []string{"ENTERPRISE/" + b2, "LICENSE/L-B", "PENALTY/P-B"}},
+		{"risk categories", store.ChangeFilter{Types: []feed.RecordType{feed.RiskCategory}}, []string{"RISK_CATEGORY/" + a1, "RISK_CATEGORY/" + b2}},
+		{"region", store.ChangeFilter{RegionPrefix: "3502"}, []string{"ENTERPRISE/" + b2, "LICENSE/L-B", "PENALTY/P-B", "RISK_CATEGORY/" + b2}},
 		{"key area of the record", store.ChangeFilter{KeyArea: credit.AreaDrug}, []string{"PENALTY/P-B"}},
 		{"all at once", store.ChangeFilter{Watchlist: "k1", Types: []feed.RecordType{feed.License}, RegionPrefix: "35"}, []string{"LICENSE/L-B"}},
 	} {
-		got, _ := follow(t, s, v, tc.f, "")
+		got, _ := followTypes(t, s, v, tc.f, "", func(feed.RecordType) bool { return true })
 		var keys []string
 		for _, g := range got {
 			keys = append(keys, g[:len(g)-len(" APPEARED@2025-01-01")])
@@ -277,7 +289,9 @@ func testFeedConcurrentWriters(t *testing.T, s store.Store) {
 				t.Fatalf("Changes: %v", err)
 			}
 			for _, c := range p.Changes {
-				got = append(got, c.Key.String())
+				if c.Key.Type != feed.RiskCategory { // how often a1's category moves is testFeedRiskCategory's
+					got = append(got, c.Key.String())
+				}
 			}
 			after = p.EndCursor
 			if !p.HasNext {

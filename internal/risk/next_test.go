@@ -1,0 +1,51 @@
+package risk
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestCategoryMatchesAssess: the cheap Category is Assess's category.
+func TestCategoryMatchesAssess(t *testing.T) {
+	m := defaultModel()
+	for seed := range uint64(2000) {
+		_, day, in := randomCase(seed)
+		if got, want := m.Category(in, day, policy), m.Assess(in, day, policy).Category; got != want {
+			t.Fatalf("seed %d: Category %s, Assess %s", seed, got, want)
+		}
+	}
+}
+
+// TestNextChange checks NextChange day by day on seeded random records:
+// the category holds on every day before the day it returns, differs on
+// that day, and never changes in the years after a zero answer.
+func TestNextChange(t *testing.T) {
+	m := defaultModel()
+	const horizon = 9 * 365 // past every window of the generated dates
+	cases := 300
+	if testing.Short() {
+		cases = 40
+	}
+	for seed := range uint64(cases) {
+		_, day, in := randomCase(seed)
+		name := fmt.Sprintf("seed %d, day %s", seed, day.Format(time.DateOnly))
+		next := m.NextChange(in, day, policy)
+		cur := m.Category(in, day, policy)
+		end := day.AddDate(0, 0, horizon)
+		if !next.IsZero() {
+			if !next.After(day) {
+				t.Fatalf("%s: next change %s is not after the day", name, next.Format(time.DateOnly))
+			}
+			if got := m.Category(in, next, policy); got == cur {
+				t.Fatalf("%s: next change %s, but the category is still %s", name, next.Format(time.DateOnly), cur)
+			}
+			end = next
+		}
+		for d := day.AddDate(0, 0, 1); d.Before(end); d = d.AddDate(0, 0, 1) {
+			if got := m.Category(in, d, policy); got != cur {
+				t.Fatalf("%s: the category moved %s → %s on %s, NextChange said %v", name, cur, got, d.Format(time.DateOnly), next)
+			}
+		}
+	}
+}
