@@ -63,6 +63,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer st.Close()
+	go func() { // a feed that predates risk categories: minutes at 1M enterprises, so not before serving
+		if err := refreshRiskCategories(ctx, st, cfg, log); err != nil && ctx.Err() == nil {
+			log.Error("change feed", "err", err)
+		}
+	}()
 	rdb, err := openRedis(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/config"
 	"github.com/creditgraph/creditgraph/internal/credit"
@@ -58,5 +59,40 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("migrations applied")
+	return nil
+}
+
+// riskRefresher is a store whose change feed's risk categories may lag its
+// risk model (PostgreSQL: a database whose feed predates them, or a changed
+// model).
+type riskRefresher interface {
+	RiskCategoriesCurrent(ctx context.Context) (bool, error)
+	RefreshRiskCategories(ctx context.Context, now time.Time, chunk int, progress func(done int)) error
+}
+
+// refreshRiskCategories brings the feed's RISK_CATEGORY entries up to the
+// risk model when they lag it: one APPEARED (or CHANGED) per enterprise,
+// written like an import, in chunks. Nothing to do on a current feed.
+func refreshRiskCategories(ctx context.Context, st store.Store, cfg config.Config, log *slog.Logger) error {
+	r, ok := st.(riskRefresher)
+	if !ok {
+		return nil
+	}
+	current, err := r.RiskCategoriesCurrent(ctx)
+	if err != nil || current {
+		return err
+	}
+	log.Info("change feed: bringing every enterprise's risk category up to the risk model")
+	started, next := time.Now(), 100_000
+	err = r.RefreshRiskCategories(ctx, cfg.Clock()(), 1000, func(done int) {
+		if done >= next {
+			log.Info("change feed: risk categories refreshed", "enterprises", done)
+			next += 100_000
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("refresh the change feed's risk categories: %w", err)
+	}
+	log.Info("change feed: risk categories current", "took", time.Since(started).Round(time.Millisecond))
 	return nil
 }
