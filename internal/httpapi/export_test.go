@@ -127,6 +127,9 @@ func TestExportRoundTrip(t *testing.T) {
 						t.Errorf("answers differ for %s\noriginal: %s\ncopy:     %s", q, want.Data, got.Data)
 					}
 				}
+				if tier.name == "PARTNER" {
+					checkRiskRoundTrip(t, h, copy, tier.key, named)
+				}
 			})
 		}
 	})
@@ -145,8 +148,9 @@ const (
 // roundTripQueries are the questions a tier's exports answer: the lists
 // (as they stand and with removals), the cases, and each enterprise the
 // files name — for PUBLIC its penalties and listings, for PARTNER its whole
-// profile. riskCategory is left out: it is derived from the whole record,
-// which no export below REGULATOR carries (README, "Bulk export").
+// profile. riskCategory is checkRiskRoundTrip's: it is derived from the
+// whole record, which no export below REGULATOR carries (README, "Bulk
+// export").
 func roundTripQueries(t *testing.T, h *harness, tier string, key, named []string) []string {
 	qs := []string{
 		`{ seriousDishonestyList(first: 100) { totalCount nodes { ...L } } } ` + roundTripListing,
@@ -325,4 +329,59 @@ func TestExportFeedCursor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkRiskRoundTrip: riskCategory is derived from an enterprise's whole
+// record, expired, repaired and never-public records included, and a
+// PARTNER export carries only what PARTNER sees (disclosure-rules.md). So
+// the copy gives the original's letter exactly for each enterprise the
+// file holds all of (REGULATOR sees no record PARTNER does not), and
+// otherwise a letter never higher (the model is monotone: fewer adverse
+// records never raise it) — never a risk the source does not show.
+func checkRiskRoundTrip(t *testing.T, h, copy *harness, key, named []string) {
+	t.Helper()
+	const q = `query($u: ID!) { enterprise(uscc: $u) { riskCategory penalties(first: 100) { totalCount }
+		inspections(first: 100) { totalCount } abnormalOperations { decisionNumber } seriousDishonesty { decisionNumber }
+		commitments { commitmentId } } }`
+	type view struct {
+		Enterprise struct {
+			RiskCategory       string
+			Penalties          struct{ TotalCount int }
+			Inspections        struct{ TotalCount int }
+			AbnormalOperations []struct{ DecisionNumber string }
+			SeriousDishonesty  []struct{ DecisionNumber string }
+			Commitments        []struct{ CommitmentID string }
+		}
+	}
+	whole, held := 0, 0
+	for _, u := range named {
+		var orig, cp, reg view
+		vars := map[string]any{"u": u}
+		h.query(t, q, vars, key...).data(t, &orig)
+		copy.query(t, q, vars, key...).data(t, &cp)
+		h.query(t, q, vars, bearer(regulatorKey)...).data(t, &reg)
+		o, c := orig.Enterprise, cp.Enterprise
+		if o.RiskCategory == "" || c.RiskCategory == "" {
+			t.Fatalf("%s: riskCategory original %q, copy %q", u, o.RiskCategory, c.RiskCategory)
+		}
+		r := reg.Enterprise
+		r.RiskCategory = o.RiskCategory
+		if fmt.Sprint(r) == fmt.Sprint(o) { // the file holds the whole record
+			whole++
+			if c.RiskCategory != o.RiskCategory {
+				t.Errorf("%s: the export holds its whole record, yet the copy's riskCategory is %s, the original's %s", u, c.RiskCategory, o.RiskCategory)
+			}
+			continue
+		}
+		if c.RiskCategory > o.RiskCategory { // letters sort by risk
+			t.Errorf("%s: the copy's riskCategory %s is above the original's %s", u, c.RiskCategory, o.RiskCategory)
+		}
+		if c.RiskCategory == o.RiskCategory {
+			held++
+		}
+	}
+	if whole == 0 || whole == len(named) {
+		t.Errorf("%d of %d enterprises have no record PARTNER does not see: the fixture must have both kinds", whole, len(named))
+	}
+	t.Logf("riskCategory: %d of %d enterprises exported whole (letters equal); %d of the rest keep their letter", whole, len(named), held)
 }
