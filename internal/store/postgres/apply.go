@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -87,6 +88,17 @@ type applier struct {
 	tx        pgx.Tx
 	rejected  []store.Rejection
 	displaced map[string]struct{} // enterprises that lost a record to another
+	// fresh are the records this batch inserted (none was stored under
+	// their key before): the change feed computes their entries from the
+	// batch (see batchEntries).
+	fresh map[feed.Key]struct{}
+}
+
+func (a *applier) inserted(k feed.Key) {
+	if a.fresh == nil {
+		a.fresh = map[feed.Key]struct{}{}
+	}
+	a.fresh[k] = struct{}{}
 }
 
 // displacedList returns the displaced enterprises sorted, nil for none.
@@ -146,27 +158,27 @@ func (a *applier) records(ctx context.Context, b *store.Batch) error {
 		batch.Queue(`ANALYZE ` + k.stage)
 	}
 	for _, k := range staged { // enterprises first: the others' references see them
-		if k.ref == "" {
-			batch.Queue(k.upsert)
-			continue
-		}
 		batch.Queue(k.upsert).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				var displaced bool
+				var what string
 				var line int
-				var uscc string
-				if err := rows.Scan(&displaced, &line, &uscc); err != nil {
+				var x string
+				var y *string
+				if err := rows.Scan(&what, &line, &x, &y); err != nil {
 					return err
 				}
-				if displaced {
+				switch what {
+				case "i":
+					a.inserted(k.feedKey(x, deref(y)))
+				case "d":
 					if a.displaced == nil {
 						a.displaced = map[string]struct{}{}
 					}
-					a.displaced[uscc] = struct{}{}
-					continue
+					a.displaced[x] = struct{}{}
+				default:
+					a.reject(line, store.CodeUnknownReference,
+						"%s refers to enterprise %s, which is neither stored nor in this import", k.record, x)
 				}
-				a.reject(line, store.CodeUnknownReference,
-					"%s refers to enterprise %s, which is neither stored nor in this import", k.record, uscc)
 			}
 			return rows.Err()
 		})

@@ -145,18 +145,34 @@ func (w *feedWriter) record(ctx context.Context, keys []feed.Key, day, at, recor
 	if err != nil {
 		return err
 	}
-	return w.recordEntries(ctx, keys, entries, day, at, recorded)
+	return w.recordEntries(ctx, keys, entries, nil, day, at, recorded)
 }
 
 // recordWrite records what batch b may have changed (store.Touched), with
 // the risk category of every enterprise whose records it wrote or moved
-// away: their owners are known once the records are read.
-func (w *feedWriter) recordWrite(ctx context.Context, b *store.Batch, day, at time.Time) error {
+// away: their owners are known once the records are read. known holds
+// entries already computed for keys that had no record, and so no state,
+// before (the batch's inserted records, see batchEntries): they are not
+// read back.
+func (w *feedWriter) recordWrite(ctx context.Context, b *store.Batch, day, at time.Time, known map[feed.Key]feed.Entry) error {
 	keys := store.Touched(b)
-	entries, err := w.s.entries(ctx, w.tx, keys, day)
+	rest := keys
+	if len(known) > 0 {
+		rest = make([]feed.Key, 0, len(keys)-len(known))
+		for _, k := range keys {
+			if _, ok := known[k]; !ok {
+				rest = append(rest, k)
+			}
+		}
+	}
+	entries, err := w.s.entries(ctx, w.tx, rest, day)
 	if err != nil {
 		return err
 	}
+	if entries == nil {
+		entries = make(map[feed.Key]feed.Entry, len(known))
+	}
+	maps.Copy(entries, known)
 	for _, u := range b.Displaced {
 		keys = append(keys, feed.Key{Type: feed.RiskCategory, ID: u})
 	}
@@ -172,22 +188,36 @@ func (w *feedWriter) recordWrite(ctx context.Context, b *store.Batch, day, at ti
 		return err
 	}
 	maps.Copy(entries, risks)
-	return w.recordEntries(ctx, keys, entries, day, at, day)
+	return w.recordEntries(ctx, keys, entries, known, day, at, day)
 }
 
 // recordEntries appends the changes of keys, whose entries as of day are
-// entries (a key absent: its record is not stored).
-func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries map[feed.Key]feed.Entry, day, at, recorded time.Time) error {
+// entries (a key absent: its record is not stored). The keys in known had
+// no record before: their states are not looked up (a feed_state row
+// exists only for a stored record; records are never deleted) and are
+// COPYed in as new rows.
+func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries, known map[feed.Key]feed.Entry,
+	day, at, recorded time.Time) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	old, err := w.states(ctx, keys)
+	rest := keys
+	if len(known) > 0 {
+		rest = make([]feed.Key, 0, len(keys)-len(known))
+		for _, k := range keys {
+			if _, ok := known[k]; !ok {
+				rest = append(rest, k)
+			}
+		}
+	}
+	old, err := w.states(ctx, rest)
 	if err != nil {
 		return err
 	}
 	var changes [][]any
-	var put, drop [][]any
+	var put, add, drop [][]any
 	for _, k := range keys {
+		_, isNew := known[k]
 		e, ok := entries[k]
 		if !ok {
 			e = feed.Entry{Key: k}
@@ -207,8 +237,10 @@ func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries
 			if o != (feed.State{}) {
 				drop = append(drop, []any{string(k.Type), k.ID})
 			}
+		case isNew:
+			add = append(add, stateRow(k, e.State))
 		case e.State != o:
-			put = append(put, []any{string(k.Type), k.ID, hashArg(e.Public), hashArg(e.Regulator), dateOrNil(e.Next)})
+			put = append(put, stateRow(k, e.State))
 		}
 	}
 	if len(changes) > 0 {
@@ -217,7 +249,18 @@ func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries
 			return fmt.Errorf("feed append: %w", err)
 		}
 	}
+	if len(add) > 0 {
+		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"feed_state"}, stateColumns, pgx.CopyFromRows(add)); err != nil {
+			return fmt.Errorf("feed state: %w", err)
+		}
+	}
 	return w.putStates(ctx, put, drop)
+}
+
+var stateColumns = []string{"record_type", "record_id", "public_hash", "regulator_hash", "next_check"}
+
+func stateRow(k feed.Key, st feed.State) []any {
+	return []any{string(k.Type), k.ID, hashArg(st.Public), hashArg(st.Regulator), dateOrNil(st.Next)}
 }
 
 func (w *feedWriter) putStates(ctx context.Context, put, drop [][]any) error {
@@ -251,6 +294,9 @@ func (w *feedWriter) putStates(ctx context.Context, put, drop [][]any) error {
 
 // states returns the stored state of keys; a key never stored is absent.
 func (w *feedWriter) states(ctx context.Context, keys []feed.Key) (map[feed.Key]feed.State, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
 	types, ids := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		types[i], ids[i] = string(k.Type), k.ID
@@ -316,7 +362,11 @@ func (a *applier) feed(ctx context.Context, b *store.Batch) error {
 	if err := w.advance(ctx, day); err != nil {
 		return err
 	}
-	if err := w.recordWrite(ctx, b, day, now); err != nil {
+	known, err := a.batchEntries(ctx, b, day)
+	if err != nil {
+		return err
+	}
+	if err := w.recordWrite(ctx, b, day, now, known); err != nil {
 		return err
 	}
 	return writeMeta(ctx, a.tx, w.m)

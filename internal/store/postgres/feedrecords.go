@@ -17,6 +17,9 @@ import (
 // of day; a key with no record is absent. One pipelined round trip reads
 // the records by natural key, a second their enterprises.
 func (s *Store) entries(ctx context.Context, tx pgx.Tx, keys []feed.Key, day time.Time) (map[feed.Key]feed.Entry, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
 	ids := map[feed.RecordType][]string{}
 	for _, k := range keys {
 		ids[k.Type] = append(ids[k.Type], k.ID)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -22,12 +23,29 @@ type kind struct {
 
 	copyColumns []string
 	createStage string
-	// upsert writes the staged rows that name a known enterprise and, but
-	// for enterprises, returns rows (displaced, line, uscc): with displaced
-	// false, the line and USCC of each staged row that names an unknown
-	// enterprise; with displaced true (and line 0), each enterprise that
-	// lost a row to another, once.
+	// upsert writes the staged rows that name a known enterprise and
+	// returns rows (what, line, a, b): what 'u' (unknown) with the line and
+	// reference (a) of each staged row that names an unknown enterprise;
+	// 'd' (displaced) with each enterprise (a) that lost a row to another,
+	// once; 'i' (inserted) with the key (a, and b for a two-column key) of
+	// each row the statement inserted, rather than updated: such a row is
+	// the staged row as it was COPYed, so the change feed computes its
+	// entry from the batch instead of reading it back.
 	upsert string
+}
+
+// feedTypes are the change feed's record types of the tables with one.
+var feedTypes = map[string]feed.RecordType{"enterprises": feed.Enterprise, "licenses": feed.License,
+	"penalties": feed.Penalty, "inspections": feed.Inspection, "commitments": feed.Commitment,
+	"typical_cases": feed.TypicalCase}
+
+// feedKey is the change feed's key of the row whose natural key an 'i' row
+// of upsert returned as (a, b).
+func (k *kind) feedKey(a, b string) feed.Key {
+	if k.table == "listings" {
+		return feed.Key{Type: feed.ListingType(credit.ListKind(a)), ID: b}
+	}
+	return feed.Key{Type: feedTypes[k.table], ID: a}
 }
 
 type column struct{ name, typ string }
@@ -145,16 +163,25 @@ func newKind(record, table string, key []string, ref string, cols []column,
 		}
 	}
 	keys := strings.Join(key, ", ")
+	// The key as 'i' rows return it: (a, b), b NULL for one column.
+	retKey := key[0] + `, NULL::text`
+	if len(key) == 2 {
+		retKey = keys
+	}
 	// DISTINCT ON keeps the last line of each key and writes in key order
 	// (concurrent batches lock rows in the same order); ON CONFLICT touches
-	// a row, and its updated_at, only when something changed.
+	// a row, and its updated_at, only when something changed. xmax is 0 in
+	// the RETURNING of a row the statement inserted, and the updating
+	// transaction's ID in one it updated.
 	upsert := `INSERT INTO ` + table + ` AS t (` + strings.Join(names, ", ") + `)
 		SELECT DISTINCT ON (` + keys + `) ` + strings.Join(names, ", ") + ` FROM %s s%s
 		ORDER BY ` + keys + `, s.line DESC
 		ON CONFLICT (` + keys + `) DO UPDATE SET ` + strings.Join(sets, ", ") + `, updated_at = now()
 		WHERE (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)`
 	if ref == "" {
-		k.upsert = fmt.Sprintf(upsert, k.stage, "")
+		k.upsert = `WITH upserted AS (` + fmt.Sprintf(upsert, k.stage, "") + `
+			RETURNING ` + retKey + `, xmax = 0 AS inserted)
+		SELECT 'i', 0, ` + keys + `, NULL::text FROM upserted WHERE inserted`
 		return k
 	}
 	// One statement: look each reference up once, upsert the known, and
@@ -172,10 +199,12 @@ func newKind(record, table string, key []string, ref string, cols []column,
 			SELECT s.*, s.` + ref + ` IS NULL OR e.uscc IS NOT NULL AS known
 			FROM ` + k.stage + ` s LEFT JOIN enterprises e ON e.uscc = s.` + ref + `),
 		upserted AS (` + fmt.Sprintf(upsert, "staged", " WHERE s.known") + `
-			RETURNING ` + keys + `, ` + ref + `)
-		SELECT false, line, ` + ref + ` FROM staged WHERE NOT known
+			RETURNING ` + keys + `, ` + ref + `, xmax = 0 AS inserted)
+		SELECT 'u', line, ` + ref + `, NULL::text FROM staged WHERE NOT known
 		UNION ALL
-		SELECT DISTINCT true, 0, p.` + ref + ` FROM upserted u JOIN ` + table + ` p ON ` + strings.Join(on, " AND ") + `
-		WHERE p.` + ref + ` IS NOT NULL AND p.` + ref + ` IS DISTINCT FROM u.` + ref
+		SELECT DISTINCT 'd', 0, p.` + ref + `, NULL::text FROM upserted u JOIN ` + table + ` p ON ` + strings.Join(on, " AND ") + `
+		WHERE p.` + ref + ` IS NOT NULL AND p.` + ref + ` IS DISTINCT FROM u.` + ref + `
+		UNION ALL
+		SELECT 'i', 0, ` + retKey + ` FROM upserted WHERE inserted`
 	return k
 }
