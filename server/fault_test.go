@@ -395,6 +395,11 @@ func TestImportKilledMidFile(t *testing.T) {
 			t.Errorf("%s after kill and re-run: %s; uninterrupted: %s", table, got[table], want[table])
 		}
 	}
+	// The first import was a bulk load (the database was empty): the
+	// re-run built the indexes it had deferred before writing.
+	if gi, wi := indexes(t, killed), indexes(t, reference); gi != wi {
+		t.Errorf("indexes after kill and re-run:\n%s\nuninterrupted:\n%s", gi, wi)
+	}
 	t.Logf("killed after %d enterprise rows; final state %v", rows, want)
 }
 
@@ -426,4 +431,23 @@ func waitForRows(t *testing.T, db string, done chan error) int {
 	}
 	t.Fatal("the import wrote no enterprise within 60 s")
 	return 0
+}
+
+// indexes lists db's index definitions and the indexes a bulk load left
+// deferred.
+func indexes(t *testing.T, db string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var defs string
+	if err := c.QueryRow(ctx, `SELECT string_agg(indexdef, E'\n' ORDER BY indexname) || E'\ndeferred: ' ||
+		(SELECT count(*) FROM deferred_indexes) FROM pg_indexes WHERE schemaname = current_schema()`).Scan(&defs); err != nil {
+		t.Fatal(err)
+	}
+	return defs
 }

@@ -23,6 +23,7 @@ import (
 func importFlags() *flag.FlagSet {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.Bool("demo", false, "import the bundled demo dataset (300 enterprises), its dates moved to today as serve does, before any FILE")
+	fs.String("bulk", "auto", "auto: into a PostgreSQL store with no records yet, load in bulk (indexes built at the end; the same result, faster); off: never")
 	return fs
 }
 
@@ -32,6 +33,10 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	withDemo := fs.Lookup("demo").Value.String() == "true"
+	bulk := fs.Lookup("bulk").Value.String()
+	if bulk != "auto" && bulk != "off" {
+		return fmt.Errorf("import: --bulk is auto or off, not %q", bulk)
+	}
 	files := fs.Args()
 	if len(files) == 0 && !withDemo {
 		return errors.New("import: name at least one FILE (\"-\" for stdin), or --demo")
@@ -60,14 +65,29 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err != nil {
 		return err
 	}
+	target := st
+	var load store.BulkLoad
+	if bl, ok := st.(store.BulkLoader); ok && bulk == "auto" {
+		if load, ok, err = bl.BeginBulk(ctx); err != nil {
+			return err
+		} else if ok {
+			target = load
+			log.Info("import: the store holds no record yet: loading in bulk, indexes built at the end")
+		}
+	}
 	// Subscriptions open on running servers wake through the same Redis.
-	im := newImporter(cfg, invalidating(cfg, feedstream.Notifying(st, newFeedHub(cfg, rdb, log)), rc, log), log)
+	im := newImporter(cfg, invalidating(cfg, feedstream.Notifying(target, newFeedHub(cfg, rdb, log)), rc, log), log)
 	var srcs []ingest.Source
 	if withDemo {
 		srcs = append(srcs, ingest.Source{Name: "demo", Open: func() (io.ReadCloser, error) { return demo.OpenAt(cfg.Clock()()), nil }})
 	}
 	srcs = append(srcs, ingest.FileSources(stdin, files...)...)
 	total, importErr := im.ImportSources(ctx, srcs...)
+	if load != nil {
+		if err := load.Finish(context.WithoutCancel(ctx)); err != nil && importErr == nil {
+			importErr = err
+		}
+	}
 	// Fresh statistics, so that the first queries after an import get good
 	// plans (the planner otherwise guesses from none, or from an empty table).
 	if an, ok := st.(store.Analyzer); ok && total.Accepted > 0 {

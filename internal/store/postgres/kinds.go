@@ -22,6 +22,10 @@ type kind struct {
 	row    func(b *store.Batch, i int) []any // line, then the columns in order
 
 	copyColumns []string
+	// keyAt and refAt are where the key columns and the reference are in
+	// a row (refAt 0: no reference).
+	keyAt       []int
+	refAt       int
 	createStage string
 	// upsert writes the staged rows that name a known enterprise and
 	// returns rows (what, line, a, b): what 'u' (unknown) with the line and
@@ -152,6 +156,14 @@ func newKind(record, table string, key []string, ref string, cols []column,
 		names[i], defs[i] = c.name, c.name+" "+c.typ
 	}
 	k.copyColumns = append([]string{"line"}, names...)
+	for i, n := range k.copyColumns {
+		if slices.Contains(key, n) {
+			k.keyAt = append(k.keyAt, i)
+		}
+		if n == ref {
+			k.refAt = i
+		}
+	}
 	k.createStage = `CREATE TEMP TABLE IF NOT EXISTS ` + k.stage + ` (line int NOT NULL, ` + strings.Join(defs, ", ") +
 		`) ON COMMIT DELETE ROWS;`
 

@@ -43,5 +43,8 @@ func Migrate(ctx context.Context, url string) error {
 	if err := backfillSearch(ctx, db); err != nil {
 		return wrap("migrate: backfill search columns", err)
 	}
+	if err := buildDeferredIndexes(ctx, db); err != nil {
+		return wrap("migrate: build the indexes a bulk load left", err)
+	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/gen"
 	"github.com/creditgraph/creditgraph/internal/testenv"
 )
 
@@ -103,4 +104,50 @@ func NewTestStoreConfig(t testing.TB, cfg Config) *Store {
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// BulkTestFile is a generated dataset with what makes an import hard: an
+// enterprise named again later with another name (the later line wins, in
+// another batch: the bulk load's COPY meets the stored key), a record of an
+// enterprise that comes later in the file (applied when the file is read),
+// a record of an enterprise no line names (UNKNOWN_REFERENCE), a line that
+// does not decode, and removals and repairs; its dates are around
+// 2026-11-01. The bulk load's tests import it both ways.
+func BulkTestFile(t testing.TB) string {
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	t.Helper()
+	var main, other strings.Builder
+	if err := gen.Write(&main, gen.Options{Enterprises: 600, Seed: 21, Anchor: day}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.Write(&other, gen.Options{Enterprises: 20, Seed: 22, Anchor: day}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(main.String(), "\n"), "\n")
+	var firstEnterprise, movedEnterprise = -1, -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, `{"kind":"enterprise"`) {
+			if firstEnterprise < 0 {
+				firstEnterprise = i
+			} else if i > len(lines)/2 {
+				movedEnterprise = i
+				break
+			}
+		}
+	}
+	renamed := strings.Replace(lines[firstEnterprise], `"name":"`, `"name":"新`, 1)
+	moved := lines[movedEnterprise]
+	lines = append(lines[:movedEnterprise], lines[movedEnterprise+1:]...)
+	var stray string
+	for _, l := range strings.Split(other.String(), "\n") {
+		if strings.HasPrefix(l, `{"kind":"license"`) {
+			stray = l
+			break
+		}
+	}
+	if !strings.Contains(main.String(), `"kind":"credit_repair"`) || !strings.Contains(main.String(), `_removal"`) || stray == "" {
+		t.Fatal("the generated data lacks a kind the test needs")
+	}
+	lines = append(lines, renamed, stray, `{"kind":"enterprise","uscc":"not a code"}`, moved)
+	return strings.Join(lines, "\n") + "\n"
 }

@@ -1,0 +1,266 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/creditgraph/creditgraph/internal/store"
+)
+
+// A bulk load is an import into a store with no records yet (the import
+// command's default there, see server/import.go). It writes exactly what
+// Apply writes — the same records, rejections, change feed and feed states,
+// batch by batch, in the same order — and differs in how:
+//
+//   - the secondary indexes of the tables it fills are dropped when it
+//     begins and built once when it ends (Finish), their definitions kept
+//     in deferred_indexes meanwhile, so that a load that stops half way
+//     leaves them to the next Migrate;
+//   - a batch's records are COPYed straight into their tables rather than
+//     staged and upserted: each key is new (the primary key refuses it
+//     otherwise, and the batch is then applied by Apply instead), so the
+//     upsert has nothing to do but the reference check, made once per
+//     batch in SQL, and the change feed computes every entry from the
+//     batch (batchEntries) and COPYs every state as a new row;
+//   - its transactions commit without waiting for the WAL flush
+//     (synchronous_commit off): a crash may lose the last batches, which
+//     the next import writes again, as after any stopped import.
+type Bulk struct {
+	*Store // Apply is the bulk load's; everything else the store's
+}
+
+var _ store.BulkLoader = (*Store)(nil)
+
+// keptIndexes are the secondary indexes a bulk load keeps: each batch
+// reads the whole record of the enterprises it wrote to (their risk
+// categories, for the change feed), and removals and repairs look up an
+// enterprise's penalties and listings, through them.
+var keptIndexes = []string{"licenses_uscc_idx", "penalties_uscc_idx", "inspections_uscc_idx", "listings_uscc_idx",
+	"commitments_uscc_idx"}
+
+// bulkTables are the tables whose secondary indexes a bulk load defers.
+var bulkTables = append(slices.Clone(importedTables), "feed_changes", "feed_state")
+
+// empty reports whether the store holds no record and no change.
+func (s *Store) empty(ctx context.Context) (bool, error) {
+	q := make([]string, len(importedTables))
+	for i, t := range importedTables {
+		q[i] = `EXISTS (SELECT 1 FROM ` + t + `)`
+	}
+	var some bool
+	err := s.write.QueryRow(ctx, `SELECT `+strings.Join(q, " OR ")).Scan(&some)
+	return !some, err
+}
+
+// BeginBulk starts a bulk load when the store holds no record and no
+// change: it drops the secondary indexes of the tables an import fills,
+// keeping their definitions in deferred_indexes. Apply the batches with
+// the load's Apply, then call Finish, also after a failed import.
+func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
+	empty, err := s.empty(ctx)
+	if err != nil || !empty {
+		return nil, false, wrap("bulk load", err)
+	}
+	err = pgx.BeginFunc(ctx, s.write, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT ic.relname, pg_get_indexdef(i.indexrelid)
+			FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
+			WHERE tc.relname = ANY($1) AND tc.relnamespace = current_schema()::regnamespace
+				AND NOT i.indisprimary AND NOT i.indisunique AND ic.relname <> ALL($2)
+			ORDER BY ic.relname`, bulkTables, keptIndexes)
+		if err != nil {
+			return err
+		}
+		type index struct{ name, def string }
+		defs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (index, error) {
+			var ix index
+			err := r.Scan(&ix.name, &ix.def)
+			return ix, err
+		})
+		if err != nil {
+			return err
+		}
+		for _, ix := range defs {
+			if _, err := tx.Exec(ctx, `INSERT INTO deferred_indexes (name, definition) VALUES ($1, $2)
+				ON CONFLICT (name) DO NOTHING`, ix.name, ix.def); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{ix.name}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, wrap("bulk load", err)
+	}
+	return &Bulk{Store: s}, true, nil
+}
+
+// Finish builds the indexes the load deferred.
+func (bk *Bulk) Finish(ctx context.Context) error {
+	return bk.BuildDeferredIndexes(ctx)
+}
+
+// Apply writes a batch as Store.Apply does (see Bulk). A batch one of
+// whose keys is stored already is applied by Store.Apply.
+func (bk *Bulk) Apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	if b == nil {
+		return nil, nil
+	}
+	b.Displaced = nil // every record it writes is new: none moves
+	if b.Len() == 0 {
+		return nil, nil
+	}
+	rej, err := bk.apply(ctx, b)
+	var pe *pgconn.PgError
+	if (errors.As(err, &pe) && pe.Code == "23505" || retryable(err)) && ctx.Err() == nil {
+		return bk.Store.Apply(ctx, b)
+	}
+	if err != nil {
+		return nil, wrap("apply", err)
+	}
+	slices.SortStableFunc(rej, func(x, y store.Rejection) int { return cmp.Compare(x.Line, y.Line) })
+	return rej, nil
+}
+
+func (bk *Bulk) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	tx, err := bk.write.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return nil, err
+	}
+	a := &applier{s: bk.Store, tx: tx}
+	if err := a.copyRecords(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := a.removals(ctx, b.Removals); err != nil {
+		return nil, err
+	}
+	if err := a.repairs(ctx, b.Repairs); err != nil {
+		return nil, err
+	}
+	if err := a.feed(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return a.rejected, nil
+}
+
+// copyRecords COPYs the batch's records into their tables in key order,
+// enterprises first: per key the last line whose enterprise is stored or in
+// the batch (the row the upsert's DISTINCT ON would write); the others are
+// rejected as the upsert rejects them. Every key written is fresh.
+func (a *applier) copyRecords(ctx context.Context, b *store.Batch) error {
+	rows := make([][][]any, len(kinds))
+	var refs []string
+	seen := map[string]bool{}
+	for ki, k := range kinds {
+		rows[ki] = make([][]any, k.rows(b))
+		for i := range rows[ki] {
+			r := k.row(b, i)
+			rows[ki][i] = r
+			if ref, ok := refOf(k, r); ok && !seen[ref] {
+				seen[ref] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	var unknown map[string]bool
+	for ki, k := range kinds {
+		if len(rows[ki]) == 0 {
+			continue
+		}
+		if k.ref != "" && unknown == nil {
+			var err error
+			if unknown, err = a.unknownEnterprises(ctx, refs); err != nil {
+				return err
+			}
+		}
+		last := map[string][]any{}
+		for _, r := range rows[ki] {
+			if ref, ok := refOf(k, r); ok && unknown[ref] {
+				a.reject(r[0].(int), store.CodeUnknownReference,
+					"%s refers to enterprise %s, which is neither stored nor in this import", k.record, ref)
+				continue
+			}
+			key := rowKey(k, r)
+			if prev, ok := last[key]; !ok || prev[0].(int) < r[0].(int) {
+				last[key] = r
+			}
+		}
+		keys := slices.Sorted(maps.Keys(last))
+		keep := make([][]any, len(keys))
+		for i, key := range keys {
+			r := last[key]
+			keep[i] = r[1:]
+			var x, y string
+			x = r[k.keyAt[0]].(string)
+			if len(k.keyAt) == 2 {
+				y = r[k.keyAt[1]].(string)
+			}
+			a.inserted(k.feedKey(x, y))
+		}
+		if _, err := a.tx.CopyFrom(ctx, pgx.Identifier{k.table}, k.copyColumns[1:], pgx.CopyFromRows(keep)); err != nil {
+			return fmt.Errorf("copy %s: %w", k.table, err)
+		}
+	}
+	return nil
+}
+
+// refOf returns the enterprise a row refers to, if any.
+func refOf(k *kind, r []any) (string, bool) {
+	if k.ref == "" {
+		return "", false
+	}
+	switch v := r[k.refAt].(type) {
+	case string:
+		return v, true
+	case *string:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return "", false
+}
+
+func rowKey(k *kind, r []any) string {
+	if len(k.keyAt) == 1 {
+		return r[k.keyAt[0]].(string)
+	}
+	return r[k.keyAt[0]].(string) + "\x00" + r[k.keyAt[1]].(string)
+}
+
+// unknownEnterprises returns those of refs that are not stored (the
+// batch's own enterprises are, by now).
+func (a *applier) unknownEnterprises(ctx context.Context, refs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(refs) == 0 {
+		return out, nil
+	}
+	rows, err := a.tx.Query(ctx, `SELECT u FROM unnest($1::text[]) u
+		WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = u COLLATE "C")`, refs)
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	us, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	for _, u := range us {
+		out[u] = true
+	}
+	return out, nil
+}
