@@ -187,6 +187,13 @@ func Touched(b *Batch) []feed.Key {
 	for _, l := range b.TypicalCases {
 		add(feed.TypicalCase, l.V.CaseID)
 	}
-	slices.SortFunc(ks, func(a, b feed.Key) int { return strings.Compare(a.String(), b.String()) })
+	// The order of Key.String (Type + "/" + ID), without building the
+	// strings: no type name is a prefix of another.
+	slices.SortFunc(ks, func(a, b feed.Key) int {
+		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	return slices.Compact(ks)
 }

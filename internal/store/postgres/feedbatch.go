@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,12 +58,11 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 		}
 	}
 	p := a.s.policy
-	out := make(map[feed.Key]feed.Entry, len(a.fresh))
-	var later []func() // entries that wait for their owner
+	var jobs []func() feed.Entry // run once every owner is known
 	fresh := func(k feed.Key) bool { _, ok := a.fresh[k]; return ok }
 	for _, e := range owners {
 		if k := (feed.Key{Type: feed.Enterprise, ID: e.USCC}); fresh(k) {
-			out[k] = feed.EnterpriseEntry(p, e, day)
+			jobs = append(jobs, func() feed.Entry { return feed.EnterpriseEntry(p, e, day) })
 		}
 	}
 	add := func(k feed.Key, uscc string, entry func(e *credit.Enterprise) feed.Entry) {
@@ -69,7 +70,7 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 			return
 		}
 		need(uscc)
-		later = append(later, func() { out[k] = entry(ownerOr(owners, uscc)) })
+		jobs = append(jobs, func() feed.Entry { return entry(ownerOr(owners, uscc)) })
 	}
 	for _, r := range lastLines(b.Licenses, rejected, func(v credit.License) string { return v.LicenseNumber }) {
 		r = storedLicense(r)
@@ -98,14 +99,16 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 	}
 	for _, r := range lastLines(b.TypicalCases, rejected, func(v credit.TypicalCase) string { return v.CaseID }) {
 		if k := (feed.Key{Type: feed.TypicalCase, ID: r.CaseID}); fresh(k) {
-			out[k] = feed.CaseEntry(p, storedCase(r), day)
+			c := storedCase(r)
+			jobs = append(jobs, func() feed.Entry { return feed.CaseEntry(p, c, day) })
 		}
 	}
 	if err := a.readOwners(ctx, missing, owners); err != nil {
 		return nil, err
 	}
-	for _, f := range later {
-		f()
+	out := make(map[feed.Key]feed.Entry, len(jobs))
+	for _, e := range runParallel(jobs) {
+		out[e.Key] = e
 	}
 	for k := range a.fresh { // no line for it: read back like any other
 		if _, ok := out[k]; !ok {
@@ -113,6 +116,23 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 		}
 	}
 	return out, nil
+}
+
+// runParallel runs jobs on every CPU and returns their entries. Hashing the
+// views is most of an import's Go time, and PostgreSQL waits for it.
+func runParallel(jobs []func() feed.Entry) []feed.Entry {
+	out := make([]feed.Entry, len(jobs))
+	workers := min(runtime.GOMAXPROCS(0), len(jobs)/256+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(jobs); i += workers {
+				out[i] = jobs[i]()
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // readOwners reads the enterprises usccs into owners.
