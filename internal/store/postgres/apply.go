@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -92,6 +93,18 @@ type applier struct {
 	// their key before): the change feed computes their entries from the
 	// batch (see batchEntries).
 	fresh map[feed.Key]struct{}
+	// ahead, when set, returns the entries of the fresh records as of a
+	// day if they were computed ahead for it (a bulk load computes them
+	// while the records are COPYed), with a.fresh pruned as batchEntries
+	// prunes it.
+	ahead func(day time.Time) (map[feed.Key]feed.Entry, bool)
+}
+
+func (a *applier) precomputed(day time.Time) (map[feed.Key]feed.Entry, bool) {
+	if a.ahead == nil {
+		return nil, false
+	}
+	return a.ahead(day)
 }
 
 func (a *applier) inserted(k feed.Key) {

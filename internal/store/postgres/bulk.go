@@ -8,10 +8,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -141,7 +144,35 @@ func (bk *Bulk) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 		return nil, err
 	}
 	a := &applier{s: bk.Store, tx: tx}
-	if err := a.copyRecords(ctx, b); err != nil {
+	plan, err := a.planRecords(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	// The feed's entries of the new records are computed while
+	// PostgreSQL takes the COPYs, on an applier of their own: every
+	// owner is known already, so it reads nothing.
+	day := credit.DateOf(b.Now)
+	if b.Now.IsZero() {
+		day = credit.DateOf(time.Now())
+	}
+	spec := &applier{s: a.s, rejected: slices.Clone(a.rejected), fresh: maps.Clone(a.fresh)}
+	var ahead map[feed.Key]feed.Entry
+	var aheadErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ahead, aheadErr = spec.batchEntries(ctx, b, day, plan.owners)
+	}()
+	defer func() { <-done }()
+	a.ahead = func(d time.Time) (map[feed.Key]feed.Entry, bool) {
+		<-done
+		if aheadErr != nil || !d.Equal(day) { // the feed reached a later day: compute again
+			return nil, false
+		}
+		a.fresh = spec.fresh
+		return ahead, true
+	}
+	if err := a.copyRecords(ctx, plan); err != nil {
 		return nil, err
 	}
 	if err := a.removals(ctx, b.Removals); err != nil {
@@ -159,12 +190,23 @@ func (bk *Bulk) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	return a.rejected, nil
 }
 
-// copyRecords COPYs the batch's records into their tables in key order,
-// enterprises first: per key the last line whose enterprise is stored or in
-// the batch (the row the upsert's DISTINCT ON would write); the others are
-// rejected as the upsert rejects them. Every key written is fresh.
-func (a *applier) copyRecords(ctx context.Context, b *store.Batch) error {
+// recordsPlan is what a bulk batch COPYs: per kind (in kinds' order) the
+// rows to write, and the stored enterprises its records name.
+type recordsPlan struct {
+	rows   [][][]any
+	owners map[string]*credit.Enterprise
+}
+
+// planRecords decides what the batch's records COPY: per key the last line
+// whose enterprise is stored or in the batch (the row the upsert's
+// DISTINCT ON would write), in key order; the others are rejected as the
+// upsert rejects them. Every key to be written is fresh.
+func (a *applier) planRecords(ctx context.Context, b *store.Batch) (*recordsPlan, error) {
 	rows := make([][][]any, len(kinds))
+	inBatch := make(map[string]bool, len(b.Enterprises))
+	for _, l := range b.Enterprises {
+		inBatch[l.V.USCC] = true
+	}
 	var refs []string
 	seen := map[string]bool{}
 	for ki, k := range kinds {
@@ -172,26 +214,21 @@ func (a *applier) copyRecords(ctx context.Context, b *store.Batch) error {
 		for i := range rows[ki] {
 			r := k.row(b, i)
 			rows[ki][i] = r
-			if ref, ok := refOf(k, r); ok && !seen[ref] {
+			if ref, ok := refOf(k, r); ok && !seen[ref] && !inBatch[ref] {
 				seen[ref] = true
 				refs = append(refs, ref)
 			}
 		}
 	}
-	var unknown map[string]bool
+	owners, err := a.storedEnterprises(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	plan := &recordsPlan{rows: make([][][]any, len(kinds)), owners: owners}
 	for ki, k := range kinds {
-		if len(rows[ki]) == 0 {
-			continue
-		}
-		if k.ref != "" && unknown == nil {
-			var err error
-			if unknown, err = a.unknownEnterprises(ctx, refs); err != nil {
-				return err
-			}
-		}
 		last := map[string][]any{}
 		for _, r := range rows[ki] {
-			if ref, ok := refOf(k, r); ok && unknown[ref] {
+			if ref, ok := refOf(k, r); ok && !inBatch[ref] && owners[ref] == nil {
 				a.reject(r[0].(int), store.CodeUnknownReference,
 					"%s refers to enterprise %s, which is neither stored nor in this import", k.record, ref)
 				continue
@@ -201,11 +238,9 @@ func (a *applier) copyRecords(ctx context.Context, b *store.Batch) error {
 				last[key] = r
 			}
 		}
-		keys := slices.Sorted(maps.Keys(last))
-		keep := make([][]any, len(keys))
-		for i, key := range keys {
+		for _, key := range slices.Sorted(maps.Keys(last)) {
 			r := last[key]
-			keep[i] = r[1:]
+			plan.rows[ki] = append(plan.rows[ki], r[1:])
 			var x, y string
 			x = r[k.keyAt[0]].(string)
 			if len(k.keyAt) == 2 {
@@ -213,7 +248,17 @@ func (a *applier) copyRecords(ctx context.Context, b *store.Batch) error {
 			}
 			a.inserted(k.feedKey(x, y))
 		}
-		if _, err := a.tx.CopyFrom(ctx, pgx.Identifier{k.table}, k.copyColumns[1:], pgx.CopyFromRows(keep)); err != nil {
+	}
+	return plan, nil
+}
+
+// copyRecords COPYs what planRecords decided, enterprises first.
+func (a *applier) copyRecords(ctx context.Context, plan *recordsPlan) error {
+	for ki, k := range kinds {
+		if len(plan.rows[ki]) == 0 {
+			continue
+		}
+		if _, err := a.tx.CopyFrom(ctx, pgx.Identifier{k.table}, k.copyColumns[1:], pgx.CopyFromRows(plan.rows[ki])); err != nil {
 			return fmt.Errorf("copy %s: %w", k.table, err)
 		}
 	}
@@ -243,24 +288,14 @@ func rowKey(k *kind, r []any) string {
 	return r[k.keyAt[0]].(string) + "\x00" + r[k.keyAt[1]].(string)
 }
 
-// unknownEnterprises returns those of refs that are not stored (the
-// batch's own enterprises are, by now).
-func (a *applier) unknownEnterprises(ctx context.Context, refs []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(refs) == 0 {
+// storedEnterprises reads the stored enterprises among usccs, by USCC.
+func (a *applier) storedEnterprises(ctx context.Context, usccs []string) (map[string]*credit.Enterprise, error) {
+	out := make(map[string]*credit.Enterprise, len(usccs))
+	if len(usccs) == 0 {
 		return out, nil
 	}
-	rows, err := a.tx.Query(ctx, `SELECT u FROM unnest($1::text[]) u
-		WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = u COLLATE "C")`, refs)
-	if err != nil {
+	if err := a.readOwners(ctx, usccs, out); err != nil {
 		return nil, fmt.Errorf("references: %w", err)
-	}
-	us, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("references: %w", err)
-	}
-	for _, u := range us {
-		out[u] = true
 	}
 	return out, nil
 }

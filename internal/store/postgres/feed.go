@@ -362,9 +362,11 @@ func (a *applier) feed(ctx context.Context, b *store.Batch) error {
 	if err := w.advance(ctx, day); err != nil {
 		return err
 	}
-	known, err := a.batchEntries(ctx, b, day)
-	if err != nil {
-		return err
+	known, ok := a.precomputed(day)
+	if !ok {
+		if known, err = a.batchEntries(ctx, b, day, nil); err != nil {
+			return err
+		}
 	}
 	if err := w.recordWrite(ctx, b, day, now, known); err != nil {
 		return err

@@ -25,13 +25,13 @@ import (
 // after their insert are left out (and dropped from a.fresh), as are keys
 // the batch has no line for; the caller reads those back. The record's
 // enterprise, for the entry's region and key areas, is the batch's last
-// line of it, or read from the table when the batch has none.
+// line of it, else stored[uscc], else read from the table.
 //
 // Every value goes through the conversions a write and a read back make
 // (dates to their day, empty lists, decimals), so the entry hashes as the
 // one computed from the stored row; TestFeedStateMatchesStoredRecords
 // checks it on every kind.
-func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Time) (map[feed.Key]feed.Entry, error) {
+func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Time, stored map[string]*credit.Enterprise) (map[feed.Key]feed.Entry, error) {
 	if len(a.fresh) == 0 {
 		return nil, nil
 	}
@@ -45,10 +45,14 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 	for _, r := range a.rejected {
 		rejected[r.Line] = true
 	}
-	owners := map[string]*credit.Enterprise{}
-	for _, l := range lastLines(b.Enterprises, rejected, func(e credit.Enterprise) string { return e.USCC }) {
-		e := storedEnterprise(l)
-		owners[e.USCC] = &e
+	owners := make(map[string]*credit.Enterprise, len(stored)+len(b.Enterprises))
+	for u, e := range stored {
+		owners[u] = e
+	}
+	ents := lastLines(b.Enterprises, rejected, func(e credit.Enterprise) string { return e.USCC })
+	for i := range ents {
+		ents[i] = storedEnterprise(ents[i])
+		owners[ents[i].USCC] = &ents[i]
 	}
 	var missing []string
 	need := func(uscc string) {
@@ -60,7 +64,8 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 	p := a.s.policy
 	var jobs []func() feed.Entry // run once every owner is known
 	fresh := func(k feed.Key) bool { _, ok := a.fresh[k]; return ok }
-	for _, e := range owners {
+	for i := range ents {
+		e := &ents[i]
 		if k := (feed.Key{Type: feed.Enterprise, ID: e.USCC}); fresh(k) {
 			jobs = append(jobs, func() feed.Entry { return feed.EnterpriseEntry(p, e, day) })
 		}
