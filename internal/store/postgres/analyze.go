@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/store"
@@ -13,10 +14,28 @@ var _ store.Analyzer = (*Store)(nil)
 var importedTables = []string{"enterprises", "licenses", "penalties", "inspections", "listings", "commitments",
 	"typical_cases", "feed_changes", "feed_state"}
 
+// vacuumedTables are the tables whose reads are index-only scans (name
+// search's walk of enterprises_search_walk_idx): those need the visibility
+// map set, which only VACUUM does.
+var vacuumedTables = []string{"enterprises"}
+
 // Analyze refreshes the planner statistics of every table an import
-// writes. On this project's reference server autovacuum is off, so without
-// it a freshly loaded database has none at all.
+// writes, and vacuums those read by index-only scans. On this project's
+// reference server autovacuum is off, so without it a freshly loaded
+// database has no statistics at all, and no page of a freshly loaded table
+// is marked all-visible: an index-only scan reads the table for every row
+// (name search's walk: 42 ms a name at 1,000,000 enterprises instead of
+// 2.8 ms). With autovacuum on, PostgreSQL would do both in time.
 func (s *Store) Analyze(ctx context.Context) error {
-	_, err := s.write.Exec(ctx, `ANALYZE `+strings.Join(importedTables, ", "))
+	if _, err := s.write.Exec(ctx, `VACUUM (ANALYZE) `+strings.Join(vacuumedTables, ", ")); err != nil {
+		return wrap("vacuum", err)
+	}
+	var rest []string
+	for _, t := range importedTables {
+		if !slices.Contains(vacuumedTables, t) {
+			rest = append(rest, t)
+		}
+	}
+	_, err := s.write.Exec(ctx, `ANALYZE `+strings.Join(rest, ", "))
 	return wrap("analyze", err)
 }

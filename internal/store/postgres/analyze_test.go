@@ -35,4 +35,13 @@ func TestAnalyzeAfterImport(t *testing.T) {
 			t.Errorf("%s has no statistics after Analyze", table)
 		}
 	}
+	// Name search's walk reads its index alone: the table is vacuumed and
+	// the index holds every column the walk names.
+	var allVisible, pages int
+	if err := s.write.QueryRow(t.Context(), `SELECT relallvisible, relpages FROM pg_class WHERE relname = 'enterprises'`).Scan(&allVisible, &pages); err != nil {
+		t.Fatal(err)
+	}
+	if pages == 0 || allVisible < pages {
+		t.Errorf("enterprises: %d of %d pages all-visible after Analyze, want all", allVisible, pages)
+	}
 }

@@ -95,10 +95,21 @@ func (s *searchSQL) prefix() string {
 }
 
 // tier is the CASE giving a row's tier, 0 for no match.
-func (s *searchSQL) tier() string {
-	t := `CASE WHEN ` + s.exact() + ` THEN 4 WHEN ` + s.prefix() + ` THEN 3
-		WHEN strpos(e.name_norm, ` + s.arg("norm") + `) > 0 OR ` + formerHas(`strpos(f, `+s.arg("norm")+`) > 0`) + ` THEN 2`
-	if s.q.Runes() >= search.SimilarMin {
+func (s *searchSQL) tier() string { return s.tierFrom(search.Similar) }
+
+// tierFrom is the CASE giving a row's tier when it is least or better, 0
+// otherwise: a test for one tier (= least) needs no branch below it, and
+// the similar tier's branch (a LIKE per position of the query, each with
+// a leading %) is most of what a walk of 1,000 names costs.
+func (s *searchSQL) tierFrom(least search.Tier) string {
+	t := `CASE WHEN ` + s.exact() + ` THEN 4`
+	if least <= search.Prefix {
+		t += ` WHEN ` + s.prefix() + ` THEN 3`
+	}
+	if least <= search.Contained {
+		t += ` WHEN strpos(e.name_norm, ` + s.arg("norm") + `) > 0 OR ` + formerHas(`strpos(f, `+s.arg("norm")+`) > 0`) + ` THEN 2`
+	}
+	if least <= search.Similar && s.q.Runes() >= search.SimilarMin {
 		t += ` WHEN e.name_norm LIKE ANY(` + s.arg("similarPatterns") + `) OR ` + formerHas(`f LIKE ANY(`+s.arg("similarPatterns")+`)`) + ` THEN 1`
 	}
 	return t + ` ELSE 0 END`
@@ -206,7 +217,7 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 		// The walk reads enterprises_search_walk_idx alone (it holds the
 		// names and the region), then the table for the hits only.
 		walked := `SELECT e.uscc, e.status, e.name_norm, e.former_norm FROM enterprises e` + w.where() + order + w.arg(walkRows)
-		hits := `SELECT e.uscc FROM (` + walked + `) e WHERE ` + sq.tier() + ` = ` + w.arg(int(t)) + order + w.arg(need)
+		hits := `SELECT e.uscc FROM (` + walked + `) e WHERE ` + sq.tierFrom(t) + ` = ` + w.arg(int(t)) + order + w.arg(need)
 		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e JOIN (` + hits + `) h ON h.uscc = e.uscc
 			ORDER BY (e.status <> 'operating'), e.uscc`
 	} else {
@@ -215,7 +226,7 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 			return nil, nil // no similar tier for a short query
 		}
 		w.add(cand)
-		w.add(sq.tier() + ` = ` + w.arg(int(t)))
+		w.add(sq.tierFrom(t) + ` = ` + w.arg(int(t)))
 		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + w.where() + order + w.arg(need)
 	}
 	rows, err := s.q.Query(ctx, sql, w.args...)
