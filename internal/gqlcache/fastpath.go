@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -38,6 +39,7 @@ type FastPath struct {
 	cache  *cache.Cache
 	clock  func() time.Time
 	routes *lru.LRU[route]
+	today  atomic.Pointer[formattedDay]
 }
 
 // route is how a request fingerprint was answered.
@@ -116,10 +118,10 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 			return "", false
 		}
 	case http.MethodPost:
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" || r.Header.Get("Upgrade") != "" || r.Body == nil {
+		if !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Upgrade") != "" || r.Body == nil {
 			return "", false
 		}
+		var err error
 		if payload, err = readBody(r); err != nil {
 			return "", false // the ordinary path reports the error
 		}
@@ -128,7 +130,7 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 	}
 	tier := auth.FromContext(r.Context()).Tier.String()
 	accept := r.Header.Get("Accept")
-	day := credit.DateOf(f.clock()).Format(time.DateOnly)
+	day := f.day()
 	b := make([]byte, 0, len(payload)+len(r.URL.RawQuery)+len(accept)+len(tier)+len(day)+len(r.Method)+40)
 	field := func(s string) {
 		b = strconv.AppendInt(b, int64(len(s)), 10)
@@ -153,6 +155,31 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 	return string(b), true
 }
 
+// isJSON reports whether a Content-Type is application/json.
+func isJSON(ct string) bool {
+	if ct == "application/json" { // the common case, without ParseMediaType's map
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// day is the disclosure day, formatted once per day.
+func (f *FastPath) day() string {
+	d := credit.DateOf(f.clock())
+	if c := f.today.Load(); c != nil && c.date.Equal(d) {
+		return c.text
+	}
+	c := &formattedDay{date: d, text: d.Format(time.DateOnly)}
+	f.today.Store(c)
+	return c.text
+}
+
+type formattedDay struct {
+	date time.Time
+	text string
+}
+
 // readBody reads r's body whole and puts back a reader of the same bytes
 // (and of the read's error, if any).
 func readBody(r *http.Request) ([]byte, error) {
@@ -175,9 +202,18 @@ func readBody(r *http.Request) ([]byte, error) {
 	} else {
 		body, err = io.ReadAll(r.Body)
 	}
-	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	if err != nil {
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	} else {
+		r.Body = &replayBody{Reader: bytes.NewReader(body)}
+	}
 	return body, err
 }
+
+// replayBody is a body already read, read again.
+type replayBody struct{ *bytes.Reader }
+
+func (*replayBody) Close() error { return nil }
 
 // serve answers from the cache entry rt names, or reports false having
 // written nothing.
