@@ -70,6 +70,9 @@ type lease struct {
 	remaining int       // the shared budget's Remaining when the block was last taken
 	reset     time.Time // when the shared budget would be full, as of that take
 	used      time.Time // last decision or refund
+	// refill is closed when the take of the next block, in flight, ends;
+	// nil when none is.
+	refill chan struct{}
 }
 
 var _ Limiter = (*Leasing)(nil)
@@ -112,7 +115,11 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 	now := l.opts.Now()
 	have := 0 // the block's points, taken out while a bigger block is asked for
 	l.mu.Lock()
-	if ls := l.leases[key]; ls != nil && ls.b == b {
+	for {
+		ls := l.leases[key]
+		if ls == nil || ls.b != b {
+			break
+		}
 		if ls.points >= cost {
 			ls.points -= cost
 			ls.used = now
@@ -121,9 +128,36 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 			l.opts.Metrics.Decision(SourceLease, outcomeOf(res, cost))
 			return res, nil
 		}
-		if cost > 0 {
-			have, ls.points = ls.points, 0
+		if cost == 0 {
+			break
 		}
+		if ls.refill != nil && cost <= size {
+			// Another request is taking the next block: wait for it
+			// rather than asking Redis too (a burst of concurrent
+			// requests would each take a block, then refund it).
+			ch := ls.refill
+			l.mu.Unlock()
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return l.inner.Take(ctx, key, b, cost) // decides as without a lease
+			}
+			now = l.opts.Now()
+			l.mu.Lock()
+			continue
+		}
+		have, ls.points = ls.points, 0
+		refilled := make(chan struct{})
+		ls.refill = refilled
+		defer func() {
+			l.mu.Lock()
+			if ls.refill == refilled { // ls may have been replaced meanwhile: then it holds none
+				ls.refill = nil
+			}
+			l.mu.Unlock()
+			close(refilled)
+		}()
+		break
 	}
 	l.mu.Unlock()
 	if cost == 0 {

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // newLeasingPair returns two replicas' Leasing limiters sharing one budget
@@ -181,5 +183,51 @@ func TestLeasingGrantsExactlyTheBudgetConcurrently(t *testing.T) {
 	// less than the cost each would have taken.
 	if got := allowed.Load(); got > int64(leaseBudget.Points) || got < int64(leaseBudget.Points)-4 {
 		t.Errorf("granted %d points of a budget of %d", got, leaseBudget.Points)
+	}
+}
+
+// commandCounter is a go-redis hook counting the commands and pipelines sent.
+type commandCounter struct{ n atomic.Int64 }
+
+func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// TestLeasingRefillsOnceForConcurrentTakes: when a block runs out under
+// concurrent requests, one of them takes the next block and the others wait
+// for it, rather than each asking Redis for a block and refunding it.
+func TestLeasingRefillsOnceForConcurrentTakes(t *testing.T) {
+	c := newTestClient(t)
+	calls := &commandCounter{}
+	c.AddHook(calls)
+	l := NewLeasing(NewShared(c, Options{Prefix: testPrefix(t, c), Timeout: 5 * time.Second}), LeaseOptions{})
+	t.Cleanup(l.Close)
+	b := Budget{Points: 1_000_000, Per: time.Hour} // blocks of DefaultLeaseMax = 64 points
+	const goroutines, each = 32, 64
+	if _, err := l.Take(context.Background(), "k", b, 1); err != nil { // the first block
+		t.Fatal(err)
+	}
+	before := calls.n.Load()
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if r, err := l.Take(context.Background(), "k", b, 1); err != nil || !r.Allowed {
+					t.Errorf("Take: %+v, %v", r, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// 2,048 points are 32 blocks.
+	if got, most := calls.n.Load()-before, int64(goroutines*each/DefaultLeaseMax+2); got > most {
+		t.Errorf("%d Redis calls for %d points in blocks of %d, want at most %d", got, goroutines*each, DefaultLeaseMax, most)
 	}
 }
