@@ -19,7 +19,9 @@ const (
 
 // LeaseOptions configures Leasing.
 type LeaseOptions struct {
-	// Share: a lease holds at most 1/Share of a budget's Limit, so all the
+	// Share: a block holds at most 1/Share of a budget's Limit (a lease
+	// holds less than two: the next block is taken when half of one is
+	// spent, off the request path), so all the
 	// replicas' leases together keep a small part of a budget from the
 	// others, and a budget under 2×Share points is never leased (each Take
 	// goes to the shared limiter, exactly as without Leasing). 0 means
@@ -124,6 +126,14 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 			ls.points -= cost
 			ls.used = now
 			res := ls.result(now)
+			if cost > 0 && ls.points < size/2 && ls.refill == nil {
+				// Half spent: take the next block now, off the request
+				// path, so that no request waits for Redis when this one
+				// runs out.
+				ch := make(chan struct{})
+				ls.refill = ch
+				go l.prefetch(key, b, ls, ch, size)
+			}
 			l.mu.Unlock()
 			l.opts.Metrics.Decision(SourceLease, outcomeOf(res, cost))
 			return res, nil
@@ -206,6 +216,41 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 	return out, nil
 }
 
+// prefetch adds a block of size points to ls, key's lease, from the shared
+// budget, then closes ch. A block the budget cannot spare is not taken (the
+// requests that follow ask for their own cost, as without a lease); one
+// granted after ls was given back or replaced goes back at once.
+func (l *Leasing) prefetch(key string, b Budget, ls *lease, ch chan struct{}, size int) {
+	defer func() {
+		l.mu.Lock()
+		if ls.refill == ch {
+			ls.refill = nil
+		}
+		l.mu.Unlock()
+		close(ch)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	res, err := l.inner.Take(ctx, key, b, size)
+	if err != nil || !res.Allowed {
+		return
+	}
+	if res.Source != SourceRedis { // decided locally (Redis failing): keep no lease
+		_ = l.inner.Refund(ctx, key, b, size)
+		return
+	}
+	l.mu.Lock()
+	if l.leases[key] != ls {
+		l.mu.Unlock()
+		_ = l.inner.Refund(ctx, key, b, size)
+		return
+	}
+	ls.points += size
+	ls.remaining = res.Remaining
+	ls.reset = l.opts.Now().Add(res.ResetAfter)
+	l.mu.Unlock()
+}
+
 // putBack returns points taken out of key's block to it, or to the shared
 // budget when the block is gone.
 func (l *Leasing) putBack(ctx context.Context, key string, b Budget, points int) {
@@ -240,8 +285,8 @@ func (l *Leasing) Refund(ctx context.Context, key string, b Budget, points int) 
 	if ls := l.leases[key]; ls != nil && ls.b == b {
 		ls.points += points
 		ls.used = l.opts.Now()
-		if ls.points > l.size(b) { // more than a block: the surplus goes back now
-			extra := ls.points - l.size(b)
+		if most := 2 * l.size(b); ls.points > most { // more than a block and a prefetched one: the surplus goes back now
+			extra := ls.points - most
 			ls.points -= extra
 			ls.remaining += extra
 			l.mu.Unlock()
