@@ -169,73 +169,66 @@ func (r *Resolver) changeNodes(ctx context.Context, l *dataloader.Loaders, cs []
 }
 
 // records returns each change's record as l's caller sees it now, nil
-// where the caller no longer sees it.
+// where the caller no longer sees it: one store.RecordsByKey call for the
+// page's records (the mechanism node(id:) uses), and the risk category,
+// which is derived, from the enterprise's whole record.
 func (r *Resolver) records(ctx context.Context, l *dataloader.Loaders, cs []feed.Change) ([]model.ChangeRecord, error) {
-	var usccs, caseIDs, risky []string
-	want := dataloader.Want{}
-	for _, c := range cs {
-		switch c.Key.Type {
-		case feed.TypicalCase:
-			caseIDs = append(caseIDs, c.Key.ID)
-			continue
-		case feed.RiskCategory:
+	var keys []store.RecordKey
+	var at []int
+	var risky []string
+	for i, c := range cs {
+		if c.Key.Type == feed.RiskCategory {
 			risky = append(risky, c.USCC)
-		case feed.License:
-			want.Licenses = true
-		case feed.Penalty:
-			want.Penalties = true
-		case feed.Inspection:
-			want.Inspections = true
-		case feed.AbnormalListing:
-			want.Abnormal = true
-		case feed.SeriousListing:
-			want.Serious = true
-		case feed.Commitment:
-			want.Commitments = true
+			continue
 		}
-		if c.USCC != "" {
-			usccs = append(usccs, c.USCC)
-		}
-	}
-	if err := l.Preload(ctx, usccs, want); err != nil {
-		return nil, err
-	}
-	if err := l.PreloadEnterprises(ctx, usccs); err != nil {
-		return nil, err
-	}
-	if len(risky) > 0 { // the model reads the whole record, as a regulator
-		all := dataloader.Want{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true}
-		if err := l.Full().Preload(ctx, risky, all); err != nil {
-			return nil, err
-		}
-	}
-	cases := map[string]credit.TypicalCase{}
-	if len(caseIDs) > 0 {
-		fd, err := r.feed()
-		if err != nil {
-			return nil, err
-		}
-		if cases, err = fd.TypicalCasesByID(ctx, l.V, caseIDs); err != nil {
-			return nil, err
+		if kind, ok := recordKinds[c.Key.Type]; ok {
+			keys = append(keys, store.RecordKey{Kind: kind, Key: c.Key.ID})
+			at = append(at, i)
 		}
 	}
 	out := make([]model.ChangeRecord, len(cs))
-	for i, c := range cs {
-		if c.Key.Type == feed.RiskCategory {
-			rec, err := r.riskRecord(ctx, l, c.USCC)
-			if err != nil {
-				return nil, err
+	if len(keys) > 0 {
+		recs, err := r.Store.RecordsByKey(ctx, l.V, keys)
+		if err != nil {
+			return nil, err
+		}
+		for j, rec := range recs {
+			if n := nodeOf(rec); n != nil {
+				out[at[j]] = n.(model.ChangeRecord)
 			}
-			out[i] = rec
+			if rec != nil && rec.Enterprise != nil {
+				l.Enterprise.Prime(rec.Enterprise.USCC, rec.Enterprise)
+			}
+		}
+	}
+	if len(risky) == 0 {
+		return out, nil
+	}
+	if err := l.PreloadEnterprises(ctx, risky); err != nil {
+		return nil, err
+	}
+	all := dataloader.Want{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true}
+	if err := l.Full().Preload(ctx, risky, all); err != nil { // the model reads the whole record, as a regulator
+		return nil, err
+	}
+	for i, c := range cs {
+		if c.Key.Type != feed.RiskCategory {
 			continue
 		}
-		rec, err := recordOf(ctx, l, c, cases)
+		rec, err := r.riskRecord(ctx, l, c.USCC)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = rec
 	}
 	return out, nil
+}
+
+// recordKinds maps a change's record type to the store's record kind.
+var recordKinds = map[feed.RecordType]store.RecordKind{
+	feed.Enterprise: store.KindEnterprise, feed.License: store.KindLicense, feed.Penalty: store.KindPenalty,
+	feed.Inspection: store.KindInspection, feed.AbnormalListing: store.KindAbnormalListing,
+	feed.SeriousListing: store.KindSeriousListing, feed.Commitment: store.KindCommitment, feed.TypicalCase: store.KindTypicalCase,
 }
 
 // riskRecord is the risk category of the enterprise uscc as l's caller
@@ -254,53 +247,6 @@ func (r *Resolver) riskRecord(ctx context.Context, l *dataloader.Loaders, uscc s
 		return nil, err
 	}
 	return &model.RiskCategoryRecord{Uscc: uscc, Category: a.Category, AsOf: l.V.AsOf}, nil
-}
-
-func recordOf(ctx context.Context, l *dataloader.Loaders, c feed.Change, cases map[string]credit.TypicalCase) (model.ChangeRecord, error) {
-	id := c.Key.ID
-	switch c.Key.Type {
-	case feed.Enterprise:
-		e, err := l.Enterprise.Load(ctx, c.USCC)
-		if err != nil || e == nil {
-			return nil, err
-		}
-		return e, nil
-	case feed.License:
-		rs, err := l.Licenses.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.License) bool { return x.LicenseNumber == id })
-	case feed.Penalty:
-		rs, err := l.Penalties.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.Penalty) bool { return x.DecisionNumber == id })
-	case feed.Inspection:
-		rs, err := l.Inspections.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.Inspection) bool { return x.InspectionID == id })
-	case feed.AbnormalListing:
-		rs, err := l.Abnormal.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.Listing) bool { return x.DecisionNumber == id })
-	case feed.SeriousListing:
-		rs, err := l.Serious.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.Listing) bool { return x.DecisionNumber == id })
-	case feed.Commitment:
-		rs, err := l.Commitments.Load(ctx, c.USCC)
-		return find(rs, err, func(x *credit.Commitment) bool { return x.CommitmentID == id })
-	case feed.TypicalCase:
-		if tc, ok := cases[id]; ok {
-			return &tc, nil
-		}
-	}
-	return nil, nil
-}
-
-func find[T any](rs []T, err error, match func(*T) bool) (model.ChangeRecord, error) {
-	if err != nil {
-		return nil, err
-	}
-	for i := range rs {
-		if match(&rs[i]) {
-			return &rs[i], nil
-		}
-	}
-	return nil, nil
 }
 
 // watchCodes checks the codes of a watch or unwatch: each valid one in
