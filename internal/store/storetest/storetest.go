@@ -107,6 +107,7 @@ var storeTests = []storeTest{
 	{"CaseTextSearch", testCaseTextSearch},
 	{"RepeatOffenders", testRepeatOffenders},
 	{"Statistics", testStatistics},
+	{"ReportRegions", testReportRegions},
 }
 
 var tableTests = []tableTest{
