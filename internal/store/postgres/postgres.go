@@ -52,6 +52,7 @@ type Store struct {
 	policy    credit.Policy
 	retention credit.Period
 	risk      risk.Model
+	tokens    *tokenStats // name search's token statistics (search_stats.go)
 }
 
 // querier is what reads run on: a pool, or a snapshot's transaction.
@@ -72,7 +73,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk}
+	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk, tokens: &tokenStats{}}
 	if s.retention == (credit.Period{}) {
 		s.retention = DefaultRetention
 	}

@@ -15,8 +15,10 @@ import (
 // tier, best first (exact, prefix, contained, similar), each tier with its
 // own statement ordered like search.Compare (operating first, then USCC)
 // and stopping once the page is full, so a query that many names contain
-// never sorts them all: the planner either collects a tier's few candidates
-// from the indexes or walks enterprises_search_order_idx and filters. The
+// never sorts them all: a tier's few candidates are collected from the
+// indexes, or enterprises are walked in rank order in
+// enterprises_search_walk_idx and filtered; the token statistics
+// (search_stats.go) choose which, and which tokens to look up. The
 // tier of each row is computed in SQL only to select it; what a hit reports
 // (tier, matched name) is computed again by package search, which must
 // agree.
@@ -27,11 +29,30 @@ import (
 type searchSQL struct {
 	w    *query
 	q    search.Query
+	ts   *tokenSnapshot // nil: no statistics, package search's list of common bigrams
 	args map[string]string
 }
 
-func newSearchSQL(w *query, q search.Query) *searchSQL {
-	return &searchSQL{w: w, q: q, args: map[string]string{}}
+func newSearchSQL(w *query, q search.Query, ts *tokenSnapshot) *searchSQL {
+	return &searchSQL{w: w, q: q, ts: ts, args: map[string]string{}}
+}
+
+// lookupTokens are what the index is asked for tier t's candidates
+// (Prefix or Contained): the query's rare bigrams, and for Prefix its start
+// token (search.Query.PrefixTokens).
+func lookupTokens(q search.Query, ts *tokenSnapshot, t search.Tier) []string {
+	if t == search.Prefix {
+		if ts == nil {
+			return q.PrefixTokens()
+		}
+		all := search.Bigrams(q.Norm)
+		for _, r := range q.Norm {
+			all = append(all, search.StartToken(r))
+			break
+		}
+		return ts.lookup(all)
+	}
+	return ts.lookup(search.Bigrams(q.Norm))
 }
 
 func (s *searchSQL) arg(name string) string {
@@ -50,9 +71,9 @@ func (s *searchSQL) arg(name string) string {
 	case "codePrefix":
 		v = s.q.Code + "%"
 	case "bigrams":
-		v, cast = search.LookupBigrams(search.Bigrams(s.q.Norm)), "::text[]"
+		v, cast = lookupTokens(s.q, s.ts, search.Contained), "::text[]"
 	case "prefixTokens":
-		v, cast = s.q.PrefixTokens(), "::text[]"
+		v, cast = lookupTokens(s.q, s.ts, search.Prefix), "::text[]"
 	case "similarPatterns":
 		v, cast = s.q.SimilarPatterns(), "::text[]"
 	default: // "similar0", "similar1", …: search.Query.SimilarBigramSets
@@ -165,23 +186,24 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		from, afterRank, afterUSCC = search.Tier(t), r, key[2]
 	}
 	limit := p.Limit()
+	ts := s.tokenStatsNow()
 	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit; t-- {
 		cursor := t == from && afterRank >= 0
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit
 		var err error
-		if t != search.Exact {
-			// A tier that many names reach (有限, 福州) is found fastest
-			// by walking enterprises in rank order: the first walkRows
-			// hold the first matches if there are many. Too few there: the
-			// candidates are few, ask the index for them.
-			hits, err = s.searchTier(ctx, v, q, f, t, cursor, afterRank, afterUSCC, need, true)
+		switch tierReadFor(q, ts, t) {
+		case readLead:
+			hits, err = s.searchLeadPrefix(ctx, v, q, f, ts, cursor, afterRank, afterUSCC, need)
+		case readWalk:
+			hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, -1)
+		case readWalkThenIndex:
+			hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, walkRows)
 			if err == nil && len(hits) < need {
-				hits = nil
+				hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, 0)
 			}
-		}
-		if hits == nil && err == nil {
-			hits, err = s.searchTier(ctx, v, q, f, t, cursor, afterRank, afterUSCC, need, false)
+		default:
+			hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, 0)
 		}
 		if err != nil {
 			return c, err
@@ -197,29 +219,87 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	return c, nil
 }
 
-// walkRows is how many enterprises, in rank order, a tier's walk reads
-// before it leaves the tier to the index.
-const walkRows = 1000
+// How a tier is read.
+type tierRead int
+
+const (
+	// readIndex: the index's candidates, each checked and all sorted.
+	readIndex tierRead = iota
+	// readWalkThenIndex: the first walkRows enterprises in rank order,
+	// which hold the page if the tier's names are many and spread; else
+	// the index.
+	readWalkThenIndex
+	// readWalk: enterprises in rank order until the page is full; for a
+	// short query whose tokens are all common, whose index lookup would
+	// fetch and sort tens of thousands of rows. Names are not spread
+	// evenly in rank order (USCCs start with the region, names often
+	// with the city), so the first walkRows may hold none of them.
+	readWalk
+	// readLead: the prefix tier of a 2-character query, current names in
+	// rank order by their first two characters (enterprises_search_lead_idx)
+	// and former names from the bigram index of the enterprises that have
+	// any (migration 00011).
+	readLead
+)
+
+const (
+	// walkRows is how many enterprises, in rank order, readWalkThenIndex
+	// reads before it leaves the tier to the index.
+	walkRows = 1000
+	// indexOnlyMax: a tier with fewer candidates than this (by the token
+	// statistics) is read from the index at once.
+	indexOnlyMax = 2000
+	// walkAllMin: a tier of a query of at most walkAllRunes characters
+	// with this many candidates or more is walked.
+	walkAllMin   = 50000
+	walkAllRunes = 4
+)
+
+// tierReadFor chooses how tier t of q is read. Without statistics, as
+// before they were used: the first walkRows, then the index.
+func tierReadFor(q search.Query, ts *tokenSnapshot, t search.Tier) tierRead {
+	switch {
+	case t == search.Exact:
+		return readIndex
+	case t == search.Prefix && q.Runes() == 2 && q.Code == "":
+		return readLead
+	case ts == nil || t == search.Similar:
+		return readWalkThenIndex
+	}
+	n := ts.candidates(lookupTokens(q, ts, t))
+	switch {
+	case n >= walkAllMin && q.Runes() <= walkAllRunes:
+		return readWalk
+	case n < indexOnlyMax:
+		return readIndex
+	}
+	return readWalkThenIndex
+}
 
 // searchTier reads up to need hits of tier t after the cursor, in rank
-// order: by walking the first walkRows enterprises in rank order (walk),
-// or from the index's candidates.
-func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, t search.Tier,
-	cursor bool, afterRank int, afterUSCC string, need int, walk bool) ([]search.Hit, error) {
+// order: from the index's candidates (walk 0), by walking the first walk
+// enterprises in rank order, or all of them until need are found (walk
+// < 0).
+func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, ts *tokenSnapshot, t search.Tier,
+	cursor bool, afterRank int, afterUSCC string, need int, walk int) ([]search.Hit, error) {
 	w := s.enterpriseWhere(v, f)
 	if cursor {
 		w.add(`((e.status <> 'operating'), e.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`)
 	}
-	const order = ` ORDER BY (e.status <> 'operating'), e.uscc LIMIT `
-	sq := newSearchSQL(w, q)
+	const order = ` ORDER BY (e.status <> 'operating'), e.uscc`
+	sq := newSearchSQL(w, q, ts)
 	var sql string
-	if walk {
+	if walk != 0 {
 		// The walk reads enterprises_search_walk_idx alone (it holds the
 		// names and the region), then the table for the hits only.
-		walked := `SELECT e.uscc, e.status, e.name_norm, e.former_norm FROM enterprises e` + w.where() + order + w.arg(walkRows)
-		hits := `SELECT e.uscc FROM (` + walked + `) e WHERE ` + sq.tierFrom(t) + ` = ` + w.arg(int(t)) + order + w.arg(need)
-		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e JOIN (` + hits + `) h ON h.uscc = e.uscc
-			ORDER BY (e.status <> 'operating'), e.uscc`
+		// The outer query orders by the walk's own columns, so it streams
+		// the walk's order (no sort) and stops at need.
+		walked := `SELECT e.uscc, (e.status <> 'operating') AS closed, e.name_norm, e.former_norm FROM enterprises e` + w.where() + order
+		if walk > 0 {
+			walked += ` LIMIT ` + w.arg(walk)
+		}
+		hits := `SELECT e.uscc FROM (` + walked + `) e WHERE ` + sq.tierFrom(t) + ` = ` + w.arg(int(t)) + ` ORDER BY e.closed, e.uscc LIMIT ` + w.arg(need)
+		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e JOIN (` + hits + `) h ON h.uscc = e.uscc` + order
 	} else {
 		cand, ok := sq.candidates(t)
 		if !ok {
@@ -227,9 +307,20 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 		}
 		w.add(cand)
 		w.add(sq.tierFrom(t) + ` = ` + w.arg(int(t)))
-		sql = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + w.where() + order + w.arg(need)
+		// Every candidate first (MATERIALIZED), then the page: else the
+		// planner may walk the rank-order index with the candidates'
+		// condition as a filter, expecting the page among the first rows,
+		// and read a million (5 s for a rare pair such as 区阿).
+		sql = `WITH c AS MATERIALIZED (SELECT e.uscc, (e.status <> 'operating') AS closed FROM enterprises e` + w.where() + `)
+			SELECT ` + enterpriseColumns + ` FROM enterprises e
+			JOIN (SELECT c.uscc FROM c ORDER BY c.closed, c.uscc LIMIT ` + w.arg(need) + `) h ON h.uscc = e.uscc` + order
 	}
-	rows, err := s.q.Query(ctx, sql, w.args...)
+	return s.scanHits(ctx, q, v, t, sql, w.args)
+}
+
+// scanHits runs a statement selecting enterpriseColumns, all of tier t.
+func (s *Store) scanHits(ctx context.Context, q search.Query, v credit.Visibility, t search.Tier, sql string, args []any) ([]search.Hit, error) {
+	rows, err := s.q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, wrap("search enterprises", err)
 	}
@@ -249,10 +340,35 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 	return hits, wrap("search enterprises", rows.Err())
 }
 
+// searchLeadPrefix reads up to need hits of the prefix tier of a
+// 2-character query after the cursor, in rank order (readLead). A hit's
+// current name starts with the query (the first part, read in rank order
+// from enterprises_search_lead_idx) or one of its former names does (it
+// has former names and holds the query's prefix tokens: the second part,
+// from enterprises_former_bigrams_idx); a hit in both is one row.
+func (s *Store) searchLeadPrefix(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, ts *tokenSnapshot,
+	cursor bool, afterRank int, afterUSCC string, need int) ([]search.Hit, error) {
+	w := s.enterpriseWhere(v, f)
+	if cursor {
+		w.add(`((e.status <> 'operating'), e.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`)
+	}
+	sq := newSearchSQL(w, q, ts)
+	w.add(sq.tierFrom(search.Prefix) + ` = ` + w.arg(int(search.Prefix)))
+	const order = ` ORDER BY (e.status <> 'operating'), e.uscc`
+	n := w.arg(need)
+	lead := w.whereAnd(`left(e.name_norm, 2) = ` + sq.arg("norm"))
+	former := w.whereAnd(`e.former_norm <> '{}' AND e.name_bigrams @> ` + sq.arg("prefixTokens"))
+	sql := `WITH f AS MATERIALIZED (SELECT e.uscc, (e.status <> 'operating') AS closed FROM enterprises e` + former + `)
+		SELECT ` + enterpriseColumns + ` FROM enterprises e WHERE e.uscc IN (
+			(SELECT e.uscc FROM enterprises e` + lead + order + ` LIMIT ` + n + `)
+			UNION ALL (SELECT f.uscc FROM f ORDER BY f.closed, f.uscc LIMIT ` + n + `))` + order + ` LIMIT ` + n
+	return s.scanHits(ctx, q, v, search.Prefix, sql, w.args)
+}
+
 // CountSearchEnterprises counts what SearchEnterprises pages through.
 func (s *Store) CountSearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter) (int, error) {
 	w := s.enterpriseWhere(v, f)
-	sq := newSearchSQL(w, q)
+	sq := newSearchSQL(w, q, s.tokenStatsNow())
 	cand, _ := sq.candidates(search.None)
 	w.add(cand)
 	w.add(sq.tier() + ` > 0`)

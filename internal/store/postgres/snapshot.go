@@ -28,7 +28,7 @@ func (s *Store) Snapshot(ctx context.Context, day time.Time, fn func(ctx context
 		return wrap("begin snapshot", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	snap := &snapshot{Store: &Store{write: s.write, read: s.read, q: tx, policy: s.policy, retention: s.retention, risk: s.risk}}
+	snap := &snapshot{Store: &Store{write: s.write, read: s.read, q: tx, policy: s.policy, retention: s.retention, risk: s.risk, tokens: s.tokens}}
 	// The first statement fixes the snapshot; the feed's position in it is
 	// the cursor of exactly what the export holds.
 	if snap.cursor, err = FeedCursorTx(ctx, tx); err != nil {

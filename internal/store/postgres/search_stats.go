@@ -1,0 +1,135 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/creditgraph/creditgraph/internal/search"
+)
+
+// tokenStats are the planner's statistics of the search index's tokens
+// (pg_stats.most_common_elems of enterprises.name_bigrams, which ANALYZE
+// keeps: every import analyses), read at most every tokenStatsTTL. Name
+// search uses them to choose what to ask the index: only a query's rare
+// tokens (a GIN scan decodes each token's whole posting list, 90 % of
+// names for 有限), and for a tier whose tokens are all common, a walk of
+// the enterprises in rank order instead of the index.
+type tokenStats struct {
+	mu      sync.Mutex
+	read    time.Time
+	freq    map[string]float64 // share of enterprises holding the token
+	rare    float64            // the share of any token not in freq: at most the least common listed
+	rows    float64            // enterprises (pg_class.reltuples)
+	loading bool
+}
+
+const tokenStatsTTL = 10 * time.Minute
+
+// tokenStatsNow returns the current statistics, nil when there are none
+// (never analysed, or not read yet: the first caller starts reading them
+// and goes on without). It never waits for the database.
+func (s *Store) tokenStatsNow() *tokenSnapshot {
+	t := s.tokens
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if time.Since(t.read) > tokenStatsTTL && !t.loading {
+		t.loading = true
+		go s.loadTokenStats()
+	}
+	if t.freq == nil {
+		return nil
+	}
+	return &tokenSnapshot{freq: t.freq, rare: t.rare, rows: t.rows}
+}
+
+func (s *Store) loadTokenStats() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var elems []string
+	var freqs []float64
+	var rows float64
+	err := s.read.QueryRow(ctx, `SELECT coalesce(s.most_common_elems::text::text[], '{}'), coalesce(s.most_common_elem_freqs::float8[], '{}'),
+			(SELECT reltuples FROM pg_class WHERE oid = 'enterprises'::regclass)
+		FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'enterprises' AND s.attname = 'name_bigrams'`).
+		Scan(&elems, &freqs, &rows)
+	t := s.tokens
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.loading, t.read = false, time.Now()
+	// most_common_elem_freqs holds one share per element, then the least
+	// and the greatest of them and the share of NULLs.
+	if err != nil || len(elems) == 0 || len(freqs) < len(elems)+2 || rows <= 0 {
+		t.freq = nil
+		return
+	}
+	t.freq = make(map[string]float64, len(elems))
+	for i, e := range elems {
+		t.freq[e] = freqs[i]
+	}
+	t.rare, t.rows = freqs[len(elems)], rows
+}
+
+// tokenSnapshot is one reading of tokenStats.
+type tokenSnapshot struct {
+	freq map[string]float64
+	rare float64
+	rows float64
+}
+
+func (ts *tokenSnapshot) share(token string) float64 {
+	if f, ok := ts.freq[token]; ok {
+		return f
+	}
+	return ts.rare
+}
+
+// commonShare: a token held by more names than this is left out of an
+// index lookup when the query has rarer ones.
+const commonShare = 0.01
+
+// lookup are the tokens of a query's index lookup: those held by at most
+// commonShare of the names, or the rarest one when all are common. Any
+// subset of the tokens every match holds finds a superset of the matches
+// (each store checks each candidate's tier exactly).
+func (ts *tokenSnapshot) lookup(tokens []string) []string {
+	if ts == nil {
+		return search.LookupBigrams(tokens)
+	}
+	var rare []string
+	for _, t := range tokens {
+		if ts.share(t) <= commonShare {
+			rare = append(rare, t)
+		}
+	}
+	if len(rare) > 0 || len(tokens) == 0 {
+		return rare
+	}
+	return []string{slices.MinFunc(tokens, func(a, b string) int {
+		fa, fb := ts.share(a), ts.share(b)
+		switch {
+		case fa < fb:
+			return -1
+		case fa > fb:
+			return 1
+		}
+		return 0
+	})}
+}
+
+// candidates estimates how many enterprises hold every token (at most as
+// many as hold the rarest).
+func (ts *tokenSnapshot) candidates(tokens []string) float64 {
+	if ts == nil || len(tokens) == 0 {
+		return 0
+	}
+	least := 1.0
+	for _, t := range tokens {
+		least = min(least, ts.share(t))
+	}
+	return least * ts.rows
+}
