@@ -68,19 +68,7 @@ func (s *Store) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	// Set before the commit: should the commit fail, it may still have
 	// happened, and the caller must hear who lost records.
 	b.Displaced = a.displacedList()
-	if err := a.removals(ctx, b.Removals); err != nil {
-		return nil, err
-	}
-	if err := a.repairs(ctx, b.Repairs); err != nil {
-		return nil, err
-	}
-	if err := a.feed(ctx, b); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
-	}
-	return a.rejected, nil
+	return a.finish(ctx, b)
 }
 
 // applier is one run of Apply's transaction.
@@ -200,4 +188,22 @@ func (a *applier) records(ctx context.Context, b *store.Batch) error {
 		return fmt.Errorf("upsert: %w", err)
 	}
 	return nil
+}
+
+// finish ends a batch's transaction after its records are written, in the
+// order every write path shares: removals, repairs, the feed, the commit.
+func (a *applier) finish(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
+	if err := a.removals(ctx, b.Removals); err != nil {
+		return nil, err
+	}
+	if err := a.repairs(ctx, b.Repairs); err != nil {
+		return nil, err
+	}
+	if err := a.feed(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := a.tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return a.rejected, nil
 }

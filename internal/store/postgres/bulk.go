@@ -211,19 +211,7 @@ func (bk *Bulk) apply(ctx context.Context, b *store.Batch) ([]store.Rejection, e
 	if err := a.copyRecords(ctx, plan); err != nil {
 		return nil, err
 	}
-	if err := a.removals(ctx, b.Removals); err != nil {
-		return nil, err
-	}
-	if err := a.repairs(ctx, b.Repairs); err != nil {
-		return nil, err
-	}
-	if err := a.feed(ctx, b); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, err
-	}
-	return a.rejected, nil
+	return a.finish(ctx, b)
 }
 
 // recordsPlan is what a bulk batch COPYs: per kind (in kinds' order) the
