@@ -152,7 +152,12 @@ func New(client redis.UniversalClient, opts Options) *Cache {
 		opts:    opts,
 		pending: make(map[string]struct{}),
 		hints:   otter.Must(&otter.Options[string, []string]{MaximumSize: maxHints}),
-		recent:  otter.Must(&otter.Options[string, time.Time]{MaximumSize: maxHints}),
+		// An entry matters for recentFlight only: expire it then, so
+		// the map holds the last seconds' stores, not the last 100,000.
+		recent: otter.Must(&otter.Options[string, time.Time]{
+			MaximumSize:      maxHints,
+			ExpiryCalculator: otter.ExpiryWriting[string, time.Time](recentFlight),
+		}),
 	}
 	if client != nil {
 		c.redis = &redisStore{client: client, prefix: opts.Prefix, tagTTL: max(24*time.Hour, 2*opts.TTL)}
@@ -388,11 +393,10 @@ func (c *Cache) set(ctx context.Context, key Key, id string, value []byte, tags 
 			return struct{}{}, c.redis.set(ctx, id, entry, life)
 		})
 		if err == nil {
-			hint := make([]string, len(deps))
-			for i, d := range deps {
-				hint[i] = d.tag
-			}
-			c.hints.Set(id, hint)
+			// No hint yet: most stored answers are never asked for again
+			// on this replica (a crawl, a cold profile), and a hint per
+			// stored answer grew the heap with every new key. The first
+			// hit reads the tags in one more round trip and leaves the hint.
 			c.opts.Metrics.Set(SourceRedis, len(value))
 			return
 		}
