@@ -310,6 +310,9 @@ func (p Policy) CaseVisible(v Visibility, c TypicalCase) bool {
 // ViewEnterprise clears the fields public tiers may never see and redacts
 // their free text.
 func (p Policy) ViewEnterprise(v Visibility, e Enterprise) Enterprise {
+	if v.Tier < TierPartner {
+		e.RiskCategories = nil // the risk category is never PUBLIC
+	}
 	if v.Public() {
 		e.LegalRepresentativeIDType = nil
 		e.LegalRepresentativeIDNumber = nil

@@ -78,6 +78,21 @@ type Enterprise struct {
 	KeyAreas                    []KeyArea
 	Phone                       *string
 	UpdatedAt                   time.Time
+
+	// RiskCategories is the credit risk category an import gave the
+	// enterprise (the enterprise line's risk_categories): the letters its
+	// source's model assessed from a record this store may hold only part
+	// of (a PARTNER export omits what PARTNER does not see), each from its
+	// day on. Empty for an enterprise whose letter this store derives
+	// itself. Package risk reads it; it is never shown to PUBLIC.
+	RiskCategories []RiskStep `json:",omitempty"`
+}
+
+// RiskStep is one step of an imported risk category schedule: Category
+// ("A" to "D") holds from From until the next step's day.
+type RiskStep struct {
+	From     time.Time
+	Category string
 }
 
 // License is an administrative licence (行政许可).

@@ -6,6 +6,18 @@
 // (an export imports back with `import`); CSV is for spreadsheets. It reads
 // every row through the store's visibility-filtered reads and never decides
 // disclosure itself; it knows nothing of HTTP, budgets or caching.
+//
+// An enterprise line of a PARTNER export also carries the enterprise's
+// credit risk category as the source's model gives it on the export's day
+// and on each later day it moves with no write (risk.Model.Schedule, the
+// import field risk_categories): the letter is PARTNER's to read, but it is
+// derived from the whole record, which a PARTNER file does not hold, so a
+// store importing the file could not derive it. Only letters and their
+// days are written — what PARTNER reads from riskCategory and the
+// RISK_CATEGORY feed on those days — never a score, factor or record. A
+// PUBLIC export carries none; a REGULATOR export, which holds the whole
+// record, carries one only for an enterprise whose letter was itself
+// imported.
 package export
 
 import (
@@ -15,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -129,7 +142,7 @@ func (w csvWriter) caseWith(c *credit.TypicalCase, e *credit.Enterprise, _ bool)
 // enterprises; listings, penalties or cases otherwise — the enterprise
 // lines that come with them are not counted). On error, what was written
 // is a prefix of the file.
-func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Policy, v credit.Visibility,
+func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Policy, m risk.Model, v credit.Visibility,
 	d store.Dataset, f Format) (int, error) {
 	var out writer
 	if f == CSV {
@@ -143,10 +156,11 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 	}
 	var n int
 	var err error
+	rc := riskCategories{snap: snap, p: p, m: m, v: v, on: f == NDJSON}
 	if d == store.DatasetTypicalCases {
-		n, err = writeCases(ctx, out, snap, v)
+		n, err = writeCases(ctx, out, snap, v, rc)
 	} else {
-		n, err = writeGroups(ctx, out, snap, v, d)
+		n, err = writeGroups(ctx, out, snap, v, d, rc)
 	}
 	if ferr := out.flush(); err == nil {
 		err = ferr
@@ -157,7 +171,7 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 // writeGroups walks the owners of d's records in USCC order, a chunk at a
 // time: per chunk, one statement for the enterprises and one per record
 // kind the dataset holds.
-func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset) (int, error) {
+func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset, rc riskCategories) (int, error) {
 	n, after := 0, ""
 	for {
 		owners, err := snap.Owners(ctx, d, after, chunk)
@@ -169,8 +183,16 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 		if err != nil {
 			return n, err
 		}
+		ents := make([]*credit.Enterprise, len(groups))
+		for i := range groups {
+			ents[i] = groups[i].e
+		}
+		if err := rc.set(ctx, ents); err != nil {
+			return n, err
+		}
 		for i := range groups {
 			g := &groups[i]
+			g.e = ents[i]
 			rows := 0
 			switch d {
 			case store.DatasetEnterprises:
@@ -232,7 +254,7 @@ func at[T any](rows [][]T, i int) []T {
 // time; each enterprise a case names is read with the page and written
 // before the first case naming it. Cases are few (regulators publish them
 // one by one), so remembering which enterprises were written is cheap.
-func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility) (int, error) {
+func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, rc riskCategories) (int, error) {
 	written := map[string]bool{}
 	n, page := 0, store.Page{First: store.MaxFirst}
 	for {
@@ -248,6 +270,9 @@ func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.V
 		}
 		ents, err := snap.EnterprisesByUSCC(ctx, v, usccs)
 		if err != nil {
+			return n, err
+		}
+		if err := rc.set(ctx, ents); err != nil {
 			return n, err
 		}
 		byUSCC := make(map[string]*credit.Enterprise, len(ents))
@@ -277,4 +302,53 @@ func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.V
 		}
 		page.After = conn.Cursors[len(conn.Cursors)-1]
 	}
+}
+
+// riskCategories sets the risk category schedule an export's enterprise
+// lines carry (see the package comment).
+type riskCategories struct {
+	snap store.Snapshot
+	p    credit.Policy
+	m    risk.Model
+	v    credit.Visibility
+	on   bool // the format carries it (NDJSON)
+}
+
+// set replaces the RiskCategories of each enterprise of ents (nil ones
+// skipped, each replaced by a copy) with the schedule the export writes:
+// the model's, from the whole record as of the export's day, for PARTNER;
+// for REGULATOR only where the letter was imported; none for PUBLIC.
+func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise) error {
+	var usccs []string
+	var at []int
+	for i, e := range ents {
+		if e == nil {
+			continue
+		}
+		c := *e
+		c.RiskCategories = nil
+		ents[i] = &c
+		if rc.on && (rc.v.Tier == credit.TierPartner || rc.v.Tier == credit.TierRegulator && len(e.RiskCategories) > 0) {
+			usccs, at = append(usccs, e.USCC), append(at, i)
+		}
+	}
+	if len(usccs) == 0 {
+		return nil
+	}
+	whole := credit.Visibility{Tier: credit.TierRegulator, AsOf: rc.v.AsOf}
+	recs, err := store.ReadRecords(ctx, rc.snap, whole, usccs, store.Kinds{Enterprises: true, Licenses: true,
+		Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true})
+	if err != nil {
+		return err
+	}
+	for j, i := range at {
+		if recs.Enterprises[j] == nil {
+			continue
+		}
+		in := risk.Inputs{Enterprise: *recs.Enterprises[j], Licenses: recs.Licenses[j], Penalties: recs.Penalties[j],
+			Inspections: recs.Inspections[j], Abnormal: recs.Abnormal[j], Serious: recs.Serious[j],
+			Commitments: recs.Commitments[j]}
+		ents[i].RiskCategories = rc.m.Schedule(in, rc.v.AsOf, rc.p)
+	}
+	return nil
 }

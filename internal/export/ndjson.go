@@ -37,6 +37,13 @@ type enterpriseLine struct {
 	RegionCode                  string           `json:"region_code"`
 	KeyAreas                    []credit.KeyArea `json:"key_areas"`
 	Phone                       *string          `json:"phone,omitempty"`
+	RiskCategories              []riskStepLine   `json:"risk_categories,omitempty"`
+}
+
+// riskStepLine is one step of an enterprise line's risk_categories.
+type riskStepLine struct {
+	From     string `json:"from"`
+	Category string `json:"category"`
 }
 
 type licenseLine struct {
@@ -182,7 +189,18 @@ func (n *ndjson) enterprise(e *credit.Enterprise) error {
 		LegalRepresentativeIDType: e.LegalRepresentativeIDType, LegalRepresentativeIDNumber: e.LegalRepresentativeIDNumber,
 		RegisteredCapital: decimalPtr(e.RegisteredCapital), EstablishedOn: datePtr(e.EstablishedOn),
 		RegistrationAuthority: e.RegistrationAuthority, Address: e.Address, BusinessScope: e.BusinessScope,
-		RegionCode: e.RegionCode, KeyAreas: areas, Phone: e.Phone})
+		RegionCode: e.RegionCode, KeyAreas: areas, Phone: e.Phone, RiskCategories: riskSteps(e.RiskCategories)})
+}
+
+func riskSteps(steps []credit.RiskStep) []riskStepLine {
+	if len(steps) == 0 {
+		return nil
+	}
+	out := make([]riskStepLine, len(steps))
+	for i, s := range steps {
+		out[i] = riskStepLine{From: date(s.From), Category: s.Category}
+	}
+	return out
 }
 
 func (n *ndjson) license(l *credit.License) error {

@@ -52,6 +52,7 @@ func public(day time.Time) credit.Visibility {
 func EnterpriseEntry(p credit.Policy, e *credit.Enterprise, day time.Time) Entry {
 	ent := *e
 	ent.UpdatedAt = time.Time{}
+	ent.RiskCategories = nil // the RISK_CATEGORY entry's
 	return entry(e, Key{Enterprise, e.USCC}, nil, hash(p.ViewEnterprise(public(day), ent)), hash(ent), credit.Disclosed, time.Time{})
 }
 

@@ -94,7 +94,7 @@ func exportHandler(d Deps, st store.Store) http.Handler {
 			setExportHeaders(w.Header(), ds, format, v, snap.FeedCursor(), points)
 			out, closeOut := exportBody(w, r)
 			started = true
-			records, err = export.Write(ctx, out, snap, d.Policy, v, ds, format)
+			records, err = export.Write(ctx, out, snap, d.Policy, d.Risk, v, ds, format)
 			if cerr := closeOut(); err == nil {
 				err = cerr
 			}

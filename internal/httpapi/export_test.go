@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/ingest"
@@ -79,9 +80,14 @@ var exportTiers = []struct {
 // answer gets byte-identical data from both, as that tier, on that date.
 func TestExportRoundTrip(t *testing.T) {
 	fresh := map[string]func(t *testing.T) store.Store{
-		"memory": func(*testing.T) store.Store { return memory.New(credit.NewPolicy(credit.DefaultSettings())) },
+		"memory": func(*testing.T) store.Store {
+			st := memory.New(credit.NewPolicy(credit.DefaultSettings()))
+			st.SetRetention(testRetention) // the test moves the clock years on
+			return st
+		},
 		"postgres": func(t *testing.T) store.Store {
-			return postgres.NewTestStore(t, credit.NewPolicy(credit.DefaultSettings()))
+			return postgres.NewTestStoreConfig(t, postgres.Config{
+				Policy: credit.NewPolicy(credit.DefaultSettings()), Retention: testRetention})
 		},
 	}
 	backends(t, func(t *testing.T, h *harness) {
@@ -93,7 +99,8 @@ func TestExportRoundTrip(t *testing.T) {
 					backend = "postgres"
 				}
 				st := fresh[backend](t)
-				var named []string // the enterprises the files carry
+				var named []string    // the enterprises the files carry
+				var stepDays []string // the days the files' risk categories move on
 				for _, file := range tier.files {
 					e := h.export(t, file, append(tier.key, "Accept-Encoding", "gzip")...)
 					if e.status != http.StatusOK {
@@ -103,15 +110,32 @@ func TestExportRoundTrip(t *testing.T) {
 						t.Errorf("%s: asked for gzip, got Content-Encoding %q", file, e.header.Get("Content-Encoding"))
 					}
 					for _, line := range bytes.Split(bytes.TrimSpace(e.body), []byte("\n")) {
-						var rec struct{ Kind, USCC string }
+						var rec struct {
+							Kind, USCC     string
+							RiskCategories []struct{ From, Category string } `json:"risk_categories"`
+						}
 						if err := json.Unmarshal(line, &rec); err != nil {
 							t.Fatalf("%s: a line is not JSON: %s", file, line)
 						}
-						if rec.Kind == "enterprise" {
-							named = append(named, rec.USCC)
+						if rec.Kind != "enterprise" {
+							continue
+						}
+						named = append(named, rec.USCC)
+						// PARTNER reads the letter, derived from records its
+						// file lacks: every enterprise line carries it, from
+						// the export's day; PUBLIC's carry none.
+						switch {
+						case tier.name == "PUBLIC" && rec.RiskCategories != nil:
+							t.Errorf("%s: a PUBLIC export carries a risk category: %s", file, line)
+						case tier.name == "PARTNER" && (len(rec.RiskCategories) == 0 || rec.RiskCategories[0].From != fixtureToday):
+							t.Errorf("%s: want risk_categories from %s: %s", file, fixtureToday, line)
+						}
+						for _, s := range rec.RiskCategories {
+							stepDays = append(stepDays, s.From)
 						}
 					}
-					sum, err := (&ingest.Importer{Store: st}).Import(context.Background(), bytes.NewReader(e.body))
+					// Imported on the export's day, as the copy's feed records it.
+					sum, err := (&ingest.Importer{Store: st, Now: h.clock.Now}).Import(context.Background(), bytes.NewReader(e.body))
 					if err != nil || sum.Rejected != 0 || sum.Accepted == 0 {
 						t.Fatalf("import %s: %v %+v", file, err, sum)
 					}
@@ -128,7 +152,7 @@ func TestExportRoundTrip(t *testing.T) {
 					}
 				}
 				if tier.name == "PARTNER" {
-					checkRiskRoundTrip(t, h, copy, tier.key, named)
+					checkRiskRoundTrip(t, h, copy, tier.key, named, stepDays)
 				}
 			})
 		}
@@ -332,56 +356,151 @@ func TestExportFeedCursor(t *testing.T) {
 }
 
 // checkRiskRoundTrip: riskCategory is derived from an enterprise's whole
-// record, expired, repaired and never-public records included, and a
-// PARTNER export carries only what PARTNER sees (disclosure-rules.md). So
-// the copy gives the original's letter exactly for each enterprise the
-// file holds all of (REGULATOR sees no record PARTNER does not), and
-// otherwise a letter never higher (the model is monotone: fewer adverse
-// records never raise it) — never a risk the source does not show.
-func checkRiskRoundTrip(t *testing.T, h, copy *harness, key, named []string) {
+// record, expired, repaired and never-public records included, which a
+// PARTNER export does not carry; the export carries the letter instead, as
+// the source's model gives it on the export's day and on each later day it
+// moves by itself (risk_categories). So the copy gives the original's
+// letter for every enterprise, on the export's day and on every later day
+// — each day a letter moves, the days either side, and years on — and its
+// RISK_CATEGORY feed brings the same time-driven changes on the same days.
+// Without risk_categories the copy derives the letter from the part of the
+// record it holds: lower for every enterprise with a hidden adverse record.
+func checkRiskRoundTrip(t *testing.T, h, copy *harness, key, named, stepDays []string) {
 	t.Helper()
-	const q = `query($u: ID!) { enterprise(uscc: $u) { riskCategory penalties(first: 100) { totalCount }
-		inspections(first: 100) { totalCount } abnormalOperations { decisionNumber } seriousDishonesty { decisionNumber }
-		commitments { commitmentId } } }`
-	type view struct {
-		Enterprise struct {
-			RiskCategory       string
-			Penalties          struct{ TotalCount int }
-			Inspections        struct{ TotalCount int }
-			AbnormalOperations []struct{ DecisionNumber string }
-			SeriousDishonesty  []struct{ DecisionNumber string }
-			Commitments        []struct{ CommitmentID string }
+	defer h.clock.Set(fixtureToday)
+	const q = `query($u: ID!) { enterprise(uscc: $u) { riskCategory } }`
+	letters := func(c *harness) map[string]string {
+		out := map[string]string{}
+		for _, u := range named {
+			var v struct{ Enterprise struct{ RiskCategory string } }
+			c.query(t, q, map[string]any{"u": u}, key...).data(t, &v)
+			out[u] = v.Enterprise.RiskCategory
+		}
+		return out
+	}
+	// Is the check not vacuous? Some enterprise has records PARTNER does
+	// not see that raise its letter above what those it sees give.
+	const regQ = `query($u: ID!) { enterprise(uscc: $u) { penalties(first: 100) { totalCount } seriousDishonesty { decisionNumber } } }`
+	hidden := 0
+	for _, u := range named {
+		var o, r struct {
+			Enterprise struct {
+				Penalties         struct{ TotalCount int }
+				SeriousDishonesty []struct{ DecisionNumber string }
+			}
+		}
+		h.query(t, regQ, map[string]any{"u": u}, key...).data(t, &o)
+		h.query(t, regQ, map[string]any{"u": u}, bearer(regulatorKey)...).data(t, &r)
+		if fmt.Sprint(o) != fmt.Sprint(r) {
+			hidden++
 		}
 	}
-	whole, held := 0, 0
-	for _, u := range named {
-		var orig, cp, reg view
-		vars := map[string]any{"u": u}
-		h.query(t, q, vars, key...).data(t, &orig)
-		copy.query(t, q, vars, key...).data(t, &cp)
-		h.query(t, q, vars, bearer(regulatorKey)...).data(t, &reg)
-		o, c := orig.Enterprise, cp.Enterprise
-		if o.RiskCategory == "" || c.RiskCategory == "" {
-			t.Fatalf("%s: riskCategory original %q, copy %q", u, o.RiskCategory, c.RiskCategory)
+	if hidden == 0 {
+		t.Fatal("no enterprise has a record PARTNER does not see: the fixture must have some")
+	}
+	days := map[string]bool{fixtureToday: true}
+	for _, d := range stepDays {
+		day, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			t.Fatalf("risk_categories: %q", d)
 		}
-		r := reg.Enterprise
-		r.RiskCategory = o.RiskCategory
-		if fmt.Sprint(r) == fmt.Sprint(o) { // the file holds the whole record
-			whole++
-			if c.RiskCategory != o.RiskCategory {
-				t.Errorf("%s: the export holds its whole record, yet the copy's riskCategory is %s, the original's %s", u, c.RiskCategory, o.RiskCategory)
+		for _, off := range []int{-1, 0, 1} {
+			days[day.AddDate(0, 0, off).Format(time.DateOnly)] = true
+		}
+	}
+	start, _ := time.Parse(time.DateOnly, fixtureToday)
+	for _, y := range []int{1, 2, 3, 4, 6} {
+		days[start.AddDate(y, 0, 1).Format(time.DateOnly)] = true
+	}
+	var order []string
+	for d := range days {
+		if d >= fixtureToday {
+			order = append(order, d)
+		}
+	}
+	slices.Sort(order)
+	moved := 0
+	first := letters(h)
+	for _, d := range order {
+		h.clock.Set(d)
+		copy.clock.Set(d)
+		want, got := letters(h), letters(copy)
+		for _, u := range named {
+			if want[u] == "" || got[u] != want[u] {
+				t.Errorf("%s on %s: riskCategory original %q, copy %q", u, d, want[u], got[u])
 			}
+			if want[u] != first[u] {
+				moved++
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no letter moves after the export's day: the later days test nothing")
+	}
+	checkRiskFeedRoundTrip(t, h, copy, key, order)
+}
+
+// checkRiskFeedRoundTrip: from a day after both feeds were last written
+// (the canaries are written at the real date), the original's and the
+// copy's RISK_CATEGORY feeds bring the same time-driven changes, on the
+// same days, with the same letters.
+func checkRiskFeedRoundTrip(t *testing.T, h, copy *harness, key, days []string) {
+	t.Helper()
+	const q = `query($after: String) { changes(first: 100, after: $after, filter: {recordTypes: [RISK_CATEGORY]}) {
+		pageInfo { hasNextPage endCursor } nodes { at recordId kind record { ... on RiskCategoryRecord { category } } } } }`
+	type change struct {
+		At, RecordID, Kind string
+		Record             *struct{ Category string }
+	}
+	read := func(c *harness, after string) (changes []string, end string) {
+		for {
+			var page struct {
+				Changes struct {
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Nodes []change
+				}
+			}
+			vars := map[string]any{}
+			if after != "" {
+				vars["after"] = after
+			}
+			c.query(t, q, vars, key...).data(t, &page)
+			for _, n := range page.Changes.Nodes {
+				cat := ""
+				if n.Record != nil {
+					cat = n.Record.Category
+				}
+				changes = append(changes, n.At+" "+n.RecordID+" "+n.Kind+" "+cat)
+			}
+			after = page.Changes.PageInfo.EndCursor
+			if !page.Changes.PageInfo.HasNextPage {
+				return changes, after
+			}
+		}
+	}
+	from := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	h.clock.Set(from)
+	copy.clock.Set(from)
+	_, o := read(h, "")
+	_, c := read(copy, "")
+	total := 0
+	for _, d := range days {
+		if d <= from {
 			continue
 		}
-		if c.RiskCategory > o.RiskCategory { // letters sort by risk
-			t.Errorf("%s: the copy's riskCategory %s is above the original's %s", u, c.RiskCategory, o.RiskCategory)
+		h.clock.Set(d)
+		copy.clock.Set(d)
+		want, _ := read(h, o)
+		got, _ := read(copy, c)
+		if !slices.Equal(want, got) {
+			t.Errorf("RISK_CATEGORY changes up to %s differ\noriginal: %q\ncopy:     %q", d, want, got)
 		}
-		if c.RiskCategory == o.RiskCategory {
-			held++
-		}
+		total = len(want)
 	}
-	if whole == 0 || whole == len(named) {
-		t.Errorf("%d of %d enterprises have no record PARTNER does not see: the fixture must have both kinds", whole, len(named))
+	if total == 0 {
+		t.Error("no RISK_CATEGORY change after the real date: the feed check tests nothing")
 	}
-	t.Logf("riskCategory: %d of %d enterprises exported whole (letters equal); %d of the rest keep their letter", whole, len(named), held)
 }

@@ -80,9 +80,14 @@ func (p *Parser) scan(line []byte) *LineError {
 			return jsonError(err)
 		}
 		f := p.lookup(name)
-		if f == fNone {
+		switch f {
+		case fNone:
 			err = p.dec.SkipValue() // unknown members are ignored
-		} else {
+		case fRiskCategories: // an array of objects: kept raw, decoded by its check
+			var raw jsontext.Value
+			raw, err = p.dec.ReadValue()
+			p.vals[f] = value{kind: raw.Kind(), s: string(raw)}
+		default:
 			err = p.readValue(&p.vals[f])
 		}
 		if err != nil {

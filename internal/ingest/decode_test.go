@@ -103,6 +103,21 @@ func TestDecodeRejects(t *testing.T) {
 		{"kind null", line(KindEnterprise, "kind", nil), CodeMissingField, `field "kind" is missing`, true},
 		{"kind a number", line(KindEnterprise, "kind", 1), CodeInvalidType, `field "kind": want a string, got a number`, false},
 
+		// risk_categories (an enterprise's imported risk category)
+		{"risk_categories not an array", line(KindEnterprise, "risk_categories", "C"), CodeInvalidType,
+			`field "risk_categories": want an array of {"from": date, "category": "A"…"D"}, got a string`, false},
+		{"risk_categories unknown member", line(KindEnterprise, "risk_categories", raw(`[{"from":"2026-06-15","category":"C","score":40}]`)),
+			CodeInvalidType, `field "risk_categories": want an array of {"from": date, "category": "A"…"D"}: json: unknown field "score"`, false},
+		{"risk_categories without a day", line(KindEnterprise, "risk_categories", raw(`[{"category":"C"}]`)), CodeMissingField,
+			`field "risk_categories": step 0 needs "from" and "category"`, false},
+		{"risk_categories bad date", line(KindEnterprise, "risk_categories", raw(`[{"from":"2026-13-01","category":"C"}]`)), CodeInvalidDate,
+			`field "risk_categories": step 0: "2026-13-01" is not a date from 1949-10-01 on (want YYYY-MM-DD)`, false},
+		{"risk_categories bad letter", line(KindEnterprise, "risk_categories", raw(`[{"from":"2026-06-15","category":"E"}]`)), CodeInvalidValue,
+			`field "risk_categories": step 0: category "E" is not one of A, B, C, D`, false},
+		{"risk_categories out of order", line(KindEnterprise, "risk_categories",
+			raw(`[{"from":"2026-06-15","category":"C"},{"from":"2026-06-15","category":"B"}]`)), CodeInvalidValue,
+			`field "risk_categories": step 1 (2026-06-15) is not after step 0: steps go in date order`, false},
+
 		// MISSING_FIELD
 		{"enterprise without uscc", line(KindEnterprise, "uscc", drop), CodeMissingField,
 			`field "uscc" is required for kind "enterprise"`, false},
@@ -327,7 +342,12 @@ func TestDecodeRecords(t *testing.T) {
 				BusinessScope: ptr("食品生产"), RegionCode: "350102",
 				KeyAreas: []credit.KeyArea{credit.AreaFoodProduction, credit.AreaSpecialFood},
 			}}},
-		{"enterprise with nulls for optional fields", line(KindEnterprise, "type", nil, "key_areas", nil, "registered_capital", nil),
+		{"enterprise with an imported risk category", line(KindEnterprise, "risk_categories",
+			json.RawMessage(`[{"from":"2026-06-15","category":"C"},{"from":"2027-03-02","category":"B"}]`)),
+			Record{Kind: KindEnterprise, Enterprise: &credit.Enterprise{USCC: usccA, Name: "福州闽味食品有限公司",
+				Status: credit.StatusOperating, RegionCode: "350102", RiskCategories: []credit.RiskStep{
+					{From: day("2026-06-15"), Category: "C"}, {From: day("2027-03-02"), Category: "B"}}}}},
+		{"enterprise with nulls for optional fields", line(KindEnterprise, "type", nil, "key_areas", nil, "registered_capital", nil, "risk_categories", nil),
 			Record{Kind: KindEnterprise, Enterprise: &credit.Enterprise{USCC: usccA, Name: "福州闽味食品有限公司",
 				Status: credit.StatusOperating, RegionCode: "350102"}}},
 		{"license", line(KindLicense, "valid_from", "2021-03-01", "valid_to", "2026-02-28", "key_area", "food_production"),

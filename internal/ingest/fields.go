@@ -65,6 +65,7 @@ const (
 	fCaseID
 	fTitle
 	fSummary
+	fRiskCategories
 	numFields
 )
 
@@ -129,6 +130,7 @@ var fieldNames = [numFields]string{
 	fCaseID:                      "case_id",
 	fTitle:                       "title",
 	fSummary:                     "summary",
+	fRiskCategories:              "risk_categories",
 }
 
 var fieldByName = func() map[string]field {

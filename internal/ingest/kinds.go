@@ -1,7 +1,13 @@
 package ingest
 
 import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -113,6 +119,7 @@ func (c *checker) enterprise() *credit.Enterprise {
 		RegionCode:                  c.reqRegionCode(fRegionCode),
 		KeyAreas:                    enumList(c, fKeyAreas, credit.KeyAreas, false),
 		Phone:                       c.optStr(fPhone),
+		RiskCategories:              c.riskSteps(fRiskCategories),
 	}
 	return e
 }
@@ -258,4 +265,54 @@ func (c *checker) typicalCase() *credit.TypicalCase {
 		KeyArea:     optEnum(c, fKeyArea, credit.KeyAreas),
 		RegionCode:  c.optRegionCode(fRegionCode),
 	}
+}
+
+// riskSteps reads an enterprise's imported risk category schedule: an
+// array of {"from": "YYYY-MM-DD", "category": "A"…"D"}, days strictly
+// ascending, 1 to risk.MaxSteps steps; absent, null or [] is none.
+func (c *checker) riskSteps(f field) []credit.RiskStep {
+	if !c.present(f, false) {
+		return nil
+	}
+	v := &c.v[f]
+	if v.kind != '[' {
+		c.fail(CodeInvalidType, "field %q: want an array of {\"from\": date, \"category\": \"A\"…\"D\"}, got %s", f, kindName(v.kind))
+		return nil
+	}
+	var raw []struct {
+		From     *string `json:"from"`
+		Category *string `json:"category"`
+	}
+	dec := json.NewDecoder(strings.NewReader(v.s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		c.fail(CodeInvalidType, "field %q: want an array of {\"from\": date, \"category\": \"A\"…\"D\"}: %s", f, err.Error())
+		return nil
+	}
+	if len(raw) > risk.MaxSteps {
+		c.fail(CodeInvalidValue, "field %q holds %d steps; at most %d", f, len(raw), risk.MaxSteps)
+		return nil
+	}
+	var steps []credit.RiskStep
+	for i, r := range raw {
+		if r.From == nil || r.Category == nil {
+			c.fail(CodeMissingField, "field %q: step %d needs \"from\" and \"category\"", f, i)
+			return nil
+		}
+		d, err := credit.ParseDate(*r.From)
+		if err != nil || d.Before(Earliest) {
+			c.fail(CodeInvalidDate, "field %q: step %d: %q is not a date from %s on (want YYYY-MM-DD)", f, i, *r.From, Earliest.Format(time.DateOnly))
+			return nil
+		}
+		if !slices.Contains(risk.Categories, risk.Category(*r.Category)) {
+			c.fail(CodeInvalidValue, "field %q: step %d: category %q is not one of A, B, C, D", f, i, *r.Category)
+			return nil
+		}
+		if i > 0 && !d.After(steps[i-1].From) {
+			c.fail(CodeInvalidValue, "field %q: step %d (%s) is not after step %d: steps go in date order", f, i, *r.From, i-1)
+			return nil
+		}
+		steps = append(steps, credit.RiskStep{From: d, Category: *r.Category})
+	}
+	return steps
 }

@@ -110,13 +110,21 @@ func (m Model) Assess(in Inputs, asOf time.Time, p credit.Policy) Assessment {
 		bestCP = ev.total(best)
 	}
 	score := float64(min(max(bestCP, 0), 100*centi)) / centi
-	return Assessment{
+	a := Assessment{
 		Category: m.category(score, ev.t[fSeriousListed].n > 0),
 		Score:    score,
 		Model:    best.Name + "/" + m.Version,
 		AsOf:     asOf,
 		Factors:  m.explain(&ev, best, &in.Enterprise),
 	}
+	if c, ok := imported(&in.Enterprise, asOf); ok {
+		// The letter is the import's; the score and factors are what the
+		// records held here give, with a factor saying so.
+		a.Category = c
+		a.Factors = append(a.Factors, Factor{Code: "IMPORTED_CATEGORY", Description: "category " + string(c) +
+			" as imported (risk_categories): assessed by the source from a record this store may hold only part of (导入的风险分类)"})
+	}
+	return a
 }
 
 func (s *Settings) category(score float64, forceD bool) Category {

@@ -12,6 +12,9 @@ import (
 // need.
 func (m Model) Category(in Inputs, asOf time.Time, p credit.Policy) Category {
 	asOf = credit.DateOf(asOf)
+	if c, ok := imported(&in.Enterprise, asOf); ok {
+		return c
+	}
 	var ev evidence
 	m.collect(&ev, &in, asOf, &p)
 	best := ev.total(&m.General)
@@ -144,6 +147,9 @@ func (m Model) turningPoints(in *Inputs, day time.Time, p *credit.Policy) []time
 		add(*est)
 		edges(*est, w.YoungEnterprise)
 		edges(est.AddDate(0, 0, -1), w.YoungEnterprise) // young is "after", not "on or after", the window's start
+	}
+	for _, s := range in.Enterprise.RiskCategories { // an imported letter holds from its day
+		add(s.From)
 	}
 	for i := range in.Licenses {
 		l := &in.Licenses[i]

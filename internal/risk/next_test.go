@@ -49,3 +49,40 @@ func TestNextChange(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleRoundTrip: the schedule of a record, imported onto an
+// enterprise with none of its records, gives the same letter on every day
+// from the schedule's first on, and the same NextChange days.
+func TestScheduleRoundTrip(t *testing.T) {
+	m := defaultModel()
+	cases := 200
+	if testing.Short() {
+		cases = 30
+	}
+	for seed := range uint64(cases) {
+		_, day, in := randomCase(seed)
+		steps := m.Schedule(in, day, policy)
+		bare := Inputs{Enterprise: in.Enterprise}
+		bare.Enterprise.RiskCategories = steps
+		for i, s := range steps {
+			if i > 0 && !s.From.After(steps[i-1].From) {
+				t.Fatalf("seed %d: steps out of order: %v", seed, steps)
+			}
+		}
+		for d := day; d.Before(day.AddDate(6, 0, 0)); d = d.AddDate(0, 0, 7) {
+			if got, want := m.Category(bare, d, policy), m.Category(in, d, policy); got != want {
+				t.Fatalf("seed %d, %s: imported %s, derived %s (steps %v)", seed, d.Format(time.DateOnly), got, want, steps)
+			}
+			if got, want := m.NextChange(bare, d, policy), m.NextChange(in, d, policy); !got.Equal(want) {
+				t.Fatalf("seed %d, %s: imported next change %v, derived %v", seed, d.Format(time.DateOnly), got, want)
+			}
+			if got, want := m.Assess(bare, d, policy).Category, m.Category(in, d, policy); got != want {
+				t.Fatalf("seed %d, %s: Assess with imported steps %s, want %s", seed, d.Format(time.DateOnly), got, want)
+			}
+		}
+		// Before the first step the model decides from the records held.
+		if got, want := m.Category(bare, day.AddDate(0, 0, -1), policy), m.Category(Inputs{Enterprise: in.Enterprise}, day.AddDate(0, 0, -1), policy); got != want {
+			t.Fatalf("seed %d: before the schedule %s, want the model's %s", seed, got, want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ func cloneEnterprise(e credit.Enterprise) credit.Enterprise {
 	e.RegisteredCapital, e.EstablishedOn = cp(e.RegisteredCapital), cp(e.EstablishedOn)
 	e.RegistrationAuthority, e.Address, e.BusinessScope = cp(e.RegistrationAuthority), cp(e.Address), cp(e.BusinessScope)
 	e.KeyAreas, e.Phone = slices.Clone(e.KeyAreas), cp(e.Phone)
+	e.RiskCategories = slices.Clone(e.RiskCategories)
 	return e
 }
 

@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -99,4 +101,43 @@ func dateKey(t time.Time) string { return t.Format(time.DateOnly) }
 func parseDateKey(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	return t, err == nil
+}
+
+// riskStep is an imported risk category step as the risk_categories
+// column holds it (migration 00012), the import line's own shape.
+type riskStep struct {
+	From     string `json:"from"`
+	Category string `json:"category"`
+}
+
+// riskStepsArg is the risk_categories column of steps: NULL for none.
+func riskStepsArg(steps []credit.RiskStep) any {
+	if len(steps) == 0 {
+		return nil
+	}
+	out := make([]riskStep, len(steps))
+	for i, s := range steps {
+		out[i] = riskStep{s.From.Format(time.DateOnly), s.Category}
+	}
+	b, err := json.Marshal(out)
+	if err != nil { // strings always marshal
+		panic("postgres: risk_categories: " + err.Error())
+	}
+	return b
+}
+
+func riskStepsOf(b []byte) ([]credit.RiskStep, error) {
+	var raw []riskStep
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("postgres: risk_categories: %w", err)
+	}
+	steps := make([]credit.RiskStep, len(raw))
+	for i, r := range raw {
+		d, err := credit.ParseDate(r.From)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: risk_categories: %w", err)
+		}
+		steps[i] = credit.RiskStep{From: d, Category: r.Category}
+	}
+	return steps, nil
 }

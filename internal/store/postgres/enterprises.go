@@ -15,19 +15,23 @@ import (
 
 const enterpriseColumns = `e.uscc, e.name, e.former_names, e.type, e.status, e.legal_representative,
 	e.legal_representative_id_type, e.legal_representative_id_number, e.registered_capital, e.established_on,
-	e.registration_authority, e.address, e.business_scope, e.region_code, e.key_areas, e.phone, e.updated_at`
+	e.registration_authority, e.address, e.business_scope, e.region_code, e.key_areas, e.phone, e.updated_at, e.risk_categories`
 
 func scanEnterprise(row pgx.Row) (credit.Enterprise, error) {
 	var (
 		e       credit.Enterprise
 		capital pgtype.Numeric
 		areas   []string
+		steps   []byte
 	)
 	err := row.Scan(&e.USCC, &e.Name, &e.FormerNames, &e.Type, &e.Status, &e.LegalRepresentative,
 		&e.LegalRepresentativeIDType, &e.LegalRepresentativeIDNumber, &capital, &e.EstablishedOn,
-		&e.RegistrationAuthority, &e.Address, &e.BusinessScope, &e.RegionCode, &areas, &e.Phone, &e.UpdatedAt)
+		&e.RegistrationAuthority, &e.Address, &e.BusinessScope, &e.RegionCode, &areas, &e.Phone, &e.UpdatedAt, &steps)
 	e.RegisteredCapital = decimalOf(capital)
 	e.KeyAreas = keyAreasOf(areas)
+	if err == nil && steps != nil {
+		e.RiskCategories, err = riskStepsOf(steps)
+	}
 	return e, err
 }
 

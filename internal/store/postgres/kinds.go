@@ -67,6 +67,7 @@ var kinds = []*kind{
 		{"registration_authority", "text"}, {"address", "text"}, {"business_scope", "text"},
 		{"region_code", "text"}, {"key_areas", "text[]"}, {"phone", "text"},
 		{"name_norm", "text"}, {"former_norm", "text[]"}, {"name_bigrams", "text[]"}, // package search
+		{"risk_categories", "jsonb"},
 	}, func(b *store.Batch) int { return len(b.Enterprises) }, func(b *store.Batch, i int) []any {
 		l := b.Enterprises[i]
 		e := l.V
@@ -74,7 +75,8 @@ var kinds = []*kind{
 		return []any{l.N, e.USCC, e.Name, stringsOrEmpty(e.FormerNames), e.Type, string(e.Status),
 			e.LegalRepresentative, e.LegalRepresentativeIDType, e.LegalRepresentativeIDNumber,
 			numericArg(e.RegisteredCapital), datePtrArg(e.EstablishedOn), e.RegistrationAuthority, e.Address,
-			e.BusinessScope, e.RegionCode, keyAreasArg(e.KeyAreas), e.Phone, nameNorm, formerNorm, bigrams}
+			e.BusinessScope, e.RegionCode, keyAreasArg(e.KeyAreas), e.Phone, nameNorm, formerNorm, bigrams,
+			riskStepsArg(e.RiskCategories)}
 	}),
 	newKind("license", "licenses", []string{"license_number"}, "uscc", []column{
 		{"license_number", keyText}, {"uscc", keyText}, {"name", "text"}, {"content", "text"},
