@@ -64,6 +64,13 @@ func TestLeakExport(t *testing.T) {
 							t.Errorf("%s as %s: canary %s (%s, %s) leaked", file, c.name, p.value, p.record, p.who())
 						}
 					}
+					// The risk category is PARTNER's and up (enterprise lines'
+					// risk_categories): never in a PUBLIC file.
+					if hasRisk := bytes.Contains(e.body, []byte(`"risk_categories"`)); c.tier == credit.TierPublic && hasRisk {
+						t.Errorf("%s as %s holds risk_categories", file, c.name)
+					} else if c.tier == credit.TierPartner && strings.HasSuffix(file, ".ndjson") && bytes.Contains(e.body, []byte(`"kind":"enterprise"`)) && !hasRisk {
+						t.Errorf("%s as %s: enterprise lines without risk_categories", file, c.name)
+					}
 					if c.tier < credit.TierRegulator {
 						// The fact of a repair, a withdrawal or a serious-list
 						// removal is REGULATOR-only, whatever its text.
