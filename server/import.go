@@ -83,18 +83,24 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		srcs = append(srcs, ingest.Source{Name: "demo", Open: func() (io.ReadCloser, error) { return demo.OpenAt(cfg.Clock()()), nil }})
 	}
 	srcs = append(srcs, ingest.FileSources(stdin, files...)...)
+	start := time.Now()
 	total, importErr := im.ImportSources(ctx, srcs...)
+	log.Info("import: records read and written", "accepted", total.Accepted, "rejected", total.Rejected, "took", time.Since(start).Round(time.Millisecond))
 	if load != nil {
+		start := time.Now()
 		if err := load.Finish(context.WithoutCancel(ctx)); err != nil && importErr == nil {
 			importErr = err
 		}
+		log.Info("import: bulk load finished: indexes built", "took", time.Since(start).Round(time.Millisecond))
 	}
 	// Fresh statistics, so that the first queries after an import get good
 	// plans (the planner otherwise guesses from none, or from an empty table).
 	if an, ok := st.(store.Analyzer); ok && total.Accepted > 0 {
+		start := time.Now()
 		if err := an.Analyze(context.WithoutCancel(ctx)); err != nil && importErr == nil {
 			importErr = err
 		}
+		log.Info("import: tables analysed", "took", time.Since(start).Round(time.Millisecond))
 	}
 	// The summary is printed even when the import stopped: it says what
 	// was written before (exit 2, with "fatal" saying why).

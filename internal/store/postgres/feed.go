@@ -158,7 +158,7 @@ func (w *feedWriter) recordWrite(ctx context.Context, b *store.Batch, day, at ti
 	keys := store.Touched(b)
 	rest := keys
 	if len(known) > 0 {
-		rest = make([]feed.Key, 0, len(keys)-len(known))
+		rest = make([]feed.Key, 0, max(0, len(keys)-len(known)))
 		for _, k := range keys {
 			if _, ok := known[k]; !ok {
 				rest = append(rest, k)
@@ -203,7 +203,7 @@ func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries
 	}
 	rest := keys
 	if len(known) > 0 {
-		rest = make([]feed.Key, 0, len(keys)-len(known))
+		rest = make([]feed.Key, 0, max(0, len(keys)-len(known)))
 		for _, k := range keys {
 			if _, ok := known[k]; !ok {
 				rest = append(rest, k)

@@ -27,6 +27,15 @@ import (
 // enterprise, for the entry's region and key areas, is the batch's last
 // line of it, else stored[uscc], else read from the table.
 //
+// It also returns the risk category entry of each enterprise the batch
+// inserted whose every record in the batch is such a fresh record (and
+// adds its key to a.fresh): an enterprise had no record before its own row
+// was stored (every record names a stored enterprise when it is written),
+// so those records are its whole record, and its risk category had no
+// state. The others are read back (riskEntries). A bulk load of a file in
+// export order (each enterprise before its records) so reads back only the
+// enterprises whose records a batch boundary splits.
+//
 // Every value goes through the conversions a write and a read back make
 // (dates to their day, empty lists, decimals), so the entry hashes as the
 // one computed from the stored row; TestFeedStateMatchesStoredRecords
@@ -64,43 +73,67 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 	p := a.s.policy
 	var jobs []func() feed.Entry // run once every owner is known
 	fresh := func(k feed.Key) bool { _, ok := a.fresh[k]; return ok }
+	// whole holds the whole record of each enterprise the batch inserted,
+	// for its risk category (see wholeRecords), nil once one of its
+	// records is not known from the batch.
+	whole := map[string]*feed.Records{}
 	for i := range ents {
 		e := &ents[i]
 		if k := (feed.Key{Type: feed.Enterprise, ID: e.USCC}); fresh(k) {
 			jobs = append(jobs, func() feed.Entry { return feed.EnterpriseEntry(p, e, day) })
+			whole[e.USCC] = &feed.Records{Enterprise: *e}
 		}
 	}
-	add := func(k feed.Key, uscc string, entry func(e *credit.Enterprise) feed.Entry) {
+	add := func(k feed.Key, uscc string, entry func(e *credit.Enterprise) feed.Entry) bool {
 		if !fresh(k) {
-			return
+			if _, ok := whole[uscc]; ok {
+				whole[uscc] = nil
+			}
+			return false
 		}
 		need(uscc)
 		jobs = append(jobs, func() feed.Entry { return entry(ownerOr(owners, uscc)) })
+		return whole[uscc] != nil
 	}
 	for _, r := range lastLines(b.Licenses, rejected, func(v credit.License) string { return v.LicenseNumber }) {
 		r = storedLicense(r)
-		add(feed.Key{Type: feed.License, ID: r.LicenseNumber}, r.USCC,
-			func(e *credit.Enterprise) feed.Entry { return feed.LicenseEntry(p, e, r, day) })
+		if add(feed.Key{Type: feed.License, ID: r.LicenseNumber}, r.USCC,
+			func(e *credit.Enterprise) feed.Entry { return feed.LicenseEntry(p, e, r, day) }) {
+			whole[r.USCC].Licenses = append(whole[r.USCC].Licenses, r)
+		}
 	}
 	for _, r := range lastLines(b.Penalties, rejected, func(v credit.Penalty) string { return v.DecisionNumber }) {
 		r = storedPenalty(r)
-		add(feed.Key{Type: feed.Penalty, ID: r.DecisionNumber}, r.USCC,
-			func(e *credit.Enterprise) feed.Entry { return feed.PenaltyEntry(p, e, r, day) })
+		if add(feed.Key{Type: feed.Penalty, ID: r.DecisionNumber}, r.USCC,
+			func(e *credit.Enterprise) feed.Entry { return feed.PenaltyEntry(p, e, r, day) }) {
+			whole[r.USCC].Penalties = append(whole[r.USCC].Penalties, r)
+		}
 	}
 	for _, r := range lastLines(b.Inspections, rejected, func(v credit.Inspection) string { return v.InspectionID }) {
 		r = storedInspection(r)
-		add(feed.Key{Type: feed.Inspection, ID: r.InspectionID}, r.USCC,
-			func(e *credit.Enterprise) feed.Entry { return feed.InspectionEntry(p, e, r, day) })
+		if add(feed.Key{Type: feed.Inspection, ID: r.InspectionID}, r.USCC,
+			func(e *credit.Enterprise) feed.Entry { return feed.InspectionEntry(p, e, r, day) }) {
+			whole[r.USCC].Inspections = append(whole[r.USCC].Inspections, r)
+		}
 	}
 	for _, r := range lastLines(b.Listings, rejected, func(v credit.Listing) string { return string(v.List) + "\x00" + v.DecisionNumber }) {
 		r = storedListing(r)
-		add(feed.Key{Type: feed.ListingType(r.List), ID: r.DecisionNumber}, r.USCC,
-			func(e *credit.Enterprise) feed.Entry { return feed.ListingEntry(p, e, r, day) })
+		if add(feed.Key{Type: feed.ListingType(r.List), ID: r.DecisionNumber}, r.USCC,
+			func(e *credit.Enterprise) feed.Entry { return feed.ListingEntry(p, e, r, day) }) {
+			whole[r.USCC].Listings = append(whole[r.USCC].Listings, r)
+		}
 	}
 	for _, r := range lastLines(b.Commitments, rejected, func(v credit.Commitment) string { return v.CommitmentID }) {
 		r = storedCommitment(r)
-		add(feed.Key{Type: feed.Commitment, ID: r.CommitmentID}, r.USCC,
-			func(e *credit.Enterprise) feed.Entry { return feed.CommitmentEntry(p, e, r, day) })
+		if add(feed.Key{Type: feed.Commitment, ID: r.CommitmentID}, r.USCC,
+			func(e *credit.Enterprise) feed.Entry { return feed.CommitmentEntry(p, e, r, day) }) {
+			whole[r.USCC].Commitments = append(whole[r.USCC].Commitments, r)
+		}
+	}
+	for _, rec := range whole {
+		if rec != nil {
+			jobs = append(jobs, func() feed.Entry { return feed.RiskEntry(a.s.risk, p, rec, day) })
+		}
 	}
 	for _, r := range lastLines(b.TypicalCases, rejected, func(v credit.TypicalCase) string { return v.CaseID }) {
 		if k := (feed.Key{Type: feed.TypicalCase, ID: r.CaseID}); fresh(k) {
@@ -118,6 +151,11 @@ func (a *applier) batchEntries(ctx context.Context, b *store.Batch, day time.Tim
 	for k := range a.fresh { // no line for it: read back like any other
 		if _, ok := out[k]; !ok {
 			delete(a.fresh, k)
+		}
+	}
+	for _, e := range out { // risk categories had no state either
+		if e.Key.Type == feed.RiskCategory {
+			a.inserted(e.Key)
 		}
 	}
 	return out, nil
@@ -198,7 +236,23 @@ func storedEnterprise(e credit.Enterprise) credit.Enterprise {
 	e.EstablishedOn = storedDate(e.EstablishedOn)
 	e.KeyAreas = keyAreasOf(keyAreasArg(e.KeyAreas))
 	e.UpdatedAt = time.Time{}
+	e.RiskCategories = storedRiskSteps(e.RiskCategories)
 	return e
+}
+
+// storedRiskSteps returns imported risk steps as the risk_categories
+// column gives them back (the risk model reads them: batchEntries computes
+// risk categories from the batch).
+func storedRiskSteps(steps []credit.RiskStep) []credit.RiskStep {
+	b, ok := riskStepsArg(steps).([]byte)
+	if !ok {
+		return nil
+	}
+	out, err := riskStepsOf(b)
+	if err != nil { // riskStepsArg wrote it
+		panic(err)
+	}
+	return out
 }
 
 func storedLicense(l credit.License) credit.License {

@@ -41,6 +41,8 @@ func TestFeedStateMatchesStoredRecords(t *testing.T) {
 	rich.FormerNames = []string{"厦门某某"}
 	rich.KeyAreas = []credit.KeyArea{credit.KeyArea("catering")}
 	rich.RegisteredCapital = dec("12.50")
+	// An imported letter decides its risk category (computed from the batch).
+	rich.RiskCategories = []credit.RiskStep{{From: date("2025-01-01"), Category: "D"}, {From: date("2026-06-01"), Category: "A"}}
 	pen := heavyPenalty(a, "闽市监罚〔2025〕901号", "2025-03-01")
 	pen.FineAmount = dec("5000.00")
 	pen.RepairedOn = ptr(date("2025-06-01")) // not an import field: never stored from a penalty line
