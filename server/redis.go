@@ -80,7 +80,11 @@ func newMeter(cfg config.Config, client redis.UniversalClient, reg prometheus.Re
 	})
 	var limiter ratelimit.Limiter = lim
 	if client != nil && cfg.RateLease > 0 {
-		limiter = ratelimit.NewLeasing(lim, ratelimit.LeaseOptions{Max: cfg.RateLease, Metrics: metrics})
+		window := cfg.RateLeaseWin
+		if window == 0 {
+			window = -1 // fixed blocks
+		}
+		limiter = ratelimit.NewLeasing(lim, ratelimit.LeaseOptions{Max: cfg.RateLease, Window: window, Metrics: metrics})
 	}
 	return &meter.Config{
 		Limiter: limiter, Budgets: cfg.RateBudgets, KeyBudgets: cfg.KeyBudgets,

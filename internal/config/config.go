@@ -72,6 +72,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	RateReplicas   int
 	RateLease      int
+	RateLeaseWin   time.Duration
 	RedisTimeout   time.Duration
 	RedisKeyPrefix string
 
@@ -162,7 +163,8 @@ var Settings = []Setting{
 	{"RATE_LIMIT_KEYS", "", "per-key budgets overriding the tier's, e.g. acme-bank=100000/1h,media-app=5000/1h", keyBudgets},
 	{"MAX_CONCURRENT_PER_KEY", "10", "secondary limit: requests in flight per key or client address on one replica (0 = none)", intSet(func(c *Config) *int { return &c.MaxConcurrent })},
 	{"TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed for the client address", trustedProxies},
-	{"RATE_LIMIT_LEASE", "64", "most points of a shared budget a replica leases at once and spends without asking Redis (never over 1/32 of the budget; idle leases go back after 0.5 s); 0 → every decision asks Redis", intSet(func(c *Config) *int { return &c.RateLease })},
+	{"RATE_LIMIT_LEASE", "64", "points of a shared budget a replica leases at once and spends without asking Redis, for a key it spends slowly (never over 1/32 of the budget; idle leases go back after 0.5 s); 0 → every decision asks Redis", intSet(func(c *Config) *int { return &c.RateLease })},
+	{"RATE_LIMIT_LEASE_WINDOW", "250ms", "a busy key's lease grows to about this long of what the replica spends of it (at least RATE_LIMIT_LEASE points, never over 1/32 of the budget; a surplus goes back when it slows down); 0 → always RATE_LIMIT_LEASE points", durationOrZero(func(c *Config) *time.Duration { return &c.RateLeaseWin })},
 	{"RATE_LIMIT_REPLICAS", "1", "replicas sharing the budgets: while Redis is unreachable each grants 1/N of every budget", intSet(func(c *Config) *int { return &c.RateReplicas })},
 	{"REDIS_TIMEOUT", "50ms", "longest a Redis call may take before the request is decided locally", duration(func(c *Config) *time.Duration { return &c.RedisTimeout })},
 	{"REDIS_KEY_PREFIX", "creditgraph:", "prefix of every Redis key this deployment writes", str(func(c *Config) *string { return &c.RedisKeyPrefix })},

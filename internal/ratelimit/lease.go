@@ -12,9 +12,10 @@ const SourceLease = "lease"
 
 // Defaults for LeaseOptions.
 const (
-	DefaultLeaseShare = 32
-	DefaultLeaseMax   = 64
-	DefaultLeaseIdle  = 500 * time.Millisecond
+	DefaultLeaseShare  = 32
+	DefaultLeaseMax    = 64
+	DefaultLeaseIdle   = 500 * time.Millisecond
+	DefaultLeaseWindow = 250 * time.Millisecond
 )
 
 // LeaseOptions configures Leasing.
@@ -27,8 +28,17 @@ type LeaseOptions struct {
 	// goes to the shared limiter, exactly as without Leasing). 0 means
 	// DefaultLeaseShare.
 	Share int
-	// Max caps a lease in points; 0 means DefaultLeaseMax.
+	// Max is a block's size in points for a key this replica spends
+	// slowly; 0 means DefaultLeaseMax. A busy key's blocks grow with its
+	// rate (Window), never past 1/Share of the budget.
 	Max int
+	// Window: a key's block holds what this replica spent of it in about
+	// Window, as measured between its last two blocks (at least Max points,
+	// at most 1/Share of the budget), so that half a block outlasts the
+	// Redis round trip that takes the next one even at tens of thousands
+	// of points a second. 0 means DefaultLeaseWindow; below 0, blocks are
+	// always Max points.
+	Window time.Duration
 	// Idle: a lease unused for this long is given back to the shared
 	// budget. 0 means DefaultLeaseIdle.
 	Idle time.Duration
@@ -64,6 +74,7 @@ type Leasing struct {
 	closing sync.Once
 	stop    chan struct{}
 	done    chan struct{}
+	giving  sync.WaitGroup // blocks being given back off the request path
 }
 
 type lease struct {
@@ -72,6 +83,12 @@ type lease struct {
 	remaining int       // the shared budget's Remaining when the block was last taken
 	reset     time.Time // when the shared budget would be full, as of that take
 	used      time.Time // last decision or refund
+	// size is the key's block size now (see LeaseOptions.Window); spent
+	// counts the points taken from the lease since, when the last block
+	// was asked for.
+	size  int
+	spent int
+	since time.Time
 	// refill is closed when the take of the next block, in flight, ends;
 	// nil when none is.
 	refill chan struct{}
@@ -90,6 +107,9 @@ func NewLeasing(inner Limiter, opts LeaseOptions) *Leasing {
 	if opts.Idle <= 0 {
 		opts.Idle = DefaultLeaseIdle
 	}
+	if opts.Window == 0 {
+		opts.Window = DefaultLeaseWindow
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -100,9 +120,30 @@ func NewLeasing(inner Limiter, opts LeaseOptions) *Leasing {
 		stop: make(chan struct{}), done: make(chan struct{})}
 }
 
-// size is how many points a lease of b holds at most.
+// size is how many points a block of b holds for a key spent slowly: a
+// budget whose size is under 2 is never leased.
 func (l *Leasing) size(b Budget) int {
 	return min(l.opts.Max, b.Limit()/l.opts.Share)
+}
+
+// resize sets ls's block size from the points spent since the last
+// measurement, when that is long enough ago, and starts the next one.
+// The size stays between l.size(b) and 1/Share of the budget. Called with
+// l.mu held, when a block is about to be asked for.
+func (l *Leasing) resize(ls *lease, now time.Time) int {
+	base := l.size(ls.b)
+	if ls.size < base {
+		ls.size = base
+	}
+	// A rate is measured over at least 1/16 of the window (several blocks
+	// when they are small), so that a burst of concurrent requests does not
+	// read as a rate.
+	if elapsed := now.Sub(ls.since); l.opts.Window > 0 && elapsed >= l.opts.Window/16 {
+		want := int(min(float64(ls.spent)*float64(l.opts.Window)/float64(elapsed), float64(ls.b.Limit())))
+		ls.size = max(base, min(want, ls.b.Limit()/l.opts.Share))
+		ls.spent, ls.since = 0, now
+	}
+	return ls.size
 }
 
 // Take implements Limiter.
@@ -110,29 +151,40 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 	if err := check(b, cost); err != nil {
 		return Result{}, err
 	}
-	size := l.size(b)
-	if size < 2 {
+	if l.size(b) < 2 {
 		return l.inner.Take(ctx, key, b, cost)
 	}
 	now := l.opts.Now()
 	have := 0 // the block's points, taken out while a bigger block is asked for
+	size := 0 // the block asked for
 	l.mu.Lock()
 	for {
 		ls := l.leases[key]
 		if ls == nil || ls.b != b {
+			size = l.size(b)
 			break
 		}
 		if ls.points >= cost {
 			ls.points -= cost
+			ls.spent += cost
 			ls.used = now
 			res := ls.result(now)
-			if cost > 0 && ls.points < size/2 && ls.refill == nil {
+			if ls.refill == nil && now.Sub(ls.since) >= l.opts.Window && l.opts.Window > 0 {
+				// A window without a new block: the key slowed down.
+				// Keep at most a block and a half of its new size.
+				if extra := ls.points - l.resize(ls, now)*3/2; extra > 0 {
+					ls.points -= extra
+					ls.remaining += extra
+					l.giving.Go(func() { l.giveBack(key, b, extra) })
+				}
+			}
+			if cost > 0 && ls.points < ls.size/2 && ls.refill == nil {
 				// Half spent: take the next block now, off the request
 				// path, so that no request waits for Redis when this one
 				// runs out.
 				ch := make(chan struct{})
 				ls.refill = ch
-				go l.prefetch(key, b, ls, ch, size)
+				go l.prefetch(key, b, ls, ch, l.resize(ls, now))
 			}
 			l.mu.Unlock()
 			l.opts.Metrics.Decision(SourceLease, outcomeOf(res, cost))
@@ -141,7 +193,7 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 		if cost == 0 {
 			break
 		}
-		if ls.refill != nil && cost <= size {
+		if ls.refill != nil && cost <= ls.size {
 			// Another request is taking the next block: wait for it
 			// rather than asking Redis too (a burst of concurrent
 			// requests would each take a block, then refund it).
@@ -157,6 +209,7 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 			continue
 		}
 		have, ls.points = ls.points, 0
+		size = l.resize(ls, now)
 		refilled := make(chan struct{})
 		ls.refill = refilled
 		defer func() {
@@ -194,16 +247,18 @@ func (l *Leasing) Take(ctx context.Context, key string, b Budget, cost int) (Res
 	ls := l.leases[key]
 	if ls == nil || ls.b != b {
 		if ls != nil { // the key's budget changed: give the old block back
-			go l.giveBack(key, ls.b, ls.points)
+			old, pts := ls.b, ls.points
+			l.giving.Go(func() { l.giveBack(key, old, pts) })
 		}
-		ls = &lease{b: b}
+		ls = &lease{b: b, size: size, since: now}
 		l.leases[key] = ls
 	}
 	ls.points += have + want - cost
+	ls.spent += cost
 	ls.remaining = res.Remaining
-	extra := ls.points - size // concurrent takes leased more than a block
+	extra := ls.points - max(size, ls.size) // concurrent takes leased more than a block
 	if extra > 0 {
-		ls.points = size
+		ls.points -= extra
 		ls.remaining += extra
 	}
 	ls.reset = now.Add(res.ResetAfter)
@@ -285,7 +340,7 @@ func (l *Leasing) Refund(ctx context.Context, key string, b Budget, points int) 
 	if ls := l.leases[key]; ls != nil && ls.b == b {
 		ls.points += points
 		ls.used = l.opts.Now()
-		if most := 2 * l.size(b); ls.points > most { // more than a block and a prefetched one: the surplus goes back now
+		if most := 2 * max(ls.size, l.size(b)); ls.points > most { // more than a block and a prefetched one: the surplus goes back now
 			extra := ls.points - most
 			ls.points -= extra
 			ls.remaining += extra
@@ -362,5 +417,6 @@ func (l *Leasing) Close() {
 		l.sweeper.Do(func() { close(l.done) }) // never started
 		<-l.done
 		l.release(func(*lease) bool { return true })
+		l.giving.Wait()
 	})
 }

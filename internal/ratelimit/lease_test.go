@@ -231,3 +231,66 @@ func TestLeasingRefillsOnceForConcurrentTakes(t *testing.T) {
 		t.Errorf("%d Redis calls for %d points in blocks of %d, want at most %d", got, goroutines*each, DefaultLeaseMax, most)
 	}
 }
+
+// A busy key's blocks grow to what this replica spends of it in about
+// LeaseOptions.Window, never past 1/Share of the budget, and shrink back
+// when it slows down; the budget still grants exactly what is spent.
+func TestLeasingBlocksFollowTheRate(t *testing.T) {
+	clock := newFakeClock()
+	c := newTestClient(t)
+	calls := &commandCounter{}
+	c.AddHook(calls)
+	p := testPrefix(t, c)
+	shared := NewShared(c, Options{Prefix: p, Timeout: 5 * time.Second})
+	l := NewLeasing(shared, LeaseOptions{Now: clock.Now})
+	t.Cleanup(l.Close)
+	ctx := context.Background()
+	// At most 31,250 points a block; a year's period, so that what GCRA
+	// restores on Redis's own clock while the test runs is < 1 point.
+	b := Budget{Points: 1_000_000, Per: 365 * 24 * time.Hour}
+	size := func() int {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.leases["k"].size
+	}
+	// spend takes n points one at a time, every step of the clock, letting
+	// each block taken off the request path land before the next take.
+	spend := func(n int, step time.Duration) {
+		t.Helper()
+		for range n {
+			if r, err := l.Take(ctx, "k", b, 1); err != nil || !r.Allowed {
+				t.Fatalf("Take: %+v, %v", r, err)
+			}
+			l.mu.Lock()
+			ch := l.leases["k"].refill
+			l.mu.Unlock()
+			if ch != nil {
+				<-ch
+			}
+			clock.Advance(step)
+		}
+	}
+	spend(5_000, 100*time.Microsecond) // 10,000 points a second for 0.5 s
+	if got := size(); got < 2_000 || got > 3_000 {
+		t.Errorf("block at 10,000 points/s: %d points, want about 2,500 (250 ms of the rate)", got)
+	}
+	if got := calls.n.Load(); got > 30 {
+		t.Errorf("%d Redis calls for 5,000 points: blocks did not grow", got)
+	}
+	spend(100_000, time.Microsecond) // 1,000,000 points a second
+	if got, most := size(), b.Points/DefaultLeaseShare; got != most {
+		t.Errorf("block at 1,000,000 points/s: %d points, want the cap %d", got, most)
+	}
+	spend(200, 10*time.Millisecond) // 100 points a second
+	if got := size(); got != DefaultLeaseMax {
+		t.Errorf("block at 100 points/s: %d points, want %d", got, DefaultLeaseMax)
+	}
+	l.Close() // every block goes back
+	r, err := shared.Take(ctx, "k", b, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spent := 5_000 + 100_000 + 200; r.Remaining > b.Points-spent+1 || r.Remaining < b.Points-spent {
+		t.Errorf("shared Remaining %d after %d points were spent of %d", r.Remaining, spent, b.Points)
+	}
+}
