@@ -12,8 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
-	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/maypok86/otter/v2"
 
 	"github.com/creditgraph/creditgraph/internal/auth"
 	"github.com/creditgraph/creditgraph/internal/cache"
@@ -38,7 +39,7 @@ import (
 type FastPath struct {
 	cache  *cache.Cache
 	clock  func() time.Time
-	routes *lru.LRU[route]
+	routes *otter.Cache[string, route] // reads take no lock: every hit reads it
 	today  atomic.Pointer[formattedDay]
 }
 
@@ -52,7 +53,8 @@ type route struct {
 
 // NewFastPath returns a FastPath on c remembering up to size requests.
 func NewFastPath(c *cache.Cache, clock func() time.Time, size int) *FastPath {
-	return &FastPath{cache: c, clock: clock, routes: lru.New[route](max(size, 1))}
+	return &FastPath{cache: c, clock: clock,
+		routes: otter.Must(&otter.Options[string, route]{MaximumSize: max(size, 1)})}
 }
 
 // recorder is where Extension leaves the route of the request it answered.
@@ -85,7 +87,7 @@ func (f *FastPath) Wrap(next http.Handler) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		if rt, found := f.routes.Get(ctx, fp); found && f.serve(ctx, w, rt) {
+		if rt, found := f.routes.GetIfPresent(fp); found && f.serve(ctx, w, rt) {
 			return
 		}
 		rec := &recorder{}
@@ -96,7 +98,7 @@ func (f *FastPath) Wrap(next http.Handler) http.Handler {
 		rec.mu.Unlock()
 		if rt.id != "" && cw.status == http.StatusOK && cw.contentType != "" {
 			rt.contentType = []string{cw.contentType}[:1:1] // a later Add copies it
-			f.routes.Add(ctx, fp, rt)
+			f.routes.Set(fp, rt)
 		}
 	})
 }
@@ -152,7 +154,8 @@ func (f *FastPath) fingerprint(r *http.Request) (string, bool) {
 		sum := sha256.Sum256(b)
 		return "sha256:" + hex.EncodeToString(sum[:]), true
 	}
-	return string(b), true
+	// b is never written again: the string shares it, without a copy.
+	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 
 // isJSON reports whether a Content-Type is application/json.
