@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/creditgraph/creditgraph/graph/model"
 	"github.com/creditgraph/creditgraph/internal/apierr"
@@ -32,6 +35,21 @@ func storePage(first *int, after *string) (store.Page, error) {
 	return p, nil
 }
 
+// wantsCursors reports whether the connection field resolved in ctx
+// selects its edges or pageInfo, the two places a cursor can be read; true
+// when ctx is not a field's.
+func wantsCursors(ctx context.Context) bool {
+	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "edges" || f.Name == "pageInfo" {
+			return true
+		}
+	}
+	return false
+}
+
 func pageInfo(cursors []string, hasNext bool) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext}
 	if len(cursors) > 0 {
@@ -43,7 +61,7 @@ func pageInfo(cursors []string, hasNext bool) *model.PageInfo {
 // pageOf pages through records already loaded for one enterprise. The
 // cursor names the record's natural key within that enterprise's list, so a
 // cursor from another enterprise or list is refused.
-func pageOf[T any](items []T, key func(*T) string, kind, uscc string, first *int, after *string) (nodes []*T, cursors []string, hasNext bool, err error) {
+func pageOf[T any](items []T, key func(*T) string, kind, uscc string, first *int, after *string, encode bool) (nodes []*T, cursors []string, hasNext bool, err error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, nil, false, err
@@ -68,7 +86,9 @@ func pageOf[T any](items []T, key func(*T) string, kind, uscc string, first *int
 	end := min(start+n, len(items))
 	for i := start; i < end; i++ {
 		nodes = append(nodes, &items[i])
-		cursors = append(cursors, store.EncodeCursor(kind, uscc, key(&items[i])))
+		if encode {
+			cursors = append(cursors, store.EncodeCursor(kind, uscc, key(&items[i])))
+		}
 	}
 	return nodes, cursors, end < len(items), nil
 }
@@ -95,14 +115,21 @@ func deref[T any](p *T) T {
 
 // nestedPage pages through an enterprise's loaded records (items, or the
 // loader's err) and builds the connection's nodes, edges and page info.
-func nestedPage[T any, E any](items []T, err error, key func(*T) string, kind, uscc string, first *int, after *string,
+// Cursors are encoded only when the connection's edges or pageInfo are
+// selected (ctx is the connection field's): a profile asking for nodes and
+// totalCount spent ~3 % of its CPU encoding cursors nobody read.
+func nestedPage[T any, E any](ctx context.Context, items []T, err error, key func(*T) string, kind, uscc string, first *int, after *string,
 	edge func(cursor string, node *T) E) ([]*T, []E, *model.PageInfo, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	nodes, cursors, next, err := pageOf(items, key, kind, uscc, first, after)
+	encode := wantsCursors(ctx)
+	nodes, cursors, next, err := pageOf(items, key, kind, uscc, first, after, encode)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if !encode {
+		return nodes, nil, &model.PageInfo{HasNextPage: next}, nil
 	}
 	edges := make([]E, len(nodes))
 	for i, n := range nodes {

@@ -37,7 +37,7 @@ func (r *enterpriseResolver) ID(ctx context.Context, obj *credit.Enterprise) (st
 // Licenses is the resolver for the licenses field.
 func (r *enterpriseResolver) Licenses(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.LicenseConnection, error) {
 	items, err := dataloader.For(ctx).Licenses.Load(ctx, obj.USCC)
-	nodes, edges, info, err := nestedPage(items, err, func(l *credit.License) string { return l.LicenseNumber }, "licenses", obj.USCC, first, after,
+	nodes, edges, info, err := nestedPage(ctx, items, err, func(l *credit.License) string { return l.LicenseNumber }, "licenses", obj.USCC, first, after,
 		func(c string, n *credit.License) *model.LicenseEdge { return &model.LicenseEdge{Cursor: c, Node: n} })
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func (r *enterpriseResolver) Licenses(ctx context.Context, obj *credit.Enterpris
 // Penalties is the resolver for the penalties field.
 func (r *enterpriseResolver) Penalties(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.PenaltyConnection, error) {
 	items, err := dataloader.For(ctx).Penalties.Load(ctx, obj.USCC)
-	nodes, edges, info, err := nestedPage(items, err, func(p *credit.Penalty) string { return p.DecisionNumber }, "penalties", obj.USCC, first, after,
+	nodes, edges, info, err := nestedPage(ctx, items, err, func(p *credit.Penalty) string { return p.DecisionNumber }, "penalties", obj.USCC, first, after,
 		func(c string, n *credit.Penalty) *model.PenaltyEdge { return &model.PenaltyEdge{Cursor: c, Node: n} })
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (r *enterpriseResolver) Penalties(ctx context.Context, obj *credit.Enterpri
 // Inspections is the resolver for the inspections field.
 func (r *enterpriseResolver) Inspections(ctx context.Context, obj *credit.Enterprise, first *int, after *string) (*model.InspectionConnection, error) {
 	items, err := dataloader.For(ctx).Inspections.Load(ctx, obj.USCC)
-	nodes, edges, info, err := nestedPage(items, err, func(i *credit.Inspection) string { return i.InspectionID }, "inspections", obj.USCC, first, after,
+	nodes, edges, info, err := nestedPage(ctx, items, err, func(i *credit.Inspection) string { return i.InspectionID }, "inspections", obj.USCC, first, after,
 		func(c string, n *credit.Inspection) *model.InspectionEdge {
 			return &model.InspectionEdge{Cursor: c, Node: n}
 		})
