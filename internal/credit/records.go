@@ -85,7 +85,7 @@ type Enterprise struct {
 	// of (a PARTNER export omits what PARTNER does not see), each from its
 	// day on. Empty for an enterprise whose letter this store derives
 	// itself. Package risk reads it; it is never shown to PUBLIC.
-	RiskCategories []RiskStep `json:",omitempty"`
+	RiskCategories []RiskStep
 }
 
 // RiskStep is one step of an imported risk category schedule: Category
