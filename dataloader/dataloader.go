@@ -3,7 +3,8 @@
 // number of store calls, whatever N is. Loaders are made per request by
 // Middleware (they capture that request's visibility and cache only for its
 // lifetime) and reached with For(ctx). It must not decide visibility itself:
-// the store filters every row for the captured credit.Visibility.
+// the store filters every row for the captured credit.Visibility (or, for
+// PreloadWhole, store.ViewRecords with the policy's views).
 package dataloader
 
 import (
@@ -141,6 +142,33 @@ func (l *Loaders) Preload(ctx context.Context, usccs []string, w Want) error {
 	if err != nil {
 		return err
 	}
+	l.prime(usccs, r)
+	return nil
+}
+
+// PreloadWhole is Preload of both the caller's loaders and Full()'s from
+// one read of the whole record (REGULATOR visibility): the caller's are
+// primed with what store.ViewRecords gives the caller of it under p, the
+// policy's own views, so the rows a risk category and the caller's view
+// both need are read once.
+func (l *Loaders) PreloadWhole(ctx context.Context, p credit.Policy, usccs []string, w Want) error {
+	if len(usccs) == 0 || w == (Want{}) {
+		return nil
+	}
+	full := l.Full()
+	r, err := store.ReadRecords(ctx, l.store, full.V, usccs, w)
+	if err != nil {
+		return err
+	}
+	if full != l {
+		full.prime(usccs, r)
+	}
+	l.prime(usccs, store.ViewRecords(p, l.V, r))
+	return nil
+}
+
+// prime primes every loader with what r read.
+func (l *Loaders) prime(usccs []string, r store.Records) {
 	prime(l.Enterprise, usccs, r.Enterprises)
 	prime(l.Licenses, usccs, r.Licenses)
 	prime(l.Penalties, usccs, r.Penalties)
@@ -148,7 +176,6 @@ func (l *Loaders) Preload(ctx context.Context, usccs []string, w Want) error {
 	prime(l.Abnormal, usccs, r.Abnormal)
 	prime(l.Serious, usccs, r.Serious)
 	prime(l.Commitments, usccs, r.Commitments)
-	return nil
 }
 
 // prime primes ld with out, in key order; nil out: the kind was not read.

@@ -40,15 +40,18 @@ func screeningInputs(inputs []*model.ScreeningInput, queries []*model.ScreeningQ
 	return out, nil
 }
 
-// screen runs a screening through the request's loaders, then primes them
-// for what the query selects of the matched enterprises and candidates
-// (their records, their risk category), one statement per kind for the
-// whole batch.
+// screen runs a screening through the request's loaders. Every enterprise
+// it names — matched by code or name, or a candidate — is read once, whole
+// (one pipelined batch of one statement per kind for the whole batch of
+// inputs): the rows serve the flags, through the policy's view for the
+// caller, the risk category, from the whole record, and whatever else the
+// query selects of the enterprise.
 func (r *queryResolver) screen(ctx context.Context, in []screening.Input) ([]*screening.Result, error) {
 	meter.Floor(ctx, len(in)) // priced per input (cost.Model.ItemCost): not refunded
 	l := dataloader.For(ctx)
+	src := &loaderSource{l: l, r: r.Store, p: r.Policy, want: screeningWant(ctx), read: map[string]bool{}}
 	s := screening.Screener{Policy: r.Policy, Settings: r.Screening}
-	res, err := s.Screen(ctx, loaderSource{l: l, r: r.Store}, l.V.AsOf, in)
+	res, err := s.Screen(ctx, src, l.V.AsOf, in)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +64,7 @@ func (r *queryResolver) screen(ctx context.Context, in []screening.Input) ([]*sc
 			usccs = append(usccs, c.Enterprise.USCC)
 		}
 	}
-	if err := primeScreening(ctx, usccs); err != nil {
+	if err := src.preload(ctx, usccs); err != nil { // the candidates: the rest are read
 		return nil, err
 	}
 	out := make([]*screening.Result, len(res))
@@ -71,13 +74,11 @@ func (r *queryResolver) screen(ctx context.Context, in []screening.Input) ([]*sc
 	return out, nil
 }
 
-// primeScreening fetches what the selection needs of the enterprises a
-// screening names: their selected records, and the whole record behind
-// riskCategory.
-func primeScreening(ctx context.Context, usccs []string) error {
-	if len(usccs) == 0 {
-		return nil
-	}
+// screeningWant is what one read of a screened enterprise takes: the
+// enterprise, the records its flags explain, and what the query selects of
+// it — the licences too for a risk category (the whole record) or a
+// selected licence list or credit summary.
+func screeningWant(ctx context.Context) dataloader.Want {
 	op := graphql.GetOperationContext(ctx)
 	fields, risk := map[string]bool{}, false
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
@@ -98,37 +99,48 @@ func primeScreening(ctx context.Context, usccs []string) error {
 			}
 		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return primeEnterprises(gctx, fields, usccs) })
-	if risk || fields["riskCategory"] || fields["riskAssessment"] {
-		g.Go(func() error {
-			return dataloader.For(gctx).Full().Preload(gctx, usccs, dataloader.Want{Licenses: true, Penalties: true,
-				Inspections: true, Abnormal: true, Serious: true, Commitments: true})
-		})
-	}
-	return g.Wait()
+	w := wantOf(fields)
+	w.Enterprises, w.Penalties, w.Inspections, w.Abnormal, w.Serious, w.Commitments = true, true, true, true, true, true
+	w.Licenses = w.Licenses || risk || fields["riskCategory"] || fields["riskAssessment"]
+	return w
 }
 
 // loaderSource is screening's view of the store: the request's loaders,
 // primed a whole batch at a time, at the caller's visibility.
 type loaderSource struct {
-	l *dataloader.Loaders
-	r store.Reader
+	l    *dataloader.Loaders
+	r    store.Reader
+	p    credit.Policy
+	want dataloader.Want
+	read map[string]bool // the enterprises preload read (one request: no lock needed, Screen reads in turn)
 }
 
-func (s loaderSource) Enterprises(ctx context.Context, usccs []string) ([]*credit.Enterprise, error) {
-	if err := s.l.PreloadEnterprises(ctx, usccs); err != nil {
+// preload reads, whole, the enterprises of usccs it has not read yet, and
+// primes the caller's loaders (the policy's view) and Full()'s with them.
+func (s *loaderSource) preload(ctx context.Context, usccs []string) error {
+	var todo []string
+	for _, u := range usccs {
+		if !s.read[u] {
+			s.read[u] = true
+			todo = append(todo, u)
+		}
+	}
+	return s.l.PreloadWhole(ctx, s.p, todo, s.want)
+}
+
+func (s *loaderSource) Enterprises(ctx context.Context, usccs []string) ([]*credit.Enterprise, error) {
+	if err := s.preload(ctx, usccs); err != nil {
 		return nil, err
 	}
 	return s.l.Enterprise.LoadAll(ctx, usccs)
 }
 
-func (s loaderSource) Records(ctx context.Context, usccs []string) ([]screening.Records, error) {
-	err := s.l.Preload(ctx, usccs, dataloader.Want{Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true})
-	if err != nil {
+func (s *loaderSource) Records(ctx context.Context, usccs []string) ([]screening.Records, error) {
+	if err := s.preload(ctx, usccs); err != nil {
 		return nil, err
 	}
 	out := make([]screening.Records, len(usccs))
+	var err error
 	for i, u := range usccs {
 		rec := &out[i]
 		if rec.Penalties, err = s.l.Penalties.Load(ctx, u); err != nil {
@@ -152,7 +164,7 @@ func (s loaderSource) Records(ctx context.Context, usccs []string) ([]screening.
 
 // Names ranks enterprises by name with package search, each name one
 // store search at the caller's visibility, a few at a time.
-func (s loaderSource) Names(ctx context.Context, names []string, limit int, minScore float64) ([][]screening.Hit, []error, error) {
+func (s *loaderSource) Names(ctx context.Context, names []string, limit int, minScore float64) ([][]screening.Hit, []error, error) {
 	hits := make([][]screening.Hit, len(names))
 	errs := make([]error, len(names))
 	g, gctx := errgroup.WithContext(ctx)

@@ -98,3 +98,51 @@ func readKinds(ctx context.Context, r Reader, v credit.Visibility, usccs []strin
 	read(k.Commitments, func() (err error) { out.Commitments, err = r.CommitmentsByUSCC(ctx, v, usccs); return })
 	return &out
 }
+
+// ViewRecords returns what v sees of whole, records read at REGULATOR
+// visibility on v's date: each record through p's view for v (the views
+// every backend reads its rows through), dropped where v may not see it.
+// It equals reading the same enterprises at v (the conformance suite holds
+// both backends to it), so a caller that needs both the whole record (the
+// risk category) and the caller's view (screening's flags) reads the rows
+// once. Each slice of the result is its own.
+func ViewRecords(p credit.Policy, v credit.Visibility, whole Records) Records {
+	if v.Tier == credit.TierRegulator {
+		return whole
+	}
+	out := Records{
+		Licenses:    viewEach(whole.Licenses, func(l credit.License) (credit.License, bool) { return p.ViewLicense(v, l), true }),
+		Penalties:   viewEach(whole.Penalties, func(x credit.Penalty) (credit.Penalty, bool) { return p.ViewPenalty(v, x) }),
+		Inspections: viewEach(whole.Inspections, func(i credit.Inspection) (credit.Inspection, bool) { return p.ViewInspection(v, i), true }),
+		Abnormal:    viewEach(whole.Abnormal, func(l credit.Listing) (credit.Listing, bool) { return p.ViewListing(v, l) }),
+		Serious:     viewEach(whole.Serious, func(l credit.Listing) (credit.Listing, bool) { return p.ViewListing(v, l) }),
+		Commitments: viewEach(whole.Commitments, func(c credit.Commitment) (credit.Commitment, bool) { return p.ViewCommitment(v, c), true }),
+	}
+	if whole.Enterprises != nil {
+		out.Enterprises = make([]*credit.Enterprise, len(whole.Enterprises))
+		for i, e := range whole.Enterprises {
+			if e != nil {
+				ev := p.ViewEnterprise(v, *e)
+				out.Enterprises[i] = &ev
+			}
+		}
+	}
+	return out
+}
+
+// viewEach views every group of in; nil in (a kind not read) stays nil.
+func viewEach[T any](in [][]T, view func(T) (T, bool)) [][]T {
+	if in == nil {
+		return nil
+	}
+	out := make([][]T, len(in))
+	for i, g := range in {
+		out[i] = make([]T, 0, len(g))
+		for _, x := range g {
+			if xv, ok := view(x); ok {
+				out[i] = append(out[i], xv)
+			}
+		}
+	}
+	return out
+}
