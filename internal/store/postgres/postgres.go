@@ -53,6 +53,7 @@ type Store struct {
 	retention credit.Period
 	risk      risk.Model
 	tokens    *tokenStats // name search's token statistics (search_stats.go)
+	feedVM    *feedVisibility
 }
 
 // querier is what reads run on: a pool, or a snapshot's transaction.
@@ -73,7 +74,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk, tokens: &tokenStats{}}
+	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk, tokens: &tokenStats{}, feedVM: &feedVisibility{}}
 	if s.retention == (credit.Period{}) {
 		s.retention = DefaultRetention
 	}

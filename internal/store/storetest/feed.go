@@ -22,6 +22,7 @@ func init() {
 		storeTest{"FeedDates", testFeedDates},
 		storeTest{"FeedReasons", testFeedReasons},
 		storeTest{"FeedFilters", testFeedFilters},
+		storeTest{"FeedOwnersPaged", testFeedOwnersPaged},
 		storeTest{"FeedCursors", testFeedCursors},
 		storeTest{"FeedConcurrentWriters", testFeedConcurrentWriters},
 		storeTest{"FeedRiskCategory", testFeedRiskCategory},
@@ -349,5 +350,64 @@ func testWatchlists(t *testing.T, s store.Store) {
 	}
 	if n, _ := f.WatchlistCount(ctx, "k"); n != 2 {
 		t.Errorf("count after unwatch = %d, want 2", n)
+	}
+}
+
+// testFeedOwnersPaged: a feed filtered to some enterprises (codes or a
+// watchlist), read in small pages, is the whole feed's changes of those
+// enterprises, in order, for each audience — also where many of their
+// changes are ones the audience does not see (never-public penalties),
+// which a page must read past.
+func testFeedOwnersPaged(t *testing.T, s store.Store) {
+	a2, a3 := company(2), company(3)
+	recs := []credit.Penalty{}
+	for i := range 9 {
+		for _, u := range []string{a1, a2, a3} {
+			p := penalty(u, fmt.Sprintf("P-%s-%d", u[len(u)-3:], i), "2024-12-01")
+			if i%3 != 0 { // two in three never public: simple procedure
+				p.Procedure = credit.ProcedureSimple
+			}
+			recs = append(recs, p)
+		}
+	}
+	batch := []any{enterprise(a1), enterprise(a2), enterprise(a3)}
+	for _, p := range recs {
+		batch = append(batch, p)
+	}
+	applyOn(t, s, "2025-01-01", batch...)
+	applyOn(t, s, "2025-01-02", license(a2, "L-2", "2025-01-02"), license(a1, "L-1", "2025-01-02"))
+	if _, err := feedOf(t, s).Watch(t.Context(), "k1", []string{a1, a3}, 10); err != nil {
+		t.Fatal(err)
+	}
+	all := func(feed.RecordType) bool { return true }
+	for _, v := range []credit.Visibility{partnerOn("2025-01-02"), regulatorOn("2025-01-02")} {
+		var whole []feed.Change
+		after := ""
+		for {
+			p, err := feedOf(t, s).Changes(t.Context(), v, store.ChangeFilter{}, store.Page{First: 100, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole, after = append(whole, p.Changes...), p.EndCursor
+			if !p.HasNext {
+				break
+			}
+		}
+		of := func(owners ...string) []string {
+			var out []string
+			for _, c := range whole {
+				if slices.Contains(owners, c.USCC) {
+					out = append(out, feedLine(c, v))
+				}
+			}
+			return out
+		}
+		got, _ := followTypes(t, s, v, store.ChangeFilter{USCCs: []string{a1}}, "", all)
+		wantFeed(t, fmt.Sprintf("%s, usccs", v.Tier), got, of(a1))
+		got, _ = followTypes(t, s, v, store.ChangeFilter{Watchlist: "k1"}, "", all)
+		wantFeed(t, fmt.Sprintf("%s, watchlist", v.Tier), got, of(a1, a3))
+		if len(of(a1)) < 4 {
+			t.Fatalf("%s: %d changes of %s: the test pages nothing", v.Tier, len(of(a1)), a1)
+		}
 	}
 }
