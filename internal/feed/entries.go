@@ -52,8 +52,18 @@ func public(day time.Time) credit.Visibility {
 func EnterpriseEntry(p credit.Policy, e *credit.Enterprise, day time.Time) Entry {
 	ent := *e
 	ent.UpdatedAt = time.Time{}
-	ent.RiskCategories = nil // the RISK_CATEGORY entry's
-	return entry(e, Key{Enterprise, e.USCC}, nil, hash(p.ViewEnterprise(public(day), ent)), hash(ent), credit.Disclosed, time.Time{})
+	return entry(e, Key{Enterprise, e.USCC}, nil, hash(enterpriseState{Enterprise: p.ViewEnterprise(public(day), ent)}),
+		hash(enterpriseState{Enterprise: ent}), credit.Disclosed, time.Time{})
+}
+
+// enterpriseState is what an enterprise's entry hashes: its fields but the
+// imported risk category (the RISK_CATEGORY entry's), which the outer
+// field shadows and omits, so an enterprise hashes as it did before the
+// field existed and the feed's stored hashes stay valid (no spurious
+// CHANGED on the next write).
+type enterpriseState struct {
+	credit.Enterprise
+	RiskCategories *struct{} `json:",omitempty"`
 }
 
 // LicenseEntry: every tier sees every licence.
