@@ -12,12 +12,11 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
-// Repeat offenders' defaults: at least two penalties, decided in the three
-// years up to the caller's date.
+// Repeat offenders' defaults: at least two penalties, decided in the
+// store.RepeatYears years up to the caller's date (store.DefaultRepeatWindow).
 const (
 	defaultMinPenalties = 2
 	maxMinPenalties     = 1000
-	repeatYears         = 3
 )
 
 // repeatOffenders answers Query.repeatOffenders. The contract's shape
@@ -56,12 +55,12 @@ func (r *queryResolver) repeatOffenders(ctx context.Context, in *model.RepeatOff
 	if to == nil {
 		to = in.ListedTo
 	}
+	defFrom, defTo := store.DefaultRepeatWindow(v.AsOf)
 	if from == nil {
-		d := v.AsOf.AddDate(-repeatYears, 0, 0)
-		from = &d
+		from = &defFrom
 	}
 	if to == nil {
-		to = &v.AsOf
+		to = &defTo
 	}
 	if to.Before(*from) {
 		return nil, apierr.BadInput("repeatOffenders filter: decidedTo %s is before decidedFrom %s", to.Format("2006-01-02"), from.Format("2006-01-02"))

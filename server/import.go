@@ -53,6 +53,9 @@ func importFiles(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err := refreshRiskCategories(ctx, st, cfg, log); err != nil { // before the import's own changes
 		return err
 	}
+	if err := refreshRepeatWindows(ctx, st, log); err != nil {
+		return err
+	}
 	// Answers cached by running servers must not outlive what this import
 	// writes: it invalidates them through the same Redis.
 	rdb, err := openRedis(ctx, cfg, log)

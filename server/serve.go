@@ -64,6 +64,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	defer st.Close()
 	go func() { // a feed that predates risk categories: minutes at 1M enterprises, so not before serving
+		if err := refreshRepeatWindows(ctx, st, log); err != nil && ctx.Err() == nil {
+			log.Error("repeat offenders", "err", err)
+		}
 		if err := refreshRiskCategories(ctx, st, cfg, log); err != nil && ctx.Err() == nil {
 			log.Error("change feed", "err", err)
 		}

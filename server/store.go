@@ -96,3 +96,32 @@ func refreshRiskCategories(ctx context.Context, st store.Store, cfg config.Confi
 	log.Info("change feed: risk categories current", "took", time.Since(started).Round(time.Millisecond))
 	return nil
 }
+
+// windowsRefresher is a store whose repeat offenders' windows may lag its
+// disclosure settings (PostgreSQL: a database migrated to them, or changed
+// periods or thresholds).
+type windowsRefresher interface {
+	RepeatWindowsCurrent(ctx context.Context) (bool, error)
+	RefreshRepeatWindows(ctx context.Context) error
+}
+
+// refreshRepeatWindows computes the repeat offenders' windows again when
+// they were computed with other settings (or never): until then the store
+// counts penalties for repeatOffenders, exactly and slower.
+func refreshRepeatWindows(ctx context.Context, st store.Store, log *slog.Logger) error {
+	r, ok := st.(windowsRefresher)
+	if !ok {
+		return nil
+	}
+	current, err := r.RepeatWindowsCurrent(ctx)
+	if err != nil || current {
+		return err
+	}
+	log.Info("repeat offenders: computing the windows for these disclosure settings")
+	started := time.Now()
+	if err := r.RefreshRepeatWindows(ctx); err != nil {
+		return fmt.Errorf("repeat offenders' windows: %w", err)
+	}
+	log.Info("repeat offenders: windows current", "took", time.Since(started).Round(time.Millisecond))
+	return nil
+}

@@ -49,3 +49,40 @@ func (p Policy) PenaltyDisclosure(asOf time.Time) PenaltyDisclosureFacts {
 	f.LongFrom, f.LongAlso = p.S.PenaltyLongPeriod.StartsRunning(asOf)
 	return f
 }
+
+// PenaltyDisclosedDays is the interval of days on which a penalty is in
+// the state Disclosed (Policy.Penalty): from its publication date to the
+// last day of its period, or the day before its repair when that comes
+// first. ok is false when it is never disclosed (withdrawn, simple
+// procedure, warning only, repaired before publication). The public tiers
+// see a penalty exactly on these days, so a store may keep them and ask
+// "disclosed on D" as a range test; they change only with the penalty's
+// row and with the settings (periods, lower-amount thresholds).
+func (p Policy) PenaltyDisclosedDays(pen Penalty) (from, until time.Time, ok bool) {
+	if pen.Revoked || pen.Procedure != ProcedureOrdinary || IsWarningOnly(pen) {
+		return time.Time{}, time.Time{}, false
+	}
+	until = p.PenaltyEndsOn(pen)
+	if pen.RepairedOn != nil && onOrBefore(*pen.RepairedOn, until) {
+		until = pen.RepairedOn.AddDate(0, 0, -1)
+	}
+	if until.Before(pen.PublishedOn) {
+		return time.Time{}, time.Time{}, false
+	}
+	return pen.PublishedOn, until, true
+}
+
+// LastDayWithin is the last day D whose window of the years before it
+// (D.AddDate(-years, 0, 0) to D) still holds day d. D.AddDate(-years, 0, 0)
+// never decreases as D grows (29 February goes to 1 March, like 1 March),
+// so the days whose window holds d are exactly d to LastDayWithin.
+func LastDayWithin(d time.Time, years int) time.Time {
+	last := d.AddDate(years, 0, 0)
+	for last.AddDate(-years, 0, 0).After(d) {
+		last = last.AddDate(0, 0, -1)
+	}
+	for !last.AddDate(0, 0, 1).AddDate(-years, 0, 0).After(d) {
+		last = last.AddDate(0, 0, 1)
+	}
+	return last
+}

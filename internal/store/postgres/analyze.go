@@ -17,8 +17,9 @@ var importedTables = []string{"enterprises", "licenses", "penalties", "inspectio
 // vacuumedTables are the tables whose reads are index-only scans (name
 // search's walk of enterprises_search_walk_idx; a feed page filtered to
 // some enterprises choosing its changes in feed_changes_uscc_idx): those
-// need the visibility map set, which only VACUUM does.
-var vacuumedTables = []string{"enterprises", "feed_changes"}
+// need the visibility map set, which only VACUUM does. penalty_windows is
+// written by every import that writes penalties (windows.go).
+var vacuumedTables = []string{"enterprises", "feed_changes", "penalty_windows"}
 
 // Analyze refreshes the planner statistics of every table an import
 // writes, and vacuums those read by index-only scans. On this project's

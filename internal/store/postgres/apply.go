@@ -191,7 +191,8 @@ func (a *applier) records(ctx context.Context, b *store.Batch) error {
 }
 
 // finish ends a batch's transaction after its records are written, in the
-// order every write path shares: removals, repairs, the feed, the commit.
+// order every write path shares: removals, repairs, the feed, the repeat
+// offenders' windows (under the feed's lock), the commit.
 func (a *applier) finish(ctx context.Context, b *store.Batch) ([]store.Rejection, error) {
 	if err := a.removals(ctx, b.Removals); err != nil {
 		return nil, err
@@ -200,6 +201,9 @@ func (a *applier) finish(ctx context.Context, b *store.Batch) ([]store.Rejection
 		return nil, err
 	}
 	if err := a.feed(ctx, b); err != nil {
+		return nil, err
+	}
+	if err := a.repeatWindows(ctx); err != nil {
 		return nil, err
 	}
 	if err := a.tx.Commit(ctx); err != nil {

@@ -121,6 +121,8 @@ var digestQueries = []struct{ name, sql string }{
 	{"feed_state", `SELECT to_jsonb(x)::text FROM feed_state x ORDER BY record_type, record_id`},
 	{"feed_changes", `SELECT (to_jsonb(x) - 'at')::text FROM feed_changes x ORDER BY seq`},
 	{"feed_meta", `SELECT to_jsonb(x)::text FROM feed_meta x`},
+	{"penalty_windows", `SELECT to_jsonb(x)::text FROM penalty_windows x ORDER BY uscc, public, valid_from`},
+	{"penalty_windows_meta", `SELECT to_jsonb(x)::text FROM penalty_windows_meta x`},
 	{"indexes", `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`},
 }
 

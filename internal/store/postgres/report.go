@@ -81,20 +81,64 @@ func repeatCounts(q *query, f store.RepeatOffenderFilter) string {
 	return `SELECT * FROM (` + sql + `) c` + r.where()
 }
 
+// repeatSource is a statement giving (uscc, n, fines, latest) of every
+// enterprise RepeatOffenders counts for f, and its arguments: for the
+// default query the windows holding v's date (windows.go), guarded by
+// their settings; otherwise the aggregate of the visible penalties.
+func (s *Store) repeatSource(v credit.Visibility, f store.RepeatOffenderFilter, windows bool) (*query, string) {
+	if !windows {
+		q := s.repeatWhere(v, f)
+		return q, repeatCounts(q, f)
+	}
+	q := &query{}
+	d := q.arg(dateArg(v.AsOf))
+	q.add(`w.public = ` + q.arg(v.Public()))
+	q.add(`w.n >= ` + q.arg(max(f.MinPenalties, 1)))
+	q.add(`w.valid_from <= ` + d + ` AND w.valid_until >= ` + d)
+	if f.RegionPrefix != "" {
+		inRegion(q, "w", f.RegionPrefix)
+	}
+	q.add(s.windowsGuard(q))
+	return q, `SELECT w.uscc, w.n, w.fines, w.latest FROM penalty_windows w` + q.where()
+}
+
+// fallBack reports whether a windows statement that found nothing must be
+// run again counting penalties: the windows were not computed with this
+// store's settings.
+func (s *Store) fallBack(ctx context.Context, windows bool, found int) (bool, error) {
+	if !windows || found > 0 {
+		return false, nil
+	}
+	current, err := s.RepeatWindowsCurrent(ctx)
+	return !current, err
+}
+
 // RepeatOffenders pages through the enterprises with at least
-// f.MinPenalties penalties v may see: one statement aggregating the
-// visible penalties per enterprise, keyset-paged on the aggregate.
+// f.MinPenalties penalties v may see: one statement, keyset-paged on the
+// per-enterprise figures, read from the windows for the default query
+// (rank order, a page's rows) and aggregated from the visible penalties
+// otherwise.
 func (s *Store) RepeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter, p store.Page) (store.Connection[store.RepeatOffender], error) {
+	if !store.ViolationTypeFilterUsable(v, f.ViolationType) {
+		return store.Connection[store.RepeatOffender]{}, nil
+	}
+	windows := store.IsDefaultRepeatQuery(v, f)
+	c, err := s.repeatOffenders(ctx, v, f, p, windows)
+	if again, ferr := s.fallBack(ctx, windows, len(c.Items)); err == nil && again {
+		c, err = s.repeatOffenders(ctx, v, f, p, false)
+	} else if err == nil {
+		err = ferr
+	}
+	return c, err
+}
+
+func (s *Store) repeatOffenders(ctx context.Context, v credit.Visibility, f store.RepeatOffenderFilter, p store.Page, windows bool) (store.Connection[store.RepeatOffender], error) {
 	fp := store.Fingerprint(f)
 	var c store.Connection[store.RepeatOffender]
-	if !store.ViolationTypeFilterUsable(v, f.ViolationType) {
-		return c, nil
-	}
-	q := s.repeatWhere(v, f)
-	// The page is chosen from the aggregate alone; only its rows are
-	// joined to enterprises (all of them: 6,000 index lookups at
-	// 1,000,000 enterprises).
-	sql := `WITH c AS (` + repeatCounts(q, f) + `) SELECT * FROM c`
+	q, source := s.repeatSource(v, f, windows)
+	// The page is chosen from the figures alone; only its rows are joined
+	// to enterprises.
+	sql := `WITH c AS (` + source + `) SELECT * FROM c`
 	if p.After != "" {
 		key, err := store.DecodeCursor(p.After, store.CursorRepeatOffenders, fp, 3)
 		if err != nil {
@@ -140,12 +184,21 @@ func (s *Store) CountRepeatOffenders(ctx context.Context, v credit.Visibility, f
 	if !store.ViolationTypeFilterUsable(v, f.ViolationType) {
 		return 0, nil
 	}
-	q := s.repeatWhere(v, f)
-	var n int
-	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM (`+repeatCounts(q, f)+`) c`, q.args...).Scan(&n); err != nil {
-		return 0, wrap("count repeat offenders", err)
+	count := func(windows bool) (int, error) {
+		q, source := s.repeatSource(v, f, windows)
+		var n int
+		err := s.read.QueryRow(ctx, `SELECT count(*) FROM (`+source+`) c`, q.args...).Scan(&n)
+		return n, wrap("count repeat offenders", err)
 	}
-	return n, nil
+	windows := store.IsDefaultRepeatQuery(v, f)
+	n, err := count(windows)
+	if err != nil {
+		return 0, err
+	}
+	if again, err := s.fallBack(ctx, windows, n); err != nil || !again {
+		return n, err
+	}
+	return count(false)
 }
 
 // leadingScan scans leading columns into dst, then the rest through row's

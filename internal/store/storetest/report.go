@@ -20,12 +20,27 @@ func checkPenaltyCounted(t *testing.T, s store.Store, v credit.Visibility, uscc 
 	if st.Penalties.Count != want {
 		t.Fatalf("%s on %s: statistics count %d penalties, the loader shows %d", v.Tier, v.AsOf.Format("2006-01-02"), st.Penalties.Count, want)
 	}
-	c, err := s.RepeatOffenders(t.Context(), v, store.RepeatOffenderFilter{MinPenalties: 1}, store.Page{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c.Items) != want || want == 1 && (c.Items[0].Enterprise.USCC != uscc || c.Items[0].PenaltyCount != 1) {
-		t.Fatalf("%s on %s: repeat offenders with 1 penalty %+v, the loader shows %d", v.Tier, v.AsOf.Format("2006-01-02"), c.Items, want)
+	from, to := store.DefaultRepeatWindow(v.AsOf)
+	for _, f := range []store.RepeatOffenderFilter{{MinPenalties: 1}, {MinPenalties: 1, DecidedFrom: &from, DecidedTo: &to}} {
+		c, err := s.RepeatOffenders(t.Context(), v, f, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The default window (the last 3 years) counts it only while it was
+		// decided within them.
+		want := want
+		if f.DecidedFrom != nil && want == 1 {
+			if pens, err := s.PenaltiesByUSCC(t.Context(), v, []string{uscc}); err == nil && len(pens[0]) == 1 && (pens[0][0].DecidedOn.Before(from) || pens[0][0].DecidedOn.After(to)) {
+				want = 0
+			}
+		}
+		if len(c.Items) != want || want == 1 && (c.Items[0].Enterprise.USCC != uscc || c.Items[0].PenaltyCount != 1) {
+			t.Fatalf("%s on %s, %+v: repeat offenders with 1 penalty %+v, the loader shows %d", v.Tier, v.AsOf.Format("2006-01-02"), f, c.Items, want)
+		}
+		n, err := s.CountRepeatOffenders(t.Context(), v, f)
+		if err != nil || n != want {
+			t.Fatalf("%s on %s, %+v: %d repeat offenders counted (%v), want %d", v.Tier, v.AsOf.Format("2006-01-02"), f, n, err, want)
+		}
 	}
 }
 
@@ -78,7 +93,20 @@ func testRepeatOffenders(t *testing.T, s store.Store) {
 		if !v.Public() {
 			want = []string{rX, rY, rZ} // rX 4, rY 4 (fines 1,205,000 < 1,550,000), rZ 2
 		}
-		f := store.RepeatOffenderFilter{MinPenalties: 2}
+		from, to := store.DefaultRepeatWindow(v.AsOf)
+		for _, f := range []store.RepeatOffenderFilter{{MinPenalties: 2}, {MinPenalties: 2, DecidedFrom: &from, DecidedTo: &to}} {
+			checkRepeatOffenders(t, s, v, f, want)
+		}
+	}
+	checkRepeatFilters(t, s, asOf, rX, rY, rZ)
+}
+
+// checkRepeatOffenders: the population's repeat offenders for v under f
+// (every penalty of it lies within the default window) are want, with the
+// figures of the first, page by page too.
+func checkRepeatOffenders(t *testing.T, s store.Store, v credit.Visibility, f store.RepeatOffenderFilter, want []string) {
+	t.Helper()
+	{
 		c, err := s.RepeatOffenders(t.Context(), v, f, store.Page{})
 		if err != nil {
 			t.Fatal(err)
@@ -115,6 +143,9 @@ func testRepeatOffenders(t *testing.T, s store.Store) {
 		}
 		eqKeys(t, v.Tier.String()+" pages", got, want)
 	}
+}
+
+func checkRepeatFilters(t *testing.T, s store.Store, asOf, rX, rY, rZ string) {
 	v := public(asOf)
 	for _, tc := range []struct {
 		name string
