@@ -3,9 +3,14 @@ package httpapi
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/demo"
 	"github.com/creditgraph/creditgraph/internal/ingest"
+	"github.com/creditgraph/creditgraph/internal/store"
 )
 
 // demoHarness serves the embedded demo dataset, as `go run ./server` does.
@@ -75,4 +80,60 @@ func TestRepeatOffendersContractShape(t *testing.T) {
 			t.Errorf("%s: %s", tc.name, r.raw)
 		}
 	}
+}
+
+// The day a penalty's disclosure period ends, both reports stop counting
+// it for the public tiers, over HTTP on both stores, through the default
+// repeat-offender window: on 2026-04-09, the last day of a 3-month fine
+// published 2026-01-10, the enterprise has two public penalties; on
+// 2026-04-10 one. REGULATOR counts both on both days.
+func TestReportsChangeTheDayAPenaltyEnds(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		const uscc = "91350128MA31RPT01X"
+		pen := func(dn string, fine int64) store.Line[credit.Penalty] {
+			f := decimal.NewFromInt(fine)
+			return store.Line[credit.Penalty]{V: credit.Penalty{USCC: uscc, DecisionNumber: dn, ViolationType: "虚假宣传",
+				PenaltyTypes: []credit.PenaltyType{credit.PenaltyFine}, FineAmount: &f, Authority: "福州市市场监督管理局",
+				DecidedOn: day("2026-01-05"), PublishedOn: day("2026-01-10"), Procedure: credit.ProcedureOrdinary}}
+		}
+		b := &store.Batch{
+			Enterprises: []store.Line[credit.Enterprise]{{V: credit.Enterprise{USCC: uscc, Name: "福州屡罚测试有限公司",
+				Status: credit.StatusOperating, RegionCode: "350128", FormerNames: []string{}, KeyAreas: []credit.KeyArea{}}}},
+			Penalties: []store.Line[credit.Penalty]{pen("榕市监罚〔2026〕901号", 200_000), pen("榕市监罚〔2026〕902号", 5_000)},
+		}
+		if rej, err := h.st.Apply(context.Background(), b); err != nil || len(rej) > 0 {
+			t.Fatalf("apply: %v %+v", err, rej)
+		}
+		const q = `{ repeatOffenders(filter: {regionCode: "350128"}) { totalCount edges { penaltyCount node { uscc } } }
+		  statistics(filter: {regionCode: "350128", from: "2026-01-01", to: "2026-12-31"}) { penalties { count } } }`
+		for _, tc := range []struct {
+			day            string
+			hdr            []string
+			offenders, pen int
+		}{
+			{"2026-04-09", nil, 1, 2}, {"2026-04-10", nil, 0, 1},
+			{"2026-04-09", bearer(partnerKey), 1, 2}, {"2026-04-10", bearer(partnerKey), 0, 1},
+			{"2026-04-09", bearer(regulatorKey), 1, 2}, {"2026-04-10", bearer(regulatorKey), 1, 2},
+		} {
+			h.clock.Set(tc.day)
+			var d struct {
+				RepeatOffenders struct{ TotalCount int }
+				Statistics      struct{ Penalties struct{ Count int } }
+			}
+			r := h.query(t, q, nil, tc.hdr...)
+			r.data(t, &d)
+			if d.RepeatOffenders.TotalCount != tc.offenders || d.Statistics.Penalties.Count != tc.pen {
+				t.Errorf("%s %v: %d repeat offenders, %d penalties; want %d, %d: %s", tc.day, tc.hdr, d.RepeatOffenders.TotalCount,
+					d.Statistics.Penalties.Count, tc.offenders, tc.pen, r.raw)
+			}
+		}
+	})
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }
