@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -217,7 +218,9 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 	b := &pgx.Batch{}
 
 	// Penalties: by month, by violation type (as v reads it: merged after
-	// redaction below), by region (the enterprise's: regions.go).
+	// redaction below), by region (the enterprise's: regions.go). A region's
+	// penalties are read as regionRows reads them (penalties_region_idx for
+	// a city or county): only they need their enterprise's region.
 	q := &query{}
 	if c := s.penaltyVisible(q, v); c != "" {
 		q.add(c)
@@ -226,14 +229,16 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 	if f.KeyArea != "" {
 		q.add(`p.key_area = ` + q.arg(string(f.KeyArea)))
 	}
+	const cols = `p.uscc, p.decided_on, p.violation_type, p.fine_amount`
+	penalties := `(SELECT ` + cols + ` FROM penalties p` + q.where() + `) p`
 	if f.RegionPrefix != "" {
-		q.add(`starts_with(r.region_code, ` + q.arg(f.RegionPrefix) + `::text)`)
+		penalties = `(` + regionRows(q, "penalties", "p", cols, f.RegionPrefix) + `) p`
 	}
 	types := map[string]*store.Bucket{}
 	months, regions := []store.Bucket{}, []store.Bucket{}
 	b.Queue(`SELECT GROUPING(to_char(p.decided_on, 'YYYY-MM')), GROUPING(p.violation_type),
 			coalesce(to_char(p.decided_on, 'YYYY-MM'), p.violation_type, r.region_code), count(*), coalesce(sum(p.fine_amount), 0)
-		FROM penalties p CROSS JOIN LATERAL (SELECT `+regionOf("p")+` AS region_code) r`+q.where()+`
+		FROM `+penalties+` CROSS JOIN LATERAL (SELECT `+regionOf("p")+` AS region_code) r
 		GROUP BY GROUPING SETS ((to_char(p.decided_on, 'YYYY-MM')), (p.violation_type), (r.region_code))`, q.args...).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -330,14 +335,7 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 	}
 
 	q = &query{}
-	s.statisticsDates(q, f, "i.inspected_on")
-	if f.KeyArea != "" {
-		q.add(`i.key_area = ` + q.arg(string(f.KeyArea)))
-	}
-	inspections := `SELECT i.result, count(*) FROM inspections i` + q.where() + ` GROUP BY i.result`
-	if f.RegionPrefix != "" {
-		inspections = `SELECT x.result, count(*) FROM (` + regionRows(q, "inspections", "i", "i.result", f.RegionPrefix) + `) x GROUP BY x.result`
-	}
+	inspections := inspectionCounts(q, f)
 	b.Queue(inspections, q.args...).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -368,6 +366,105 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 	}
 	st.Inspections.ByResult = store.SortedBuckets(st.Inspections.ByResult)
 	return st, nil
+}
+
+// inspectionCounts is a statement giving (result, count) of the
+// inspections f selects. Inspections are public to every tier on every
+// date, so whole months are read from inspection_counts (migration 00013),
+// which counts them by the division their USCC was issued in; what those
+// rows cannot say is read from inspections: the days of a month the
+// period holds only in part, and, for a region, the inspections of
+// enterprises whose region is not their USCC's and which the prefix
+// holds on one side only (regions.go).
+func inspectionCounts(q *query, f store.StatisticsFilter) string {
+	start, end, whole := wholeMonths(f.From, f.To)
+	var parts []string
+	raw := func(from, to *time.Time) {
+		r := &query{args: q.args}
+		if from != nil {
+			r.add(`i.inspected_on >= ` + r.arg(dateArg(*from)))
+		}
+		if to != nil {
+			r.add(`i.inspected_on <= ` + r.arg(dateArg(*to)))
+		}
+		if f.KeyArea != "" {
+			r.add(`i.key_area = ` + r.arg(string(f.KeyArea)))
+		}
+		if f.RegionPrefix == "" {
+			parts = append(parts, `SELECT i.result, 1 FROM inspections i`+r.where())
+		} else {
+			parts = append(parts, regionRows(r, "inspections", "i", "i.result, 1", f.RegionPrefix))
+		}
+		q.args = r.args
+	}
+	if !whole {
+		raw(f.From, f.To)
+	} else {
+		c := &query{args: q.args}
+		if start != nil {
+			c.add(`c.month >= ` + c.arg(dateArg(*start)))
+		}
+		if end != nil {
+			c.add(`c.month < ` + c.arg(dateArg(*end)))
+		}
+		if f.KeyArea != "" {
+			c.add(`c.key_area = ` + c.arg(string(f.KeyArea)))
+		}
+		var mv *query
+		if f.RegionPrefix != "" {
+			mv = &query{conds: []string{`i.inspected_on >= c0.start AND i.inspected_on < c0.end`}}
+			p := c.arg(f.RegionPrefix) + `::text`
+			c.add(`c.region >= ` + p + ` AND c.region < ` + p + ` || '~' AND starts_with(c.region, ` + p + `)`)
+			if f.KeyArea != "" {
+				mv.add(`i.key_area = ` + c.arg(string(f.KeyArea)))
+			}
+			// Moved enterprises the prefix holds by one of region and USCC
+			// only: issued there (counted above) and moved out, or moved in.
+			mv.add(`i.uscc = ANY (ARRAY(SELECT m.uscc FROM enterprises m WHERE ` + moved + ` AND starts_with(m.region_code, ` + p +
+				`) <> starts_with(substr(m.uscc, 3, 6), ` + p + `)))`)
+			bounds := `SELECT ` + dateOr(c, start, "-infinity") + ` AS start, ` + dateOr(c, end, "infinity") + ` AS end`
+			parts = append(parts, `SELECT i.result, CASE WHEN starts_with(substr(i.uscc, 3, 6), `+p+`) THEN -1 ELSE 1 END
+				FROM inspections i, (`+bounds+`) c0`+mv.where())
+		}
+		parts = append(parts, `SELECT c.result, c.n FROM inspection_counts c`+c.where())
+		q.args = c.args
+		if start != nil && f.From != nil && f.From.Before(*start) {
+			last := start.AddDate(0, 0, -1)
+			raw(f.From, &last)
+		}
+		if end != nil && f.To != nil && !f.To.Before(*end) {
+			raw(end, f.To)
+		}
+	}
+	return `SELECT x.result, sum(x.n)::bigint FROM (` + strings.Join(parts, ` UNION ALL `) + `) x (result, n)
+		GROUP BY x.result HAVING sum(x.n) > 0`
+}
+
+// wholeMonths is the span of whole months within [from, to] (nil: open):
+// start inclusive and end exclusive, first days of months, nil where the
+// period is open; whole is false when the period holds no whole month.
+func wholeMonths(from, to *time.Time) (start, end *time.Time, whole bool) {
+	if from != nil {
+		d := credit.DateOf(*from)
+		m := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if !m.Equal(d) {
+			m = m.AddDate(0, 1, 0)
+		}
+		start = &m
+	}
+	if to != nil {
+		d := credit.DateOf(*to).AddDate(0, 0, 1)
+		m := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		end = &m
+	}
+	return start, end, start == nil || end == nil || start.Before(*end)
+}
+
+func dateOr(q *query, d *time.Time, otherwise string) string {
+	if d == nil {
+		return `'` + otherwise + `'::date`
+	}
+	return q.arg(dateArg(*d)) + `::date`
 }
 
 func (s *Store) statisticsDates(q *query, f store.StatisticsFilter, col string) {
