@@ -282,23 +282,28 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 			lf.KeyArea = f.KeyArea
 		}
 		q, shapes, _ := s.listingWhere(v, list, lf)
-		if f.RegionPrefix != "" {
-			inRegion(q, "l", f.RegionPrefix)
-		}
 		if list == credit.ListAbnormal && f.KeyArea != "" {
 			q.add(`EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = l.uscc AND e.key_areas @> ARRAY[` + q.arg(string(f.KeyArea)) + `]::text[])`)
 		}
-		visible := shapes[0]
-		if len(shapes) > 1 {
-			visible = `((` + shapes[0] + `) OR (` + shapes[1] + `))`
+		switch {
+		case len(shapes) > 1:
+			q.add(`((` + shapes[0] + `) OR (` + shapes[1] + `))`)
+		case shapes[0] != "":
+			q.add(shapes[0])
 		}
-		where := q.whereAnd(visible)
+		// A region's listings are read as regionRows reads them
+		// (listings_region_idx for a city or county, migration 00014).
+		const cols = `l.uscc, l.listed_on, l.key_area, l.reason_code`
+		listings := `(SELECT ` + cols + ` FROM listings l` + q.where() + `) l`
+		if f.RegionPrefix != "" {
+			listings = `(` + regionRows(q, "listings", "l", cols, f.RegionPrefix) + `) l`
+		}
 		second := `coalesce(l.key_area, '')`
 		if list == credit.ListAbnormal {
 			second = `l.reason_code::text`
 		}
 		b.Queue(`SELECT GROUPING(to_char(l.listed_on, 'YYYY-MM')), coalesce(to_char(l.listed_on, 'YYYY-MM'), `+second+`), count(*)
-			FROM listings l`+where+` GROUP BY GROUPING SETS ((to_char(l.listed_on, 'YYYY-MM')), (`+second+`))`, q.args...).
+			FROM `+listings+` GROUP BY GROUPING SETS ((to_char(l.listed_on, 'YYYY-MM')), (`+second+`))`, q.args...).
 			Query(func(rows pgx.Rows) error {
 				for rows.Next() {
 					var gm, n int
@@ -320,8 +325,8 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 				return rows.Err()
 			})
 		if list == credit.ListAbnormal {
-			b.Queue(`SELECT k, count(*) FROM listings l JOIN enterprises e2 ON e2.uscc = l.uscc, unnest(e2.key_areas) k`+
-				where+` GROUP BY k`, q.args...).Query(func(rows pgx.Rows) error {
+			b.Queue(`SELECT k, count(*) FROM `+listings+` JOIN enterprises e2 ON e2.uscc = l.uscc, unnest(e2.key_areas) k
+				GROUP BY k`, q.args...).Query(func(rows pgx.Rows) error {
 				for rows.Next() {
 					bk := store.Bucket{TotalFines: decimal.Zero}
 					if err := rows.Scan(&bk.Key, &bk.Count); err != nil {

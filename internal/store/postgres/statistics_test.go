@@ -61,6 +61,19 @@ func TestStatisticsMatchEmbedded(t *testing.T) {
 		p.KeyArea = &areas[r.IntN(len(areas))]
 		b.Penalties = append(b.Penalties, store.Line[credit.Penalty]{N: 1000 + n, V: p})
 	}
+	for n := range 80 {
+		list := credit.ListAbnormal
+		if n%4 == 0 {
+			list = credit.ListSerious
+		}
+		l := listing(list, usccs[r.IntN(len(usccs))], fmt.Sprintf("L-%04d", n), day0.AddDate(0, 0, r.IntN(600)).Format(time.DateOnly))
+		if list == credit.ListAbnormal {
+			l.ReasonCode = 1 + r.IntN(4)
+		} else if r.IntN(2) == 0 {
+			l.KeyArea = &areas[r.IntN(len(areas))]
+		}
+		b.Listings = append(b.Listings, store.Line[credit.Listing]{N: 2000 + n, V: l})
+	}
 	// A second batch rewrites some inspections (the counts' update path).
 	again := &store.Batch{}
 	for n := 0; n < 600; n += 9 {
@@ -77,7 +90,7 @@ func TestStatisticsMatchEmbedded(t *testing.T) {
 	periods := [][2]*time.Time{{nil, nil}, {d("2024-01-01"), d("2024-12-31")}, {d("2024-01-15"), d("2024-03-10")},
 		{d("2024-02-01"), d("2024-02-29")}, {d("2024-03-05"), d("2024-03-20")}, {d("2024-02-10"), nil}, {nil, d("2024-05-17")},
 		{d("2024-04-30"), d("2024-06-01")}, {d("2025-01-01"), d("2025-01-31")}}
-	checked := 0
+	checked, listed := 0, 0
 	for _, prefix := range []string{"", "35", "3501", "350102", "3502", "350206", "350582"} {
 		for _, per := range periods {
 			for _, area := range []credit.KeyArea{"", credit.AreaCatering} {
@@ -96,12 +109,13 @@ func TestStatisticsMatchEmbedded(t *testing.T) {
 						t.Fatalf("%s %+v:\nPostgreSQL %+v\nembedded   %+v", tier, f, norm(got), norm(want))
 					}
 					checked += want.Inspections.Count
+					listed += want.Abnormal.Count + want.Serious.Count
 				}
 			}
 		}
 	}
-	if checked < 1000 {
-		t.Fatalf("only %d inspections counted in all: the data is too thin to tell", checked)
+	if checked < 1000 || listed < 100 {
+		t.Fatalf("only %d inspections and %d listings counted in all: the data is too thin to tell", checked, listed)
 	}
 }
 
