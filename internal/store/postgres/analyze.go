@@ -18,8 +18,11 @@ var importedTables = []string{"enterprises", "licenses", "penalties", "inspectio
 // search's walk of enterprises_search_walk_idx; a feed page filtered to
 // some enterprises choosing its changes in feed_changes_uscc_idx): those
 // need the visibility map set, which only VACUUM does. penalty_windows is
-// written by every import that writes penalties (windows.go).
-var vacuumedTables = []string{"enterprises", "feed_changes", "penalty_windows"}
+// written by every import that writes penalties (windows.go),
+// inspection_counts by every import that writes inspections (migration
+// 00013); penalties and listings are read index-only by the reports
+// (penalties_region_idx, listings_region_idx).
+var vacuumedTables = []string{"enterprises", "feed_changes", "penalties", "listings", "penalty_windows", "inspection_counts"}
 
 // Analyze refreshes the planner statistics of every table an import
 // writes, and vacuums those read by index-only scans. On this project's
