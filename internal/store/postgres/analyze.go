@@ -20,7 +20,7 @@ var importedTables = []string{"enterprises", "licenses", "penalties", "inspectio
 // need the visibility map set, which only VACUUM does. penalty_windows is
 // written by every import that writes penalties (windows.go),
 // inspection_counts by every import that writes inspections (migration
-// 00013); penalties and listings are read index-only by the reports
+// 00014); penalties and listings are read index-only by the reports
 // (penalties_region_idx, listings_region_idx).
 var vacuumedTables = []string{"enterprises", "feed_changes", "penalties", "listings", "penalty_windows", "inspection_counts"}
 

@@ -292,7 +292,7 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 			q.add(shapes[0])
 		}
 		// A region's listings are read as regionRows reads them
-		// (listings_region_idx for a city or county, migration 00014).
+		// (listings_region_idx for a city or county, migration 00015).
 		const cols = `l.uscc, l.listed_on, l.key_area, l.reason_code`
 		listings := `(SELECT ` + cols + ` FROM listings l` + q.where() + `) l`
 		if f.RegionPrefix != "" {
@@ -375,7 +375,7 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 
 // inspectionCounts is a statement giving (result, count) of the
 // inspections f selects. Inspections are public to every tier on every
-// date, so whole months are read from inspection_counts (migration 00013),
+// date, so whole months are read from inspection_counts (migration 00014),
 // which counts them by the division their USCC was issued in; what those
 // rows cannot say is read from inspections: the days of a month the
 // period holds only in part, and, for a region, the inspections of

@@ -14,7 +14,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
-// Repeat offenders' windows (migration 00012): per enterprise and
+// Repeat offenders' windows (migration 00013): per enterprise and
 // audience, the spans of days over which the default query's figures stay
 // the same (store.RepeatWindows). They are kept exact by every write and
 // read only when penalty_windows_meta names this store's settings:
