@@ -283,7 +283,7 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 		}
 		q, shapes, _ := s.listingWhere(v, list, lf)
 		if list == credit.ListAbnormal && f.KeyArea != "" {
-			q.add(`EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = l.uscc AND e.key_areas @> ARRAY[` + q.arg(string(f.KeyArea)) + `]::text[])`)
+			q.add(`l.enterprise_key_areas @> ARRAY[` + q.arg(string(f.KeyArea)) + `]::text[]`)
 		}
 		switch {
 		case len(shapes) > 1:
@@ -292,8 +292,9 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 			q.add(shapes[0])
 		}
 		// A region's listings are read as regionRows reads them
-		// (listings_region_idx for a city or county, migration 00015).
-		const cols = `l.uscc, l.listed_on, l.key_area, l.reason_code`
+		// (listings_region_idx for a city or county, migration 00015); an
+		// abnormal listing carries its enterprise's key areas (00016).
+		const cols = `l.uscc, l.listed_on, l.key_area, l.reason_code, l.enterprise_key_areas`
 		listings := `(SELECT ` + cols + ` FROM listings l` + q.where() + `) l`
 		if f.RegionPrefix != "" {
 			listings = `(` + regionRows(q, "listings", "l", cols, f.RegionPrefix) + `) l`
@@ -325,8 +326,7 @@ func (s *Store) Statistics(ctx context.Context, v credit.Visibility, f store.Sta
 				return rows.Err()
 			})
 		if list == credit.ListAbnormal {
-			b.Queue(`SELECT k, count(*) FROM `+listings+` JOIN enterprises e2 ON e2.uscc = l.uscc, unnest(e2.key_areas) k
-				GROUP BY k`, q.args...).Query(func(rows pgx.Rows) error {
+			b.Queue(`SELECT k, count(*) FROM `+listings+`, unnest(l.enterprise_key_areas) k GROUP BY k`, q.args...).Query(func(rows pgx.Rows) error {
 				for rows.Next() {
 					bk := store.Bucket{TotalFines: decimal.Zero}
 					if err := rows.Scan(&bk.Key, &bk.Count); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,10 +14,12 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store/memory"
 )
 
-// Statistics read whole months of inspections from inspection_counts and
-// the rest from the records: for random records (enterprises moved into,
-// out of and within regions, inspections rewritten to other dates,
-// results and enterprises), every combination of region, period (whole
+// Statistics read whole months of inspections from inspection_counts,
+// abnormal listings' key areas from the listings, and the rest from the
+// records: for random records (enterprises moved into, out of and within
+// regions, inspections rewritten to other dates, results and enterprises,
+// enterprises whose key areas change, listings moved to another
+// enterprise), every combination of region, period (whole
 // months, parts of months, open ends) and key area gives what the
 // embedded store counts one by one.
 func TestStatisticsMatchEmbedded(t *testing.T) {
@@ -76,6 +79,16 @@ func TestStatisticsMatchEmbedded(t *testing.T) {
 	}
 	// A second batch rewrites some inspections (the counts' update path).
 	again := &store.Batch{}
+	for i, line := range b.Enterprises[:12] { // key areas change after their listings were written
+		e := line.V
+		e.KeyAreas = []credit.KeyArea{areas[(i+1)%len(areas)], credit.AreaDrug}
+		again.Enterprises = append(again.Enterprises, store.Line[credit.Enterprise]{N: 900 + i, V: e})
+	}
+	for _, line := range b.Listings[:10] { // listings moved to another enterprise
+		l := line.V
+		l.USCC = usccs[(slices.Index(usccs, l.USCC)+5)%len(usccs)]
+		again.Listings = append(again.Listings, store.Line[credit.Listing]{N: 950 + line.N, V: l})
+	}
 	for n := 0; n < 600; n += 9 {
 		again.Inspections = append(again.Inspections, store.Line[credit.Inspection]{N: n + 1, V: inspection(n)})
 	}
