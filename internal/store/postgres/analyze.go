@@ -15,14 +15,16 @@ var importedTables = []string{"enterprises", "licenses", "penalties", "inspectio
 	"typical_cases", "feed_changes", "feed_state"}
 
 // vacuumedTables are the tables whose reads are index-only scans (name
-// search's walk of enterprises_search_walk_idx; a feed page filtered to
-// some enterprises choosing its changes in feed_changes_uscc_idx): those
-// need the visibility map set, which only VACUUM does. penalty_windows is
+// search's walk of enterprises_search_walk_idx and its ranges of
+// search_postings_idx; a feed page filtered to some enterprises choosing
+// its changes in feed_changes_uscc_idx): those need the visibility map
+// set, which only VACUUM does. penalty_windows is
 // written by every import that writes penalties (windows.go),
 // inspection_counts by every import that writes inspections (migration
-// 00014); penalties and listings are read index-only by the reports
+// 00014), search_postings by a trigger on enterprises (migration 00016);
+// penalties and listings are read index-only by the reports
 // (penalties_region_idx, listings_region_idx).
-var vacuumedTables = []string{"enterprises", "feed_changes", "penalties", "listings", "penalty_windows", "inspection_counts"}
+var vacuumedTables = []string{"enterprises", "feed_changes", "penalties", "listings", "penalty_windows", "inspection_counts", "search_postings"}
 
 // Analyze refreshes the planner statistics of every table an import
 // writes, and vacuums those read by index-only scans. On this project's

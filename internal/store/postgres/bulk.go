@@ -64,8 +64,10 @@ var _ store.BulkLoader = (*Store)(nil)
 var keptIndexes = []string{"licenses_uscc_idx", "penalties_uscc_idx", "inspections_uscc_idx", "listings_uscc_idx",
 	"commitments_uscc_idx"}
 
-// bulkTables are the tables whose secondary indexes a bulk load defers.
-var bulkTables = append(slices.Clone(importedTables), "feed_changes", "feed_state")
+// bulkTables are the tables whose secondary indexes a bulk load defers:
+// those an import writes, and search_postings, which a trigger fills from
+// enterprises (migration 00012).
+var bulkTables = append(slices.Clone(importedTables), "search_postings")
 
 // empty reports whether the store holds no record and no change.
 func (s *Store) empty(ctx context.Context) (bool, error) {

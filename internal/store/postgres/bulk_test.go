@@ -123,6 +123,7 @@ var digestQueries = []struct{ name, sql string }{
 	{"feed_meta", `SELECT to_jsonb(x)::text FROM feed_meta x`},
 	{"penalty_windows", `SELECT to_jsonb(x)::text FROM penalty_windows x ORDER BY uscc, public, valid_from`},
 	{"penalty_windows_meta", `SELECT to_jsonb(x)::text FROM penalty_windows_meta x`},
+	{"search_postings", `SELECT to_jsonb(x)::text FROM search_postings x ORDER BY token, cls, closed, uscc`},
 	{"indexes", `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`},
 }
 

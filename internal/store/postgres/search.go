@@ -187,12 +187,29 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	}
 	limit := p.Limit()
 	ts := s.tokenStatsNow()
-	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit; t-- {
+	if unfiltered(f) && q.Runes() == 2 {
+		hits, err := s.searchPair(ctx, v, q, from, afterRank >= 0, afterRank, afterUSCC, limit+1)
+		if err != nil {
+			return c, err
+		}
+		c.Items = hits
+	}
+	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit && !(unfiltered(f) && q.Runes() == 2); t-- {
 		cursor := t == from && afterRank >= 0
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit
 		var err error
-		switch tierReadFor(q, ts, t) {
+		read := tierReadFor(q, ts, t)
+		if unfiltered(f) && (t == search.Prefix || t == search.Contained) && read != readIndex {
+			read = readPostingsThenIndex
+		}
+		switch read {
+		case readPostingsThenIndex:
+			var complete bool
+			hits, complete, err = s.searchPostingWalk(ctx, v, q, ts, t, cursor, afterRank, afterUSCC, need)
+			if err == nil && !complete {
+				hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, 0)
+			}
 		case readLead:
 			hits, err = s.searchLeadPrefix(ctx, v, q, f, ts, cursor, afterRank, afterUSCC, need)
 		case readWalk:
@@ -240,6 +257,10 @@ const (
 	// and former names from the bigram index of the enterprises that have
 	// any (migration 00011).
 	readLead
+	// readPostingsThenIndex: without a filter, the holders of the query's
+	// rarest pair in rank order (search_postings.go), up to
+	// postingWalkRows of them; else the index.
+	readPostingsThenIndex
 )
 
 const (
@@ -367,6 +388,9 @@ func (s *Store) searchLeadPrefix(ctx context.Context, v credit.Visibility, q sea
 
 // CountSearchEnterprises counts what SearchEnterprises pages through.
 func (s *Store) CountSearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter) (int, error) {
+	if unfiltered(f) && q.Runes() == 2 {
+		return s.countPair(ctx, q)
+	}
 	w := s.enterpriseWhere(v, f)
 	sq := newSearchSQL(w, q, s.tokenStatsNow())
 	cand, _ := sq.candidates(search.None)
