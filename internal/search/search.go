@@ -216,6 +216,62 @@ func (q Query) SimilarBigramSets() [][]string {
 	return out
 }
 
+// SimilarSet is what an index can ask of a name that holds the query with
+// one given character wrong: every bigram of the query that does not touch
+// it, and the skip pair (SkipPairs) of its two neighbours when it has two.
+type SimilarSet struct {
+	Bigrams []string
+	Skips   []string
+}
+
+// SimilarSets are the query's SimilarSet for each of its positions, all
+// their tokens, common or not (a store chooses which to look up); nil for
+// a query shorter than SimilarMin. A name holding the query with character
+// i wrong holds the pair (i−1, i+1) as characters two apart, which is as
+// rare as the three characters around i are: the bigrams that do not touch
+// i may all be common (长?食品有限公司 leaves 食品有限公司).
+func (q Query) SimilarSets() []SimilarSet {
+	qr := []rune(q.Norm)
+	if len(qr) < SimilarMin {
+		return nil
+	}
+	out := make([]SimilarSet, len(qr))
+	for i := range qr {
+		var parts []string
+		if i >= 2 {
+			parts = append(parts, string(qr[:i]))
+		}
+		if i+1 <= len(qr)-2 {
+			parts = append(parts, string(qr[i+1:]))
+		}
+		out[i].Bigrams = Bigrams(parts...)
+		if i > 0 && i+1 < len(qr) {
+			out[i].Skips = []string{string([]rune{qr[i-1], qr[i+1]})}
+		}
+	}
+	return out
+}
+
+// SkipPairs returns the distinct pairs of characters two apart (the first
+// and third of every three) of the normalised texts, sorted: what the
+// PostgreSQL index of the one-character-wrong tier holds per enterprise
+// (SQL function search_skip_pairs, migration 00013, which must agree).
+func SkipPairs(normTexts ...string) []string {
+	set := map[string]struct{}{}
+	for _, t := range normTexts {
+		rs := []rune(t)
+		for i := 0; i+2 < len(rs); i++ {
+			set[string([]rune{rs[i], rs[i+2]})] = struct{}{}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for b := range set {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Bigrams returns the distinct pairs of adjacent characters of the
 // normalised texts, sorted: what the PostgreSQL index holds per enterprise
 // (its names) and what a query looks up (its own).
@@ -284,6 +340,14 @@ func init() {
 		}
 	}
 }
+
+// CommonBigram reports whether b is in the list of bigrams a large share
+// of names hold.
+func CommonBigram(b string) bool { return commonBigrams[b] }
+
+// CommonSkipPair reports whether p is a skip pair (SkipPairs) a large share
+// of names hold: the 有?公 and 限?司 of 有限公司.
+func CommonSkipPair(p string) bool { return p == "有公" || p == "限司" }
 
 // LookupBigrams are the query's bigrams an index lookup should require:
 // those not in commonBigrams, or all of them when every one is common.

@@ -76,24 +76,39 @@ func (s *searchSQL) arg(name string) string {
 		v, cast = lookupTokens(s.q, s.ts, search.Prefix), "::text[]"
 	case "similarPatterns":
 		v, cast = s.q.SimilarPatterns(), "::text[]"
-	default: // "similar0", "similar1", …: search.Query.SimilarBigramSets
-		i, _ := strconv.Atoi(strings.TrimPrefix(name, "similar"))
-		v, cast = s.q.SimilarBigramSets()[i], "::text[]"
+	default:
+		panic("postgres: search argument " + name)
 	}
 	p := s.w.arg(v) + cast
 	s.args[name] = p
 	return p
 }
 
-// similarCandidates: names holding every bigram of the query but those
-// touching one position (search.Query.SimilarBigramSets), ORed.
+// similarCandidates: names holding the tokens of one of the query's
+// search.SimilarSets (those similarLookup keeps), ORed over its positions.
 func (s *searchSQL) similarCandidates() string {
 	var parts []string
-	for i := range s.q.SimilarBigramSets() {
-		parts = append(parts, `e.name_bigrams @> `+s.arg("similar"+strconv.Itoa(i)))
+	seen := map[string]bool{}
+	for _, set := range s.q.SimilarSets() {
+		bigrams, skips := similarLookup(set, s.ts)
+		if k := strings.Join(bigrams, ",") + "|" + strings.Join(skips, ","); !seen[k] {
+			seen[k] = true
+			var c []string
+			if len(bigrams) > 0 {
+				c = append(c, `e.name_bigrams @> `+s.w.arg(bigrams)+`::text[]`)
+			}
+			if len(skips) > 0 {
+				c = append(c, skipPairsExpr+` @> `+s.w.arg(skips)+`::text[]`)
+			}
+			parts = append(parts, `(`+strings.Join(c, ` AND `)+`)`)
+		}
 	}
 	return strings.Join(parts, ` OR `)
 }
+
+// skipPairsExpr is the expression enterprises_skip_pairs_idx indexes
+// (migration 00013).
+const skipPairsExpr = `search_skip_pairs(e.name_norm, e.former_norm)`
 
 func formerHas(cond string) string {
 	return `EXISTS (SELECT 1 FROM unnest(e.former_norm) f WHERE ` + cond + `)`
@@ -200,7 +215,9 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		var hits []search.Hit
 		var err error
 		read := tierReadFor(q, ts, t)
-		if unfiltered(f) && (t == search.Prefix || t == search.Contained) && read != readIndex {
+		// A code prefix is no pair of a name: a query that may be one
+		// reads its prefix tier as before.
+		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") && read != readIndex {
 			read = readPostingsThenIndex
 		}
 		switch read {

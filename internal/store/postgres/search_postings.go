@@ -118,6 +118,7 @@ func (s *Store) searchPostingWalk(ctx context.Context, v credit.Visibility, q se
 		after = ` AND (p.closed, p.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`
 	}
 	tok, lim := w.arg(token), w.arg(s.pairWalk)
+	walkArgs := len(w.args)
 	// One ordered range per class, merged (Merge Append): the index orders
 	// by class first. A name starting with the query starts with its
 	// first pair, so the prefix tier walks only classes 0 and 1 of it.
@@ -134,32 +135,19 @@ func (s *Store) searchPostingWalk(ctx context.Context, v credit.Visibility, q se
 			` ORDER BY p.closed, p.uscc LIMIT ` + lim + `)`
 	}
 	sq := newSearchSQL(w, q, ts)
-	sql := `WITH w AS MATERIALIZED (SELECT * FROM (` + walk + `) a ORDER BY a.closed, a.uscc LIMIT ` + lim + `)
-		SELECT ` + enterpriseColumns + `, (SELECT count(*) FROM w)::smallint FROM w JOIN enterprises e ON e.uscc = w.uscc
+	// Not materialised: the planner then knows the walk's order, joins
+	// each holder in turn (nested loop) and stops at need.
+	sql := `SELECT ` + enterpriseColumns + ` FROM (SELECT * FROM (` + walk + `) a ORDER BY a.closed, a.uscc LIMIT ` + lim + `) w
+		JOIN enterprises e ON e.uscc = w.uscc
 		WHERE ` + sq.tierFrom(t) + ` = ` + w.arg(int(t)) + ` ORDER BY w.closed, w.uscc LIMIT ` + w.arg(need)
-	rows, err := s.q.Query(ctx, sql, w.args...)
-	if err != nil {
-		return nil, false, wrap("search enterprises", err)
+	hits, err = s.scanHits(ctx, q, v, t, sql, w.args)
+	if err != nil || len(hits) == need {
+		return hits, err == nil, err
 	}
-	defer rows.Close()
-	hits = []search.Hit{}
-	walked := int16(s.pairWalk)
-	for rows.Next() {
-		e, err := scanEnterprise(scanWith{rows, &walked})
-		if err != nil {
-			return nil, false, wrap("search enterprises", err)
-		}
-		m := q.Match(e.USCC, e.Name, e.FormerNames)
-		if m.Tier != t {
-			return nil, false, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, t, m.Tier)
-		}
-		hits = append(hits, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, wrap("search enterprises", err)
-	}
-	// No row: the walk's length is unknown, so the walk is not complete.
-	return hits, len(hits) == need || (len(hits) > 0 && int(walked) < s.pairWalk), nil
+	// Short: complete if the walk read every holder of the pair.
+	var walked int
+	err = s.q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM (`+walk+`) a LIMIT `+lim+`) n`, w.args[:walkArgs]...).Scan(&walked)
+	return hits, walked < s.pairWalk, wrap("search enterprises", err)
 }
 
 // countPair counts the enterprises a 2-character query finds without a

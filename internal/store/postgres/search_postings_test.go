@@ -117,7 +117,8 @@ func TestSearchPostings(t *testing.T) {
 	t.Cleanup(m.Close)
 	v := credit.Visibility{Tier: credit.TierPublic, AsOf: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
 	queries := []string{"海禾", "禾丰", "荣海", "食品", "有限", "泉州", "厦门", "商行", "海鑫", "鑫荣",
-		"泉州海禾", "海禾食品", "禾丰贸易", "海禾（泉州）", "荣海餐饮有限", "厦门鑫荣科技有限公司", "泉州海禾食品有限公司", "福建海禾", "州海"}
+		"泉州海禾", "海禾食品", "禾丰贸易", "海禾（泉州）", "荣海餐饮有限", "厦门鑫荣科技有限公司", "泉州海禾食品有限公司", "福建海禾", "州海",
+		"泉州海鑫食品有限公司", "厦门荣海餐饮商行", "鑫荣（漳州）贸易", "海禾泉州食品厂", "9135020300000000"}
 	page := func(st store.Searcher, q search.Query, first int) (keys []string, count int) {
 		after := ""
 		for range 300 {
@@ -140,9 +141,10 @@ func TestSearchPostings(t *testing.T) {
 		return keys, n
 	}
 	stats := map[string]*tokenStats{
-		"none":   nil,
-		"rare":   {read: time.Now(), freq: map[string]float64{}, rare: 0, rows: 1e6},
-		"common": {read: time.Now(), freq: map[string]float64{"海禾": 0.5, "食品": 0.4}, rare: 0.9, rows: 1e6},
+		"none": nil,
+		"rare": {read: time.Now(), freq: map[string]float64{}, rare: 0, rows: 1e6},
+		"common": {read: time.Now(), freq: map[string]float64{"海禾": 0.5, "食品": 0.4}, rare: 0.9, rows: 1e6,
+			skips: map[string]float64{"州禾": 0.3}, skipRare: 0.2},
 	}
 	for round := range 3 {
 		ents := postingFixture(round)
@@ -157,6 +159,18 @@ func TestSearchPostings(t *testing.T) {
 		}
 		if got, want := gotPostings(t, s), wantPostings(ents); !slices.Equal(got, want) {
 			t.Fatalf("round %d: %d postings, want %d; first differences: %v", round, len(got), len(want), firstDiff(got, want))
+		}
+		// The skip pairs' index (migration 00013) holds what package
+		// search calls them.
+		for _, e := range ents {
+			n, f, _ := searchColumns(e.Name, e.FormerNames)
+			var got []string
+			if err := s.write.QueryRow(t.Context(), `SELECT search_skip_pairs($1, $2)`, n, f).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if want := search.SkipPairs(append([]string{n}, f...)...); !slices.Equal(got, want) {
+				t.Fatalf("search_skip_pairs(%s, %q) = %q, search.SkipPairs %q", n, f, got, want)
+			}
 		}
 		found := 0
 		for _, text := range queries {

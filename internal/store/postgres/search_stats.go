@@ -17,12 +17,14 @@ import (
 // names for 有限), and for a tier whose tokens are all common, a walk of
 // the enterprises in rank order instead of the index.
 type tokenStats struct {
-	mu      sync.Mutex
-	read    time.Time
-	freq    map[string]float64 // share of enterprises holding the token
-	rare    float64            // the share of any token not in freq: at most the least common listed
-	rows    float64            // enterprises (pg_class.reltuples)
-	loading bool
+	mu       sync.Mutex
+	read     time.Time
+	freq     map[string]float64 // share of enterprises holding the token
+	rare     float64            // the share of any token not in freq: at most the least common listed
+	skips    map[string]float64 // the same of the skip pairs (enterprises_skip_pairs_idx, migration 00013)
+	skipRare float64
+	rows     float64 // enterprises (pg_class.reltuples)
+	loading  bool
 }
 
 const tokenStatsTTL = 10 * time.Minute
@@ -44,7 +46,7 @@ func (s *Store) tokenStatsNow() *tokenSnapshot {
 	if t.freq == nil {
 		return nil
 	}
-	return &tokenSnapshot{freq: t.freq, rare: t.rare, rows: t.rows}
+	return &tokenSnapshot{freq: t.freq, rare: t.rare, skips: t.skips, skipRare: t.skipRare, rows: t.rows}
 }
 
 func (s *Store) loadTokenStats() {
@@ -72,13 +74,85 @@ func (s *Store) loadTokenStats() {
 		t.freq[e] = freqs[i]
 	}
 	t.rare, t.rows = freqs[len(elems)], rows
+	// The skip pairs' statistics are those of the index's expression.
+	t.skips, t.skipRare = nil, 0
+	if err := s.read.QueryRow(ctx, `SELECT coalesce(s.most_common_elems::text::text[], '{}'), coalesce(s.most_common_elem_freqs::float8[], '{}')
+		FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'enterprises_skip_pairs_idx'`).
+		Scan(&elems, &freqs); err == nil && len(elems) > 0 && len(freqs) >= len(elems)+2 {
+		t.skips = make(map[string]float64, len(elems))
+		for i, e := range elems {
+			t.skips[e] = freqs[i]
+		}
+		t.skipRare = freqs[len(elems)]
+	}
 }
 
 // tokenSnapshot is one reading of tokenStats.
 type tokenSnapshot struct {
-	freq map[string]float64
-	rare float64
-	rows float64
+	freq     map[string]float64
+	rare     float64
+	skips    map[string]float64 // nil: no statistics of skip pairs
+	skipRare float64
+	rows     float64
+}
+
+func (ts *tokenSnapshot) skipShare(pair string) float64 {
+	if f, ok := ts.skips[pair]; ok {
+		return f
+	}
+	return ts.skipRare
+}
+
+// similarLookup are the tokens of a similar tier's index lookup for one
+// position of the query (search.SimilarSet): its bigrams and skip pair
+// held by at most commonShare of the names, or the rarest one of them all
+// when every one is common. Without statistics, package search's lists of
+// common bigrams and skip pairs decide.
+func similarLookup(set search.SimilarSet, ts *tokenSnapshot) (bigrams, skips []string) {
+	bshare := func(b string) float64 {
+		if ts == nil {
+			return commonOr0(search.CommonBigram(b))
+		}
+		return ts.share(b)
+	}
+	sshare := func(p string) float64 {
+		if ts == nil || ts.skips == nil {
+			return commonOr0(search.CommonSkipPair(p))
+		}
+		return ts.skipShare(p)
+	}
+	least, leastSkip, leastShare := "", false, 2.0
+	for _, b := range set.Bigrams {
+		if f := bshare(b); f <= commonShare {
+			bigrams = append(bigrams, b)
+		} else if f < leastShare {
+			least, leastSkip, leastShare = b, false, f
+		}
+	}
+	for _, p := range set.Skips {
+		if f := sshare(p); f <= commonShare {
+			skips = append(skips, p)
+		} else if f < leastShare {
+			least, leastSkip, leastShare = p, true, f
+		}
+	}
+	switch {
+	case len(bigrams)+len(skips) > 0 || least == "":
+	case leastSkip:
+		skips = []string{least}
+	default:
+		bigrams = []string{least}
+	}
+	return bigrams, skips
+}
+
+// commonOr0 is the share of a token package search's lists call common (a
+// guess above commonShare), or 0.
+func commonOr0(common bool) float64 {
+	if common {
+		return 0.5
+	}
+	return 0
 }
 
 func (ts *tokenSnapshot) share(token string) float64 {
