@@ -146,7 +146,7 @@ func TestSearchPostings(t *testing.T) {
 		"common": {read: time.Now(), freq: map[string]float64{"海禾": 0.5, "食品": 0.4}, rare: 0.9, rows: 1e6,
 			skips: map[string]float64{"州禾": 0.3}, skipRare: 0.2},
 	}
-	for round := range 3 {
+	for round := range 2 {
 		ents := postingFixture(round)
 		var b store.Batch
 		for i, e := range ents {
@@ -178,13 +178,13 @@ func TestSearchPostings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, first := range []int{1, 3, 20} {
+			for _, first := range []int{2, 20} {
 				want, wantN := page(m, q, first)
 				if len(want) > 1 {
 					found++
 				}
 				for name, ts := range stats {
-					for _, walk := range []int{postingWalkRows, 2, 1} {
+					for _, walk := range []int{postingWalkRows, 1} {
 						s.tokens, s.pairWalk = ts, walk
 						if got, n := page(s, q, first); !slices.Equal(got, want) || n != wantN {
 							t.Errorf("round %d: %s, pages of %d, %s tokens, walks of %d: %v (count %d), the embedded store %v (count %d)",
@@ -194,7 +194,7 @@ func TestSearchPostings(t *testing.T) {
 				}
 			}
 		}
-		if found < len(queries)*2 {
+		if found < len(queries) {
 			t.Fatalf("round %d: only %d query pages found more than one enterprise", round, found)
 		}
 	}
