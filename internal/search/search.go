@@ -255,7 +255,7 @@ func (q Query) SimilarSets() []SimilarSet {
 // SkipPairs returns the distinct pairs of characters two apart (the first
 // and third of every three) of the normalised texts, sorted: what the
 // PostgreSQL index of the one-character-wrong tier holds per enterprise
-// (SQL function search_skip_pairs, migration 00014, which must agree).
+// (SQL function search_skip_pairs, migration 00017, which must agree).
 func SkipPairs(normTexts ...string) []string {
 	set := map[string]struct{}{}
 	for _, t := range normTexts {

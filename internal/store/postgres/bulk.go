@@ -66,7 +66,7 @@ var keptIndexes = []string{"licenses_uscc_idx", "penalties_uscc_idx", "inspectio
 
 // bulkTables are the tables whose secondary indexes a bulk load defers:
 // those an import writes, and search_postings, which a trigger fills from
-// enterprises (migration 00013).
+// enterprises (migration 00016).
 var bulkTables = append(slices.Clone(importedTables), "search_postings")
 
 // empty reports whether the store holds no record and no change.

@@ -107,7 +107,7 @@ func (s *searchSQL) similarCandidates() string {
 }
 
 // skipPairsExpr is the expression enterprises_skip_pairs_idx indexes
-// (migration 00014).
+// (migration 00017).
 const skipPairsExpr = `search_skip_pairs(e.name_norm, e.former_norm)`
 
 func formerHas(cond string) string {

@@ -10,7 +10,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
-// search_postings (migration 00013) lists, for each pair of adjacent
+// search_postings (migration 00016) lists, for each pair of adjacent
 // characters of an enterprise's normalised names, the enterprise in rank
 // order: (token, cls, closed, uscc), cls 0 when a name is the pair, 1 when
 // a name starts with it, 2 when a name only holds it. A search without a

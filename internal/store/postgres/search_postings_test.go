@@ -160,7 +160,7 @@ func TestSearchPostings(t *testing.T) {
 		if got, want := gotPostings(t, s), wantPostings(ents); !slices.Equal(got, want) {
 			t.Fatalf("round %d: %d postings, want %d; first differences: %v", round, len(got), len(want), firstDiff(got, want))
 		}
-		// The skip pairs' index (migration 00014) holds what package
+		// The skip pairs' index (migration 00017) holds what package
 		// search calls them.
 		for _, e := range ents {
 			n, f, _ := searchColumns(e.Name, e.FormerNames)

@@ -21,7 +21,7 @@ type tokenStats struct {
 	read     time.Time
 	freq     map[string]float64 // share of enterprises holding the token
 	rare     float64            // the share of any token not in freq: at most the least common listed
-	skips    map[string]float64 // the same of the skip pairs (enterprises_skip_pairs_idx, migration 00014)
+	skips    map[string]float64 // the same of the skip pairs (enterprises_skip_pairs_idx, migration 00017)
 	skipRare float64
 	rows     float64 // enterprises (pg_class.reltuples)
 	loading  bool
