@@ -256,31 +256,21 @@ func (q Query) SimilarSets() []SimilarSet {
 // and third of every three) of the normalised texts, sorted: what the
 // PostgreSQL index of the one-character-wrong tier holds per enterprise
 // (SQL function search_skip_pairs, migration 00017, which must agree).
-func SkipPairs(normTexts ...string) []string {
-	set := map[string]struct{}{}
-	for _, t := range normTexts {
-		rs := []rune(t)
-		for i := 0; i+2 < len(rs); i++ {
-			set[string([]rune{rs[i], rs[i+2]})] = struct{}{}
-		}
-	}
-	out := make([]string, 0, len(set))
-	for b := range set {
-		out = append(out, b)
-	}
-	slices.Sort(out)
-	return out
-}
+func SkipPairs(normTexts ...string) []string { return pairs(2, normTexts) }
 
 // Bigrams returns the distinct pairs of adjacent characters of the
 // normalised texts, sorted: what the PostgreSQL index holds per enterprise
 // (its names) and what a query looks up (its own).
-func Bigrams(normTexts ...string) []string {
+func Bigrams(normTexts ...string) []string { return pairs(1, normTexts) }
+
+// pairs returns the distinct pairs of characters gap apart in the texts,
+// sorted.
+func pairs(gap int, normTexts []string) []string {
 	set := map[string]struct{}{}
 	for _, t := range normTexts {
 		rs := []rune(t)
-		for i := 0; i+1 < len(rs); i++ {
-			set[string(rs[i:i+2])] = struct{}{}
+		for i := 0; i+gap < len(rs); i++ {
+			set[string([]rune{rs[i], rs[i+gap]})] = struct{}{}
 		}
 	}
 	out := make([]string, 0, len(set))

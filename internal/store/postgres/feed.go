@@ -522,6 +522,18 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 
 const changeColumns = `f.seq, f.day, f.at, f.record_type, f.record_id, coalesce(f.uscc, ''), coalesce(f.region_code, ''), f.key_areas`
 
+// setAudienceKind files the kind a statement read for audience v, and drops
+// the reason below REGULATOR (whether a record was repaired or withdrawn is
+// REGULATOR-only): every path that reads changes goes through it.
+func setAudienceKind(c *feed.Change, v credit.Visibility, k int16) {
+	if v.Public() {
+		c.Public = feed.Kind(k)
+		c.Reason = ""
+	} else {
+		c.Regulator = feed.Kind(k)
+	}
+}
+
 // scanChange scans changeColumns, the audience's kind and the reason.
 func scanChange(row pgx.Row, v credit.Visibility) (feed.Change, error) {
 	var c feed.Change
@@ -531,12 +543,7 @@ func scanChange(row pgx.Row, v credit.Visibility) (feed.Change, error) {
 		return c, err
 	}
 	c.KeyAreas = keyAreasOf(areas)
-	if v.Public() {
-		c.Public = feed.Kind(k)
-		c.Reason = "" // REGULATOR only
-	} else {
-		c.Regulator = feed.Kind(k)
-	}
+	setAudienceKind(&c, v, k)
 	return c, nil
 }
 
@@ -603,12 +610,7 @@ func (s *Store) changesByOwner(ctx context.Context, v credit.Visibility, f store
 			}
 			c.Seq, c.Day, c.At, c.Key.Type, c.Key.ID = *seq, *day, *at, feed.RecordType(*typ), *id
 			c.KeyAreas = keyAreasOf(areas)
-			if v.Public() {
-				c.Public = feed.Kind(k)
-				c.Reason = "" // REGULATOR only
-			} else {
-				c.Regulator = feed.Kind(k)
-			}
+			setAudienceKind(&c, v, k)
 			out.Changes = append(out.Changes, c)
 			out.EndCursor = store.ChangeCursor(c.Seq)
 		}
