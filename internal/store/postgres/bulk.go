@@ -28,6 +28,9 @@ import (
 //     begins and built once when it ends (Finish), their definitions kept
 //     in deferred_indexes meanwhile, so that a load that stops half way
 //     leaves them to the next Migrate;
+//   - so are the triggers that keep the derived tables (search postings,
+//     inspection counts, listings' key areas, repeat offenders' windows):
+//     Finish builds each table once from the loaded ones (derived.go);
 //   - a batch's records are COPYed straight into their tables rather than
 //     staged and upserted: each key is new (the primary key refuses it
 //     otherwise, and the batch is then applied by Apply instead), so the
@@ -82,7 +85,8 @@ func (s *Store) empty(ctx context.Context) (bool, error) {
 
 // BeginBulk starts a bulk load when the store holds no record and no
 // change: it drops the secondary indexes of the tables an import fills,
-// keeping their definitions in deferred_indexes. Apply the batches with
+// keeping their definitions in deferred_indexes, and the derived tables'
+// triggers, keeping theirs in deferred_triggers. Apply the batches with
 // the load's Apply, then call Finish, also after a failed import.
 func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 	empty, err := s.empty(ctx)
@@ -116,7 +120,7 @@ func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 				return err
 			}
 		}
-		return nil
+		return deferTriggers(ctx, tx)
 	})
 	if err != nil {
 		return nil, false, wrap("bulk load", err)
@@ -124,8 +128,17 @@ func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 	return &Bulk{Store: s, analyse: firstAnalyse}, true, nil
 }
 
-// Finish builds the indexes the load deferred.
+// Finish builds the derived tables and the indexes the load deferred.
 func (bk *Bulk) Finish(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, bk.write, func(tx pgx.Tx) error {
+		if _, err := bk.lockFeed(ctx, tx); err != nil { // the windows are written under it
+			return err
+		}
+		return restoreDerived(ctx, tx, bk.loadedWindows)
+	})
+	if err != nil {
+		return wrap("bulk load: derived tables", err)
+	}
 	return bk.BuildDeferredIndexes(ctx)
 }
 

@@ -43,6 +43,9 @@ func Migrate(ctx context.Context, url string) error {
 	if err := backfillSearch(ctx, db); err != nil {
 		return wrap("migrate: backfill search columns", err)
 	}
+	if err := restoreDerivedAt(ctx, url); err != nil {
+		return wrap("migrate: restore the derived tables a bulk load left", err)
+	}
 	if err := buildDeferredIndexes(ctx, db); err != nil {
 		return wrap("migrate: build the indexes a bulk load left", err)
 	}

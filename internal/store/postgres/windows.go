@@ -69,31 +69,37 @@ func (s *Store) RefreshRepeatWindows(ctx context.Context) error {
 		if _, err := s.lockFeed(ctx, tx); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `TRUNCATE penalty_windows, penalty_windows_stale`); err != nil {
-			return err
-		}
-		after := ""
-		for {
-			rows, err := tx.Query(ctx, `SELECT DISTINCT uscc FROM penalties WHERE uscc > $1 ORDER BY uscc LIMIT 20000`, after)
-			if err != nil {
-				return err
-			}
-			usccs, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				return err
-			}
-			if len(usccs) == 0 {
-				break
-			}
-			if err := s.writeWindows(ctx, tx, usccs, false); err != nil {
-				return err
-			}
-			after = usccs[len(usccs)-1]
-		}
-		_, err := tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = $1`, s.windowsID())
-		return err
+		return s.writeAllWindows(ctx, tx)
 	})
 	return wrap("refresh repeat windows", err)
+}
+
+// writeAllWindows computes every enterprise's windows again, replacing
+// all, and records this store's settings in penalty_windows_meta.
+func (s *Store) writeAllWindows(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `TRUNCATE penalty_windows, penalty_windows_stale`); err != nil {
+		return err
+	}
+	after := ""
+	for {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT uscc FROM penalties WHERE uscc > $1 ORDER BY uscc LIMIT 20000`, after)
+		if err != nil {
+			return err
+		}
+		usccs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		if len(usccs) == 0 {
+			break
+		}
+		if err := s.writeWindows(ctx, tx, usccs, false); err != nil {
+			return err
+		}
+		after = usccs[len(usccs)-1]
+	}
+	_, err := tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = $1`, s.windowsID())
+	return err
 }
 
 // repeatWindows brings the windows of the enterprises this transaction

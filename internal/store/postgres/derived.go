@@ -1,0 +1,155 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Derived tables during a bulk load (migration 00018). search_postings,
+// inspection_counts, listings' enterprise_key_areas and the repeat
+// offenders' windows are kept by triggers on the tables an import fills;
+// fired for every COPY of a bulk load they cost as much as the load itself
+// (docs/BENCHMARKS.md section 25b). A bulk load drops them when it begins,
+// keeping their definitions in deferred_triggers, and Finish builds each
+// derived table once from the loaded tables, set-based, and creates the
+// triggers again, in one transaction: the store is left as the triggers
+// would have left it (TestBulkLoadSameAsApply). A load that stops half way
+// leaves its definitions behind, and the next Migrate does the same, but
+// for the windows, which depend on the disclosure settings Migrate does not
+// know: it clears them, and the next serve or import computes them
+// (RefreshRepeatWindows) while every read counts penalties instead.
+
+// derivedTriggers are the triggers a bulk load defers. A trigger on the
+// imported tables that is not here stays and fires per batch
+// (TestDerivedTriggersAreKnown names any such).
+var derivedTriggers = []string{
+	"search_postings_insert", "search_postings_update", "search_postings_delete", // search_postings (00016)
+	"penalties_windows_insert", "penalties_windows_update", "penalties_windows_delete", // penalty_windows_stale (00013)
+	"inspections_counts_insert", "inspections_counts_update", "inspections_counts_delete", // inspection_counts (00014)
+	"listings_key_areas", "enterprises_key_areas", // listings.enterprise_key_areas (00015)
+}
+
+// derivedBuilds fill the derived tables from the loaded ones, as the
+// migrations that added them did.
+var derivedBuilds = []string{
+	`TRUNCATE search_postings, inspection_counts`,
+	`INSERT INTO search_postings (token, cls, closed, uscc)
+		SELECT t.token, t.cls, e.status <> 'operating', e.uscc
+		FROM enterprises e, search_posting_tokens(e.name_norm, e.former_norm) t`,
+	`INSERT INTO inspection_counts
+		SELECT substr(uscc, 3, 6), date_trunc('month', inspected_on)::date, coalesce(key_area, ''), result, count(*)
+		FROM inspections GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+	`UPDATE listings l SET enterprise_key_areas = e.key_areas FROM enterprises e
+		WHERE e.uscc = l.uscc AND l.enterprise_key_areas IS DISTINCT FROM e.key_areas`,
+}
+
+// deferTriggers drops derivedTriggers, keeping each definition in
+// deferred_triggers in the same transaction.
+func deferTriggers(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, `SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid)
+		FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+		WHERE NOT t.tgisinternal AND t.tgname = ANY($1) AND c.relnamespace = current_schema()::regnamespace
+		ORDER BY t.tgname`, derivedTriggers)
+	if err != nil {
+		return err
+	}
+	type trigger struct{ name, table, def string }
+	defs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (trigger, error) {
+		var tr trigger
+		err := r.Scan(&tr.name, &tr.table, &tr.def)
+		return tr, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, tr := range defs {
+		if _, err := tx.Exec(ctx, `INSERT INTO deferred_triggers (name, definition) VALUES ($1, $2)
+			ON CONFLICT (name) DO NOTHING`, tr.name, tr.def); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DROP TRIGGER `+pgx.Identifier{tr.name}.Sanitize()+` ON `+
+			pgx.Identifier{tr.table}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restoreDerived creates the deferred triggers again and builds the tables
+// they keep; it does nothing when none is deferred. windows computes the
+// repeat offenders' windows with a store's settings; without it (Migrate)
+// they are cleared and marked as computed with none.
+func restoreDerived(ctx context.Context, tx pgx.Tx, windows func(context.Context, pgx.Tx) error) error {
+	// FOR UPDATE: a second process restoring at the same time waits, then
+	// finds the rows gone and does nothing.
+	rows, err := tx.Query(ctx, `SELECT definition FROM deferred_triggers ORDER BY name FOR UPDATE`)
+	if err != nil {
+		return err
+	}
+	defs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(defs) == 0 {
+		return err
+	}
+	for _, def := range defs {
+		if _, err := tx.Exec(ctx, orReplace(def)); err != nil {
+			return err
+		}
+	}
+	stmts := append([]string{`DELETE FROM deferred_triggers`}, derivedBuilds...)
+	for _, q := range stmts {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	if windows != nil {
+		return windows(ctx, tx)
+	}
+	_, err = tx.Exec(ctx, `TRUNCATE penalty_windows, penalty_windows_stale;
+		UPDATE penalty_windows_meta SET settings = NULL`)
+	return err
+}
+
+// restoreDerivedAt is restoreDerived for Migrate, in a transaction of its
+// own on a connection of its own.
+func restoreDerivedAt(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return restoreDerived(ctx, tx, nil) })
+}
+
+// orReplace turns pg_get_triggerdef's "CREATE TRIGGER …" into "CREATE OR
+// REPLACE TRIGGER …": another process may have created it meanwhile.
+func orReplace(def string) string {
+	if rest, ok := strings.CutPrefix(def, "CREATE TRIGGER "); ok {
+		return "CREATE OR REPLACE TRIGGER " + rest
+	}
+	return def
+}
+
+// loadedWindows computes the windows of every enterprise after a bulk
+// load, leaving what the load's writes would have left through
+// applier.repeatWindows: when penalties were loaded, the windows computed
+// and the settings recorded if they were this store's or none's, the
+// settings cleared if they were another's.
+func (s *Store) loadedWindows(ctx context.Context, tx pgx.Tx) error {
+	var meta *string
+	var any bool
+	if err := tx.QueryRow(ctx, `SELECT settings, EXISTS (SELECT FROM penalties) FROM penalty_windows_meta`).
+		Scan(&meta, &any); err != nil {
+		return err
+	}
+	id := s.windowsID()
+	switch {
+	case !any:
+		return nil
+	case meta != nil && *meta != id:
+		_, err := tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = NULL`)
+		return err
+	}
+	return s.writeAllWindows(ctx, tx)
+}
