@@ -46,6 +46,8 @@ type Bulk struct {
 	mu      sync.Mutex
 	written int // records written so far
 	analyse int // ANALYZE once written reaches it
+
+	windows *string // the repeat offenders' windows' settings when it began
 }
 
 // firstAnalyse is when a bulk load first refreshes the planner's
@@ -93,6 +95,7 @@ func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 	if err != nil || !empty {
 		return nil, false, wrap("bulk load", err)
 	}
+	var windows *string
 	err = pgx.BeginFunc(ctx, s.write, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT ic.relname, pg_get_indexdef(i.indexrelid)
 			FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
@@ -120,12 +123,21 @@ func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 				return err
 			}
 		}
-		return deferTriggers(ctx, tx)
+		if err := deferTriggers(ctx, tx); err != nil {
+			return err
+		}
+		// Reads count penalties while the windows are not kept; Finish
+		// computes them and restores the settings (loadedWindows).
+		if err := tx.QueryRow(ctx, `SELECT settings FROM penalty_windows_meta FOR UPDATE`).Scan(&windows); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = NULL`)
+		return err
 	})
 	if err != nil {
 		return nil, false, wrap("bulk load", err)
 	}
-	return &Bulk{Store: s, analyse: firstAnalyse}, true, nil
+	return &Bulk{Store: s, analyse: firstAnalyse, windows: windows}, true, nil
 }
 
 // Finish builds the derived tables and the indexes the load deferred.

@@ -119,6 +119,9 @@ func TestMigrateRestoresAStoppedBulkLoad(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
+	if current, err := s.RepeatWindowsCurrent(ctx); err != nil || current {
+		t.Fatalf("windows read during a bulk load, which does not keep them: %v, %v", current, err)
+	}
 	if _, err := importer(load).Import(ctx, strings.NewReader(file)); err != nil {
 		t.Fatal(err)
 	}

@@ -133,23 +133,20 @@ func orReplace(def string) string {
 
 // loadedWindows computes the windows of every enterprise after a bulk
 // load, leaving what the load's writes would have left through
-// applier.repeatWindows: when penalties were loaded, the windows computed
-// and the settings recorded if they were this store's or none's, the
-// settings cleared if they were another's.
-func (s *Store) loadedWindows(ctx context.Context, tx pgx.Tx) error {
-	var meta *string
+// applier.repeatWindows from the settings recorded when it began: when
+// penalties were loaded, the windows computed and the settings recorded if
+// they were this store's or none's, the settings cleared if another's.
+func (bk *Bulk) loadedWindows(ctx context.Context, tx pgx.Tx) error {
 	var any bool
-	if err := tx.QueryRow(ctx, `SELECT settings, EXISTS (SELECT FROM penalties) FROM penalty_windows_meta`).
-		Scan(&meta, &any); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM penalties)`).Scan(&any); err != nil {
 		return err
 	}
-	id := s.windowsID()
 	switch {
 	case !any:
-		return nil
-	case meta != nil && *meta != id:
-		_, err := tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = NULL`)
+		_, err := tx.Exec(ctx, `UPDATE penalty_windows_meta SET settings = $1`, bk.windows)
 		return err
+	case bk.windows != nil && *bk.windows != bk.windowsID():
+		return nil // cleared when the load began
 	}
-	return s.writeAllWindows(ctx, tx)
+	return bk.writeAllWindows(ctx, tx)
 }
