@@ -16,8 +16,8 @@ var importedTables = []string{"enterprises", "licenses", "penalties", "inspectio
 
 // vacuumedTables are the tables whose reads are index-only scans (name
 // search's walk of enterprises_search_walk_idx and its ranges of
-// search_postings_idx; a feed page filtered to some enterprises choosing
-// its changes in feed_changes_uscc_idx): those need the visibility map
+// search_postings_idx; a feed page filtered to some enterprises, read
+// from feed_changes_owner_idx alone): those need the visibility map
 // set, which only VACUUM does. penalty_windows is
 // written by every import that writes penalties (windows.go),
 // inspection_counts by every import that writes inspections (migration

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -460,6 +459,45 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	if after > head {
 		return store.ChangePage{}, fmt.Errorf("%w: the feed has no change %d (was it restored from a backup? export again and follow the feed from the export's cursor)", store.ErrBadCursor, after)
 	}
+	sql, args := changesStatement(v, f, after, p.Limit())
+	rows, err := s.read.Query(ctx, sql, args...)
+	if err != nil {
+		return store.ChangePage{}, wrap("changes", err)
+	}
+	defer rows.Close()
+	limit := p.Limit()
+	out := store.ChangePage{EndCursor: store.ChangeCursor(after)}
+	for rows.Next() {
+		c, err := scanChange(rows, v)
+		if err != nil {
+			return store.ChangePage{}, wrap("changes", err)
+		}
+		if len(out.Changes) == limit {
+			out.HasNext = true
+			break
+		}
+		out.Changes = append(out.Changes, c)
+		out.EndCursor = store.ChangeCursor(c.Seq)
+	}
+	if err := rows.Err(); err != nil {
+		return store.ChangePage{}, wrap("changes", err)
+	}
+	return out, nil
+}
+
+// changesStatement is the one statement that reads a page of limit changes
+// after seq after as v sees them under f (one more, to tell whether a page
+// follows). Unfiltered, it is a range of feed_changes' primary key. Filtered
+// to some enterprises (a watchlist, a list of codes), PostgreSQL answers it
+// from feed_changes_owner_idx alone (migration 00018: every column the page
+// returns or tests is in the index): an index-only scan of each
+// enterprise's range after the cursor, then a top-N sort of those few
+// entries in feed order. An enterprise's changes lie next to each other in
+// that index, on one leaf page as a rule, where in the table they lie on as
+// many heap pages as it has changes (the feed appends by batch, not by
+// enterprise): docs/BENCHMARKS.md §28 measures the difference at 1,000,000
+// enterprises.
+func changesStatement(v credit.Visibility, f store.ChangeFilter, after int64, limit int) (string, []any) {
 	kindCol := "public_kind"
 	if !v.Public() {
 		kindCol = "regulator_kind"
@@ -490,37 +528,9 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 	if f.KeyArea != "" {
 		q.add(q.arg(string(f.KeyArea)) + ` = ANY(key_areas)`)
 	}
-	limit := p.Limit()
-	out := store.ChangePage{EndCursor: store.ChangeCursor(after)}
-	if byOwner := (f.Watchlist != "" || len(f.USCCs) > 0) && len(f.Types) == 0 && f.RegionPrefix == "" && f.KeyArea == ""; byOwner &&
-		s.feedMostlyVisible(ctx) {
-		return s.changesByOwner(ctx, v, f, after, limit, kindCol, out)
-	}
-	rows, err := s.read.Query(ctx, `SELECT seq, day, at, record_type, record_id, coalesce(uscc, ''), coalesce(region_code, ''),
-		key_areas, `+kindCol+`, coalesce(reason, '') FROM feed_changes`+q.where()+` ORDER BY seq LIMIT `+q.arg(limit+1), q.args...)
-	if err != nil {
-		return store.ChangePage{}, wrap("changes", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanChange(rows, v)
-		if err != nil {
-			return store.ChangePage{}, wrap("changes", err)
-		}
-		if len(out.Changes) == limit {
-			out.HasNext = true
-			break
-		}
-		out.Changes = append(out.Changes, c)
-		out.EndCursor = store.ChangeCursor(c.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return store.ChangePage{}, wrap("changes", err)
-	}
-	return out, nil
+	return `SELECT seq, day, at, record_type, record_id, coalesce(uscc, ''), coalesce(region_code, ''),
+		key_areas, ` + kindCol + `, coalesce(reason, '') FROM feed_changes` + q.where() + ` ORDER BY seq LIMIT ` + q.arg(limit+1), q.args
 }
-
-const changeColumns = `f.seq, f.day, f.at, f.record_type, f.record_id, coalesce(f.uscc, ''), coalesce(f.region_code, ''), f.key_areas`
 
 // setAudienceKind files the kind a statement read for audience v, and drops
 // the reason below REGULATOR (whether a record was repaired or withdrawn is
@@ -534,7 +544,7 @@ func setAudienceKind(c *feed.Change, v credit.Visibility, k int16) {
 	}
 }
 
-// scanChange scans changeColumns, the audience's kind and the reason.
+// scanChange scans a row of changesStatement: the change, the audience's kind and the reason.
 func scanChange(row pgx.Row, v credit.Visibility) (feed.Change, error) {
 	var c feed.Change
 	var areas []string
@@ -545,136 +555,4 @@ func scanChange(row pgx.Row, v credit.Visibility) (feed.Change, error) {
 	c.KeyAreas = keyAreasOf(areas)
 	setAudienceKind(&c, v, k)
 	return c, nil
-}
-
-// changesByOwner reads a page of the changes of some enterprises (a
-// watchlist, a list of codes) in two steps per statement: the next
-// candidates in feed order from feed_changes_uscc_idx alone (an
-// index-only scan of (uscc, seq): a merge of each enterprise's range), then
-// those rows by primary key, where the audience's conditions drop the few
-// it does not see. An enterprise's changes lie on as many heap pages as it
-// has changes (the feed appends by batch, not by enterprise), so reading
-// every change of 100 enterprises to sort them read ~5 pages each; this
-// reads about one per change on the page. Candidates run out before the
-// page is full only when conditions dropped some: then it reads on from
-// the last candidate. Other filters (record types, region, key area) drop
-// most candidates, and go through the one-statement plan, as does a table
-// whose visibility map is mostly unset (feedMostlyVisible: never vacuumed).
-// Measured at 1,000,000 enterprises (docs/BENCHMARKS.md §20): 402 buffers
-// read for 100 enterprises from the start of the feed against 663.
-func (s *Store) changesByOwner(ctx context.Context, v credit.Visibility, f store.ChangeFilter, after int64, limit int,
-	kindCol string, out store.ChangePage) (store.ChangePage, error) {
-	batch := limit + 1 + (limit+1)/8 // the few the audience's conditions drop
-	for {
-		q := &query{}
-		q.add(`c.seq > ` + q.arg(after))
-		if f.Watchlist != "" {
-			q.add(`c.uscc IN (SELECT uscc FROM watchlists WHERE key_name = ` + q.arg(f.Watchlist) + `)`)
-		}
-		if len(f.USCCs) > 0 {
-			q.add(`c.uscc = ANY(` + q.arg(f.USCCs) + `)`)
-		}
-		on := ` AND f.` + kindCol + ` <> 0 AND f.day <= ` + q.arg(v.AsOf)
-		if !feed.Visible(feed.RiskCategory, v.Tier) {
-			on += ` AND f.record_type <> '` + string(feed.RiskCategory) + `'`
-		}
-		rows, err := s.read.Query(ctx, `WITH c AS MATERIALIZED (SELECT c.seq FROM feed_changes c`+q.where()+
-			` ORDER BY c.seq LIMIT `+q.arg(batch)+`)
-			SELECT c.seq, f.seq IS NOT NULL, `+changeColumns+`, coalesce(f.`+kindCol+`, 0), coalesce(f.reason, '')
-			FROM c LEFT JOIN feed_changes f ON f.seq = c.seq`+on+` ORDER BY c.seq`, q.args...)
-		if err != nil {
-			return store.ChangePage{}, wrap("changes", err)
-		}
-		n := 0
-		for rows.Next() && !out.HasNext {
-			n++
-			var (
-				seen    bool
-				seq     *int64
-				day, at *time.Time
-				typ, id *string
-				c       feed.Change
-				areas   []string
-				k       int16
-			)
-			if err := rows.Scan(&after, &seen, &seq, &day, &at, &typ, &id, &c.USCC, &c.Region, &areas, &k, &c.Reason); err != nil {
-				rows.Close()
-				return store.ChangePage{}, wrap("changes", err)
-			}
-			if !seen { // a change this audience does not see
-				continue
-			}
-			if len(out.Changes) == limit {
-				out.HasNext = true
-				break
-			}
-			c.Seq, c.Day, c.At, c.Key.Type, c.Key.ID = *seq, *day, *at, feed.RecordType(*typ), *id
-			c.KeyAreas = keyAreasOf(areas)
-			setAudienceKind(&c, v, k)
-			out.Changes = append(out.Changes, c)
-			out.EndCursor = store.ChangeCursor(c.Seq)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return store.ChangePage{}, wrap("changes", err)
-		}
-		if out.HasNext || n < batch {
-			return out, nil
-		}
-	}
-}
-
-// feedVisibility caches whether most of feed_changes is marked all-visible
-// (pg_class.relallvisible, kept by VACUUM): changesByOwner's first step is
-// an index-only scan, which without the visibility map reads the table for
-// every candidate and costs more than the one-statement plan (767 buffers
-// read against 663 for 100 enterprises at 1,000,000, measured).
-type feedVisibility struct {
-	mu      sync.Mutex
-	read    time.Time
-	loading bool
-	ok      bool
-}
-
-// feedVisibilityTTL is how long the answer is trusted before it is read again.
-const feedVisibilityTTL = time.Minute
-
-// feedMostlyVisible reports whether changesByOwner's plan pays: the
-// visibility map covers at least half of feed_changes, or the table is too
-// small for it to matter (a new or test database).
-func (s *Store) feedMostlyVisible(ctx context.Context) bool {
-	fv := s.feedVM
-	if fv == nil {
-		return true
-	}
-	fv.mu.Lock()
-	first := fv.read.IsZero()
-	stale := !first && time.Since(fv.read) > feedVisibilityTTL && !fv.loading
-	if stale {
-		fv.loading = true
-	}
-	ok := fv.ok
-	fv.mu.Unlock()
-	switch {
-	case first:
-		return s.loadFeedVisibility(ctx)
-	case stale:
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			s.loadFeedVisibility(ctx)
-		}()
-	}
-	return ok
-}
-
-func (s *Store) loadFeedVisibility(ctx context.Context) bool {
-	var pages, visible int64
-	err := s.read.QueryRow(ctx, `SELECT relpages, relallvisible FROM pg_class WHERE oid = 'feed_changes'::regclass`).Scan(&pages, &visible)
-	ok := err != nil || pages < 1000 || visible*2 >= pages // unknown: the two-step plan, right when vacuumed
-	fv := s.feedVM
-	fv.mu.Lock()
-	fv.read, fv.loading, fv.ok = time.Now(), false, ok
-	fv.mu.Unlock()
-	return ok
 }

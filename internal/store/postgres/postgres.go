@@ -53,8 +53,7 @@ type Store struct {
 	retention credit.Period
 	risk      risk.Model
 	tokens    *tokenStats // name search's token statistics (search_stats.go)
-	feedVM    *feedVisibility
-	pairWalk  int // holders of a pair a search tier walks (search_postings.go)
+	pairWalk  int         // holders of a pair a search tier walks (search_postings.go)
 }
 
 // querier is what reads run on: a pool, or a snapshot's transaction.
@@ -75,7 +74,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk, tokens: &tokenStats{}, feedVM: &feedVisibility{},
+	s := &Store{write: write, read: write, policy: cfg.Policy, retention: cfg.Retention, risk: cfg.Risk, tokens: &tokenStats{},
 		pairWalk: postingWalkRows}
 	if s.retention == (credit.Period{}) {
 		s.retention = DefaultRetention
