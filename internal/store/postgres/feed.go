@@ -489,7 +489,7 @@ func (s *Store) Changes(ctx context.Context, v credit.Visibility, f store.Change
 // after seq after as v sees them under f (one more, to tell whether a page
 // follows). Unfiltered, it is a range of feed_changes' primary key. Filtered
 // to some enterprises (a watchlist, a list of codes), PostgreSQL answers it
-// from feed_changes_owner_idx alone (migration 00018: every column the page
+// from feed_changes_owner_idx alone (migration 00019: every column the page
 // returns or tests is in the index): an index-only scan of each
 // enterprise's range after the cursor, then a top-N sort of those few
 // entries in feed order. An enterprise's changes lie next to each other in
