@@ -170,7 +170,9 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 
 // writeGroups walks the owners of d's records in USCC order, a chunk at a
 // time: per chunk, one statement for the enterprises and one per record
-// kind the dataset holds.
+// kind the dataset holds — or, when the lines carry the risk category
+// the model derives from the whole record (PARTNER, NDJSON), one per record
+// kind read whole, which gives both the schedule and PARTNER's view.
 func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset, rc riskCategories) (int, error) {
 	n, after := 0, ""
 	for {
@@ -179,7 +181,13 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 			return n, err
 		}
 		after = owners[len(owners)-1]
-		groups, err := load(ctx, snap, v, d, owners)
+		var groups []group
+		var whole *store.Records
+		if rc.derived() {
+			groups, whole, err = loadWhole(ctx, snap, rc.p, v, d, owners)
+		} else {
+			groups, err = load(ctx, snap, v, d, owners)
+		}
 		if err != nil {
 			return n, err
 		}
@@ -187,7 +195,7 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 		for i := range groups {
 			ents[i] = groups[i].e
 		}
-		if err := rc.set(ctx, ents); err != nil {
+		if err := rc.set(ctx, ents, whole); err != nil {
 			return n, err
 		}
 		for i := range groups {
@@ -242,6 +250,44 @@ func load(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store
 	return gs, nil
 }
 
+// wholeKinds is every record kind: what the risk model reads.
+var wholeKinds = store.Kinds{Enterprises: true, Licenses: true, Penalties: true, Inspections: true, Abnormal: true,
+	Serious: true, Commitments: true}
+
+// loadWhole is load for an export whose lines carry the derived risk
+// category: it reads the chunk's whole record once, at REGULATOR
+// visibility on v's date, and gives v the policy's view of it
+// (store.ViewRecords, which the conformance suite holds equal to reading
+// at v) — the schedule needs every record anyway, so reading v's rows as
+// well would read the chunk twice. whole is indexed as usccs.
+func loadWhole(ctx context.Context, snap store.Snapshot, p credit.Policy, v credit.Visibility, d store.Dataset,
+	usccs []string) ([]group, *store.Records, error) {
+	whole, err := store.ReadRecords(ctx, snap, credit.Visibility{Tier: credit.TierRegulator, AsOf: v.AsOf}, usccs, wholeKinds)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := store.ViewRecords(p, v, whole)
+	all := d == store.DatasetEnterprises
+	gs := make([]group, len(usccs))
+	for i := range gs {
+		g := &gs[i]
+		g.e = seen.Enterprises[i]
+		if all {
+			g.licenses, g.inspections, g.commitments = seen.Licenses[i], seen.Inspections[i], seen.Commitments[i]
+		}
+		if all || d == store.DatasetPenalties {
+			g.penalties = seen.Penalties[i]
+		}
+		if all || d == store.DatasetAbnormalList {
+			g.abnormal = seen.Abnormal[i]
+		}
+		if all || d == store.DatasetSeriousList {
+			g.serious = seen.Serious[i]
+		}
+	}
+	return gs, &whole, nil
+}
+
 // at is rows[i], or nil for a kind that was not read.
 func at[T any](rows [][]T, i int) []T {
 	if rows == nil {
@@ -272,7 +318,7 @@ func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.V
 		if err != nil {
 			return n, err
 		}
-		if err := rc.set(ctx, ents); err != nil {
+		if err := rc.set(ctx, ents, nil); err != nil {
 			return n, err
 		}
 		byUSCC := make(map[string]*credit.Enterprise, len(ents))
@@ -314,11 +360,19 @@ type riskCategories struct {
 	on   bool // the format carries it (NDJSON)
 }
 
+// derived reports whether every enterprise line carries the schedule the
+// model derives from the whole record: PARTNER's NDJSON.
+func (rc riskCategories) derived() bool {
+	return rc.on && rc.v.Tier == credit.TierPartner
+}
+
 // set replaces the RiskCategories of each enterprise of ents (nil ones
 // skipped, each replaced by a copy) with the schedule the export writes:
 // the model's, from the whole record as of the export's day, for PARTNER;
 // for REGULATOR only where the letter was imported; none for PUBLIC.
-func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise) error {
+// whole, when not nil, is that whole record already read (loadWhole),
+// indexed as ents; otherwise set reads it.
+func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, whole *store.Records) error {
 	var usccs []string
 	var at []int
 	for i, e := range ents {
@@ -335,19 +389,25 @@ func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise) err
 	if len(usccs) == 0 {
 		return nil
 	}
-	whole := credit.Visibility{Tier: credit.TierRegulator, AsOf: rc.v.AsOf}
-	recs, err := store.ReadRecords(ctx, rc.snap, whole, usccs, store.Kinds{Enterprises: true, Licenses: true,
-		Penalties: true, Inspections: true, Abnormal: true, Serious: true, Commitments: true})
-	if err != nil {
-		return err
+	recs := whole
+	if recs == nil {
+		read, err := store.ReadRecords(ctx, rc.snap, credit.Visibility{Tier: credit.TierRegulator, AsOf: rc.v.AsOf}, usccs, wholeKinds)
+		if err != nil {
+			return err
+		}
+		recs = &read
 	}
 	for j, i := range at {
-		if recs.Enterprises[j] == nil {
+		k := j // a read here is indexed as usccs
+		if whole != nil {
+			k = i // whole is indexed as ents
+		}
+		if recs.Enterprises[k] == nil {
 			continue
 		}
-		in := risk.Inputs{Enterprise: *recs.Enterprises[j], Licenses: recs.Licenses[j], Penalties: recs.Penalties[j],
-			Inspections: recs.Inspections[j], Abnormal: recs.Abnormal[j], Serious: recs.Serious[j],
-			Commitments: recs.Commitments[j]}
+		in := risk.Inputs{Enterprise: *recs.Enterprises[k], Licenses: recs.Licenses[k], Penalties: recs.Penalties[k],
+			Inspections: recs.Inspections[k], Abnormal: recs.Abnormal[k], Serious: recs.Serious[k],
+			Commitments: recs.Commitments[k]}
 		ents[i].RiskCategories = rc.m.Schedule(in, rc.v.AsOf, rc.p)
 	}
 	return nil
