@@ -28,11 +28,17 @@ func (s *Store) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []
 	if len(usccs) == 0 {
 		return store.ReadRecordsByKind(ctx, s, v, usccs, k)
 	}
-	sql := recordsSQL(k)
+	// One enterprise (a profile) is compared as text, not as an array:
+	// pgx then encodes no array and PostgreSQL decodes none.
+	var arg any = usccs
+	if len(usccs) == 1 {
+		arg = usccs[0]
+	}
+	sql := recordsSQL(k, len(usccs) == 1)
 	if sql == "" {
 		return store.Records{}, nil
 	}
-	rows, err := s.q.Query(ctx, sql, usccs)
+	rows, err := s.q.Query(ctx, sql, arg)
 	if err != nil {
 		return store.Records{}, wrap("records by uscc", err)
 	}
@@ -111,8 +117,15 @@ func branch(from string, cols map[int]string) string {
 			out[i] = "NULL::" + t
 		}
 	}
-	return "SELECT " + strings.Join(out, ", ") + " FROM " + from + " WHERE uscc = ANY($1)"
+	return "SELECT " + strings.Join(out, ", ") + " FROM " + from + " WHERE " + anyUSCC
 }
+
+// anyUSCC is how a branch of recordsSQL names its enterprises; a statement
+// for one enterprise replaces it with oneUSCC.
+const (
+	anyUSCC = "uscc = ANY($1)"
+	oneUSCC = "uscc = $1"
+)
 
 // Slot positions.
 const (
@@ -153,12 +166,19 @@ var (
 )
 
 // recordsSQLs caches recordsSQL's statement per combination of kinds.
-var recordsSQLs sync.Map // store.Kinds → string
+var recordsSQLs sync.Map // recordsKey → string
 
-// recordsSQL is the statement reading what k names; "" when nothing. The
-// rows come in no particular order: records groups and orders them.
-func recordsSQL(k store.Kinds) string {
-	if s, ok := recordsSQLs.Load(k); ok {
+type recordsKey struct {
+	k   store.Kinds
+	one bool
+}
+
+// recordsSQL is the statement reading what k names, for one enterprise
+// ($1 text) or several ($1 text[]); "" when nothing. The rows come in no
+// particular order: records groups and orders them.
+func recordsSQL(k store.Kinds, one bool) string {
+	key := recordsKey{k, one}
+	if s, ok := recordsSQLs.Load(key); ok {
 		return s.(string)
 	}
 	var parts []string
@@ -181,7 +201,10 @@ func recordsSQL(k store.Kinds) string {
 	}
 	add(k.Commitments, recordsCommitments)
 	s := strings.Join(parts, "\nUNION ALL\n")
-	recordsSQLs.Store(k, s)
+	if one {
+		s = strings.ReplaceAll(s, anyUSCC, oneUSCC)
+	}
+	recordsSQLs.Store(key, s)
 	return s
 }
 

@@ -255,6 +255,17 @@ func testRecordsInOneRead(t *testing.T, s store.Store) {
 				emptyGroupsNil(want))
 		}
 	}
+	// One enterprise at a time (a profile: a backend may read one key
+	// differently from several).
+	for _, key := range []string{a, b, c, unknown} {
+		for _, v := range everyTier("2024-12-31") {
+			got, err := store.ReadRecords(t.Context(), s, v, []string{key}, all)
+			if err != nil {
+				t.Fatalf("ReadRecords(%s, %s): %v", v.Tier, key, err)
+			}
+			eq(t, fmt.Sprintf("records of %s alone, %s", key, v.Tier), got, recordsOneByOne(t, s, v, []string{key}, all))
+		}
+	}
 	if got, err := store.ReadRecords(t.Context(), s, regulator("2024-12-31"), nil, all); err != nil ||
 		len(got.Enterprises) != 0 || len(got.Penalties) != 0 {
 		t.Errorf("ReadRecords(no keys) = %+v, %v; want empty", got, err)
