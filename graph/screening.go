@@ -42,10 +42,10 @@ func screeningInputs(inputs []*model.ScreeningInput, queries []*model.ScreeningQ
 
 // screen runs a screening through the request's loaders. Every enterprise
 // it names — matched by code or name, or a candidate — is read once, whole
-// (one pipelined batch of one statement per kind for the whole batch of
-// inputs): the rows serve the flags, through the policy's view for the
-// caller, the risk category, from the whole record, and whatever else the
-// query selects of the enterprise.
+// (one statement, every kind, for the whole batch of inputs): the rows
+// serve the flags, through the policy's view for the caller, the risk
+// category, from the whole record, and whatever else the query selects of
+// the enterprise.
 func (r *queryResolver) screen(ctx context.Context, in []screening.Input) ([]*screening.Result, error) {
 	meter.Floor(ctx, len(in)) // priced per input (cost.Model.ItemCost): not refunded
 	l := dataloader.For(ctx)

@@ -225,7 +225,7 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 
 // load reads one chunk of groups: the enterprises and the record kinds the
 // dataset holds, in one round trip where the store can (PostgreSQL: one
-// pipelined batch inside the snapshot's transaction).
+// statement inside the snapshot's transaction).
 func load(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store.Dataset, usccs []string) ([]group, error) {
 	all := d == store.DatasetEnterprises
 	recs, err := store.ReadRecords(ctx, snap, v, usccs, store.Kinds{Enterprises: true,

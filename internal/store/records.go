@@ -27,8 +27,7 @@ type Records struct {
 }
 
 // RecordsReader is a Reader that reads several kinds of a set of
-// enterprises in one round trip (PostgreSQL: one pipelined batch on one
-// connection). Its answer must equal that of the Reader's *ByUSCC methods
+// enterprises in one round trip (PostgreSQL: one UNION ALL statement). Its answer must equal that of the Reader's *ByUSCC methods
 // called one by one; the conformance suite checks it. A store decorator that
 // notes what was read (the response cache's tags) must implement it itself,
 // or a read would bypass it: ReadRecords then falls back to the decorator's
