@@ -263,6 +263,45 @@ func SkipPairs(normTexts ...string) []string { return pairs(2, normTexts) }
 // (its names) and what a query looks up (its own).
 func Bigrams(normTexts ...string) []string { return pairs(1, normTexts) }
 
+// Trigrams returns the distinct runs of three adjacent characters of the
+// normalised texts, sorted: with Bigrams, the tokens PostgreSQL's
+// search_postings lists each enterprise under (SQL function
+// search_posting_tokens, migrations 00016 and 00020, which must agree).
+func Trigrams(normTexts ...string) []string {
+	set := map[string]struct{}{}
+	for _, t := range normTexts {
+		rs := []rune(t)
+		for i := 0; i+3 <= len(rs); i++ {
+			set[string(rs[i:i+3])] = struct{}{}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for g := range set {
+		out = append(out, g)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Intact are the runs of n adjacent characters (n 2 or 3) of the query
+// that do not touch its character i: what a name holding the query with
+// character i wrong (tier Similar) holds for certain, in query order,
+// duplicates removed. A query of 8 characters keeps at least 3 trigrams
+// whatever i; one of 5 keeps none when its middle character is wrong.
+func (q Query) Intact(i, n int) []string {
+	qr := []rune(q.Norm)
+	var out []string
+	for j := 0; j+n <= len(qr); j++ {
+		if i >= j && i < j+n {
+			continue
+		}
+		if g := string(qr[j : j+n]); !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // pairs returns the distinct pairs of characters gap apart in the texts,
 // sorted.
 func pairs(gap int, normTexts []string) []string {

@@ -159,3 +159,38 @@ func TestLookupBigrams(t *testing.T) {
 		t.Fatalf("all common: LookupBigrams = %q", got)
 	}
 }
+
+// TestIntact: a name holding the query with any one character wrong holds
+// every token Intact keeps for that character.
+func TestIntact(t *testing.T) {
+	for _, text := range []string{"泉州海禾食品有限公司", "品贸易有限公司延", "海禾食品", "长祥食品有限公司", "abcab"} {
+		q, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qr := []rune(q.Norm)
+		for i := range qr {
+			wrong := slices.Clone(qr)
+			wrong[i] = '某'
+			name := "福建" + string(wrong) + "分公司"
+			for _, n := range []int{2, 3} {
+				held := Bigrams(name)
+				if n == 3 {
+					held = Trigrams(name)
+				}
+				for _, g := range q.Intact(i, n) {
+					if !slices.Contains(held, g) {
+						t.Errorf("%s, character %d wrong (%s): Intact(%d, %d) keeps %s, which the name does not hold", text, i, name, i, n, g)
+					}
+				}
+			}
+		}
+	}
+	q, _ := Parse("品贸易有限公司延")
+	if got := q.Intact(7, 3); !slices.Equal(got, []string{"品贸易", "贸易有", "易有限", "有限公", "限公司"}) {
+		t.Errorf("Intact(7, 3) = %v", got)
+	}
+	if got := q.Intact(3, 3); !slices.Equal(got, []string{"品贸易", "限公司", "公司延"}) {
+		t.Errorf("Intact(3, 3) = %v", got)
+	}
+}

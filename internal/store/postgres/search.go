@@ -202,28 +202,31 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	}
 	limit := p.Limit()
 	ts := s.tokenStatsNow()
-	if unfiltered(f) && q.Runes() == 2 {
+	if unfiltered(f) && oneToken(q) {
 		hits, err := s.searchPair(ctx, v, q, from, afterRank >= 0, afterRank, afterUSCC, limit+1)
 		if err != nil {
 			return c, err
 		}
 		c.Items = hits
 	}
-	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit && !(unfiltered(f) && q.Runes() == 2); t-- {
+	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit && !(unfiltered(f) && oneToken(q)); t-- {
+		if t == search.Similar && q.Runes() < search.SimilarMin {
+			break // no such tier
+		}
 		cursor := t == from && afterRank >= 0
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit
 		var err error
 		read := tierReadFor(q, ts, t)
-		// A code prefix is no pair of a name: a query that may be one
+		// A code prefix is no token of a name: a query that may be one
 		// reads its prefix tier as before.
-		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") && read != readIndex {
+		if unfiltered(f) && t != search.Exact && (t != search.Prefix || q.Code == "") && read != readIndex {
 			read = readPostingsThenIndex
 		}
 		switch read {
 		case readPostingsThenIndex:
 			var complete bool
-			hits, complete, err = s.searchPostingWalk(ctx, v, q, ts, t, cursor, afterRank, afterUSCC, need)
+			hits, complete, err = s.searchGramWalk(ctx, v, q, ts, t, cursor, afterRank, afterUSCC, need)
 			if err == nil && !complete {
 				hits, err = s.searchTier(ctx, v, q, f, ts, t, cursor, afterRank, afterUSCC, need, 0)
 			}
@@ -275,8 +278,8 @@ const (
 	// any (migration 00011).
 	readLead
 	// readPostingsThenIndex: without a filter, the holders of the query's
-	// rarest pair in rank order (search_postings.go), up to
-	// postingWalkRows of them; else the index.
+	// rarest trigram in rank order that hold its next rarest ones too
+	// (search_walk.go), up to postingWalkRows holders; else the index.
 	readPostingsThenIndex
 )
 
@@ -405,7 +408,7 @@ func (s *Store) searchLeadPrefix(ctx context.Context, v credit.Visibility, q sea
 
 // CountSearchEnterprises counts what SearchEnterprises pages through.
 func (s *Store) CountSearchEnterprises(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter) (int, error) {
-	if unfiltered(f) && q.Runes() == 2 {
+	if unfiltered(f) && oneToken(q) {
 		return s.countPair(ctx, q)
 	}
 	w := s.enterpriseWhere(v, f)

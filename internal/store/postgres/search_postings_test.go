@@ -42,6 +42,8 @@ func postingFixture(round int) []credit.Enterprise {
 		switch {
 		case j%11 == 0:
 			e.Name = trades[j%6] // a name that is a pair
+		case j%17 == 0: // a former name that is a trigram, the name starting with it
+			e.Name, e.FormerNames = trades[j%6]+"厂"+lines[j%5], []string{trades[j%6] + "厂"}
 		case j%7 == 0:
 			e.FormerNames = []string{trades[(j+1)%6] + "（" + cities[j%4] + "）" + lines[j%5]}
 		case j%13 == 0:
@@ -60,16 +62,18 @@ func wantPostings(ents []credit.Enterprise) []string {
 		best := map[string]int{}
 		for _, name := range append([]string{n}, f...) {
 			rs := []rune(name)
-			for i := 0; i+1 < len(rs); i++ {
-				b, cls := string(rs[i:i+2]), 2
-				switch {
-				case name == b:
-					cls = 0
-				case i == 0:
-					cls = 1
-				}
-				if c, ok := best[b]; !ok || cls < c {
-					best[b] = cls
+			for _, k := range []int{2, 3} { // pairs and trigrams
+				for i := 0; i+k <= len(rs); i++ {
+					b, cls := string(rs[i:i+k]), 2
+					switch {
+					case name == b:
+						cls = 0
+					case i == 0:
+						cls = 1
+					}
+					if c, ok := best[b]; !ok || cls < c {
+						best[b] = cls
+					}
 				}
 			}
 		}
@@ -107,16 +111,19 @@ func gotPostings(t *testing.T, s *Store) []string {
 
 // TestSearchPostings: search_postings follows every write of enterprises
 // (new ones, renames, new former names, status changes, re-imports of the
-// same), and a search read through it (a 2-character query in one range,
-// a longer one walking its rarest pair, however short the walk and
-// whatever the token statistics) pages through the same hits in the same
-// order as the embedded store, and counts them alike.
+// same), and a search read through it (a 2- or 3-character query in one
+// range, a longer one walking its rarest trigram and probing the next,
+// every tier, however short the walk and whatever the token statistics)
+// pages through the same hits in the same order as the embedded store,
+// and counts them alike.
 func TestSearchPostings(t *testing.T) {
 	s := NewTestStore(t, credit.NewPolicy(credit.DefaultSettings()))
 	m := memory.New(credit.NewPolicy(credit.DefaultSettings()))
 	t.Cleanup(m.Close)
 	v := credit.Visibility{Tier: credit.TierPublic, AsOf: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
 	queries := []string{"海禾", "禾丰", "荣海", "食品", "有限", "泉州", "厦门", "商行", "海鑫", "鑫荣",
+		"泉州海", "海禾食", "禾丰贸", "有限公", "州海禾", "海禾厂", "州禾丰食品", "泉州禾丰食品有限公司", "厦门海禾贸易有限公",
+		"禾丰贸易有限公", "泉州海禾食品商行", "海禾科技有限公司", "荣海厂科技", "盛美厂贸易", "鑫荣厂餐饮", "禾丰厂食品", "海禾厂科", "禾丰厂",
 		"泉州海禾", "海禾食品", "禾丰贸易", "海禾（泉州）", "荣海餐饮有限", "厦门鑫荣科技有限公司", "泉州海禾食品有限公司", "福建海禾", "州海",
 		"泉州海鑫食品有限公司", "厦门荣海餐饮商行", "鑫荣（漳州）贸易", "海禾泉州食品厂", "9135020300000000"}
 	page := func(st store.Searcher, q search.Query, first int) (keys []string, count int) {
@@ -144,7 +151,8 @@ func TestSearchPostings(t *testing.T) {
 		"none": nil,
 		"rare": {read: time.Now(), freq: map[string]float64{}, rare: 0, rows: 1e6},
 		"common": {read: time.Now(), freq: map[string]float64{"海禾": 0.5, "食品": 0.4}, rare: 0.9, rows: 1e6,
-			skips: map[string]float64{"州禾": 0.3}, skipRare: 0.2},
+			skips: map[string]float64{"州禾": 0.3}, skipRare: 0.2,
+			grams: map[string]float64{"海禾食": 0.3, "泉州海": 0.01, "有限公": 0.9, "荣海厂": 0.5, "禾丰厂": 0.5, "海禾厂": 0.5}, gramRare: 0.001},
 	}
 	for round := range 2 {
 		ents := postingFixture(round)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/creditgraph/creditgraph/internal/search"
 )
@@ -23,6 +24,8 @@ type tokenStats struct {
 	rare     float64            // the share of any token not in freq: at most the least common listed
 	skips    map[string]float64 // the same of the skip pairs (enterprises_skip_pairs_idx, migration 00017)
 	skipRare float64
+	grams    map[string]float64 // the same of the trigrams of search_postings (migration 00020)
+	gramRare float64
 	rows     float64 // enterprises (pg_class.reltuples)
 	loading  bool
 }
@@ -46,7 +49,7 @@ func (s *Store) tokenStatsNow() *tokenSnapshot {
 	if t.freq == nil {
 		return nil
 	}
-	return &tokenSnapshot{freq: t.freq, rare: t.rare, skips: t.skips, skipRare: t.skipRare, rows: t.rows}
+	return &tokenSnapshot{freq: t.freq, rare: t.rare, skips: t.skips, skipRare: t.skipRare, grams: t.grams, gramRare: t.gramRare, rows: t.rows}
 }
 
 func (s *Store) loadTokenStats() {
@@ -85,6 +88,33 @@ func (s *Store) loadTokenStats() {
 		}
 		t.skipRare = freqs[len(elems)]
 	}
+	t.grams, t.gramRare = s.loadGramStats(ctx, rows)
+}
+
+// loadGramStats reads the share of enterprises holding each of the most
+// common trigrams of search_postings (the planner's most common values of
+// its token column, a share of its rows), and the share at most of any
+// other (the least common listed); nil when there are none.
+func (s *Store) loadGramStats(ctx context.Context, enterprises float64) (map[string]float64, float64) {
+	var vals []string
+	var freqs []float64
+	var postings float64
+	if err := s.read.QueryRow(ctx, `SELECT coalesce(s.most_common_vals::text::text[], '{}'), coalesce(s.most_common_freqs::float8[], '{}'),
+			(SELECT reltuples FROM pg_class WHERE oid = 'search_postings'::regclass)
+		FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'search_postings' AND s.attname = 'token'`).
+		Scan(&vals, &freqs, &postings); err != nil || len(vals) == 0 || len(freqs) != len(vals) || postings <= 0 {
+		return nil, 0
+	}
+	grams := map[string]float64{}
+	least := 1.0
+	for i, v := range vals {
+		f := freqs[i] * postings / enterprises
+		least = min(least, f)
+		if utf8.RuneCountInString(v) == 3 {
+			grams[v] = f
+		}
+	}
+	return grams, least
 }
 
 // tokenSnapshot is one reading of tokenStats.
@@ -93,7 +123,30 @@ type tokenSnapshot struct {
 	rare     float64
 	skips    map[string]float64 // nil: no statistics of skip pairs
 	skipRare float64
+	grams    map[string]float64 // nil: no statistics of trigrams
+	gramRare float64
 	rows     float64
+}
+
+// gramShare estimates the share of enterprises holding a token of
+// search_postings, a pair or a trigram: a trigram is held by at most as
+// many as hold either of its pairs. Without statistics, package search's
+// list of common bigrams decides (a guess).
+func (ts *tokenSnapshot) gramShare(token string) float64 {
+	r := []rune(token)
+	if len(r) == 2 {
+		if ts == nil {
+			return commonOr0(search.CommonBigram(token))
+		}
+		return ts.share(token)
+	}
+	if ts != nil && ts.grams != nil {
+		if f, ok := ts.grams[token]; ok {
+			return f
+		}
+		return min(ts.gramRare, ts.share(string(r[:2])), ts.share(string(r[1:])))
+	}
+	return min(ts.gramShare(string(r[:2])), ts.gramShare(string(r[1:])))
 }
 
 func (ts *tokenSnapshot) skipShare(pair string) float64 {

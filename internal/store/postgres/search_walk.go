@@ -1,0 +1,195 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/search"
+)
+
+// A tier of a query of 4 or more characters without a filter is read by
+// walking search_postings in rank order (migrations 00016 and 00020): the
+// holders of one of its tokens (the driver, its rarest trigram) kept if
+// they also hold its next rarest ones (the probes), each probe an
+// index-only look-up of the same index; only the rows kept are fetched
+// from enterprises and tested. A name holding the query holds every
+// trigram of it, so the walk passes every hit; a trigram is rare enough
+// that the kept rows are nearly all hits, where a pair's holders were
+// mostly not (docs/BENCHMARKS.md §21, §27).
+//
+// The similar tier (one character wrong) walks one arm per position of
+// the query: a name holding the query with character i wrong holds every
+// trigram that does not touch i (search.Query.Intact), at least 3 of them
+// at 8 characters; the arms' rows are merged in rank order.
+
+// gramArm is one rank-ordered walk: the holders of driver in the classes
+// cls (nil: every class), kept if they hold each probe.
+type gramArm struct {
+	driver string
+	cls    []int
+	probes []gramProbe
+}
+
+// gramProbe is a token a kept row must hold; start: as a name's start
+// (class 0 or 1).
+type gramProbe struct {
+	token string
+	start bool
+}
+
+const (
+	// maxProbes is how many tokens besides the driver an arm requires.
+	maxProbes = 2
+	// probeShare: a token held by more names than this is not worth a
+	// probe (it keeps nearly every row).
+	probeShare = 0.2
+)
+
+// arm is the walk of the holders of the rarest of tokens, probing the next
+// rarest; start, if not "", must also be held as a name's start.
+func arm(tokens []string, start string, ts *tokenSnapshot) gramArm {
+	byShare := slices.Clone(tokens)
+	slices.SortStableFunc(byShare, func(a, b string) int {
+		fa, fb := ts.gramShare(a), ts.gramShare(b)
+		switch {
+		case fa < fb:
+			return -1
+		case fa > fb:
+			return 1
+		}
+		return 0
+	})
+	a := gramArm{driver: byShare[0]}
+	if start != "" {
+		if a.driver == start {
+			a.cls = []int{0, 1}
+		} else {
+			a.probes = append(a.probes, gramProbe{token: start, start: true})
+		}
+	}
+	for _, t := range byShare[1:] {
+		if len(a.probes) < maxProbes && t != start && ts.gramShare(t) <= probeShare {
+			a.probes = append(a.probes, gramProbe{token: t})
+		}
+	}
+	return a
+}
+
+// gramArms are the walks that pass every name of tier t of q (a query of
+// 4 or more characters): for Prefix and Contained one, over its
+// trigrams; for Similar one per position of the query, over the trigrams
+// that do not touch it (or the pairs, when every trigram does), duplicates
+// removed.
+func gramArms(q search.Query, ts *tokenSnapshot, t search.Tier) []gramArm {
+	grams := search.Trigrams(q.Norm)
+	switch t {
+	case search.Prefix:
+		return []gramArm{arm(grams, string([]rune(q.Norm)[:3]), ts)}
+	case search.Contained:
+		return []gramArm{arm(grams, "", ts)}
+	}
+	var arms []gramArm
+	seen := map[string]bool{}
+	for i := range q.Runes() {
+		tokens := q.Intact(i, 3)
+		if len(tokens) == 0 {
+			tokens = q.Intact(i, 2)
+		}
+		a := arm(tokens, "", ts)
+		key := a.driver
+		for _, p := range a.probes {
+			key += "," + p.token
+		}
+		if !seen[key] {
+			seen[key] = true
+			arms = append(arms, a)
+		}
+	}
+	return arms
+}
+
+// driverSQL is the rank-ordered holders of an arm's driver after the
+// cursor, at most lim of them: one ordered range per class, merged (the
+// index orders by class first).
+func driverSQL(w *query, a gramArm, after, lim string) string {
+	cls := a.cls
+	if cls == nil {
+		cls = []int{0, 1, 2}
+	}
+	tok := w.arg(a.driver)
+	var ranges []string
+	for _, c := range cls {
+		ranges = append(ranges, `(SELECT p.uscc, p.closed FROM search_postings p WHERE p.token = `+tok+` AND p.cls = `+strconv.Itoa(c)+after+
+			` ORDER BY p.closed, p.uscc LIMIT `+lim+`)`)
+	}
+	return `SELECT * FROM (` + strings.Join(ranges, ` UNION ALL `) + `) d ORDER BY d.closed, d.uscc LIMIT ` + lim
+}
+
+// armSQL is an arm's kept rows in rank order. Each probe is a LATERAL
+// look-up with LIMIT, so it stays a nested loop over the driver's rows
+// whatever the planner guesses of the token (a semi-join could hash
+// every holder of a common one).
+func armSQL(w *query, a gramArm, after, lim string) string {
+	sql := `SELECT d.uscc, d.closed FROM (` + driverSQL(w, a, after, lim) + `) d`
+	for i, p := range a.probes {
+		cls := `0, 1, 2`
+		if p.start {
+			cls = `0, 1`
+		}
+		sql += `, LATERAL (SELECT 1 FROM search_postings b WHERE b.token = ` + w.arg(p.token) + ` AND b.cls IN (` + cls + `)
+			AND b.closed = d.closed AND b.uscc = d.uscc LIMIT 1) AS p` + strconv.Itoa(i)
+	}
+	return sql + ` ORDER BY d.closed, d.uscc`
+}
+
+// searchGramWalk reads up to need hits of tier t (Prefix, Contained or
+// Similar) of a query of 4 or more characters without a filter, after the
+// cursor, by walking its arms (gramArms), each reading at most
+// Store.pairWalk holders of its driver. complete is true when the hits
+// are all the tier has: the page is full, or every arm read every holder
+// of its driver.
+func (s *Store) searchGramWalk(ctx context.Context, v credit.Visibility, q search.Query, ts *tokenSnapshot, t search.Tier,
+	cursor bool, afterRank int, afterUSCC string, need int) (hits []search.Hit, complete bool, err error) {
+	arms := gramArms(q, ts, t)
+	w := &query{}
+	after, lim := s.walkBounds(w, cursor, afterRank, afterUSCC)
+	var walks []string
+	for _, a := range arms {
+		walks = append(walks, armSQL(w, a, after, lim))
+	}
+	walk := walks[0]
+	if len(walks) > 1 {
+		walk = `SELECT DISTINCT u.uscc, u.closed FROM ((` + strings.Join(walks, `) UNION ALL (`) + `)) u`
+	}
+	sq := newSearchSQL(w, q, ts)
+	sql := `SELECT ` + enterpriseColumns + ` FROM (SELECT * FROM (` + walk + `) k ORDER BY k.closed, k.uscc) h
+		JOIN enterprises e ON e.uscc = h.uscc
+		WHERE ` + sq.tierFrom(t) + ` = ` + w.arg(int(t)) + ` ORDER BY h.closed, h.uscc LIMIT ` + w.arg(need)
+	hits, err = s.scanHits(ctx, q, v, t, sql, w.args)
+	if err != nil || len(hits) == need {
+		return hits, err == nil, err
+	}
+	// Short: complete if every arm read every holder of its driver.
+	c := &query{}
+	after, lim = s.walkBounds(c, cursor, afterRank, afterUSCC)
+	var counts []string
+	for _, a := range arms {
+		counts = append(counts, `(SELECT count(*) FROM (`+driverSQL(c, a, after, lim)+`) n)`)
+	}
+	var longest int
+	err = s.q.QueryRow(ctx, `SELECT greatest(`+strings.Join(counts, `, `)+`)`, c.args...).Scan(&longest)
+	return hits, longest < s.pairWalk, wrap("search enterprises", err)
+}
+
+// walkBounds adds a walk's cursor and length to w: the condition a
+// driver's rows meet after the cursor ("" without one), and the
+// placeholder of Store.pairWalk.
+func (s *Store) walkBounds(w *query, cursor bool, afterRank int, afterUSCC string) (after, lim string) {
+	if cursor {
+		after = ` AND (p.closed, p.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`
+	}
+	return after, w.arg(s.pairWalk)
+}
