@@ -219,8 +219,12 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		var err error
 		read := tierReadFor(q, ts, t)
 		// A code prefix is no token of a name: a query that may be one
-		// reads its prefix tier as before.
-		if unfiltered(f) && t != search.Exact && (t != search.Prefix || q.Code == "") && read != readIndex {
+		// reads its prefix tier as before. The similar tier reads the
+		// bigram and skip-pair indexes as before: its walks (one per
+		// position of the query) met candidates by the ten thousand when
+		// the query's start is common (厦门市湖里区立福 with 区 wrong:
+		// every name of the district), docs/BENCHMARKS.md §27.
+		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") && read != readIndex {
 			read = readPostingsThenIndex
 		}
 		switch read {

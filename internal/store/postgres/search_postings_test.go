@@ -153,6 +153,9 @@ func TestSearchPostings(t *testing.T) {
 		"common": {read: time.Now(), freq: map[string]float64{"海禾": 0.5, "食品": 0.4}, rare: 0.9, rows: 1e6,
 			skips: map[string]float64{"州禾": 0.3}, skipRare: 0.2,
 			grams: map[string]float64{"海禾食": 0.3, "泉州海": 0.01, "有限公": 0.9, "荣海厂": 0.5, "禾丰厂": 0.5, "海禾厂": 0.5}, gramRare: 0.001},
+		// Every trigram held by thousands: walks merge their two rarest.
+		"joins": {read: time.Now(), freq: map[string]float64{}, rare: 0.05, rows: 1e6,
+			grams: map[string]float64{"有限公": 0.9, "海禾食": 0.02}, gramRare: 0.01},
 	}
 	for round := range 2 {
 		ents := postingFixture(round)

@@ -26,10 +26,17 @@ import (
 // at 8 characters; the arms' rows are merged in rank order.
 
 // gramArm is one rank-ordered walk: the holders of driver in the classes
-// cls (nil: every class), kept if they hold each probe.
+// cls (nil: every class), kept if they hold each probe. With join, the
+// driver's holders are merged with join's (every class), both read in
+// rank order from the index (a merge join) rather than probed one by one:
+// for a driver held by thousands of names of which few hold the other
+// tokens (城区阿?面线糊店 with its middle wrong leaves 城区阿, 面线糊, 线糊店,
+// each common, together rare), reading two ranges in order costs less
+// than a probe per row.
 type gramArm struct {
 	driver string
 	cls    []int
+	join   string
 	probes []gramProbe
 }
 
@@ -46,6 +53,13 @@ const (
 	// probeShare: a token held by more names than this is not worth a
 	// probe (it keeps nearly every row).
 	probeShare = 0.2
+	// joinMin and joinMax: an arm whose driver is held by more names than
+	// joinMin (by the statistics) merges it with its next rarest token if
+	// that one is held by at most joinMax; such an arm reads up to
+	// joinWalk times Store.pairWalk holders of its driver.
+	joinMin  = 2000
+	joinMax  = 200000
+	joinWalk = 50
 )
 
 // arm is the walk of the holders of the rarest of tokens, probing the next
@@ -63,6 +77,10 @@ func arm(tokens []string, start string, ts *tokenSnapshot) gramArm {
 		return 0
 	})
 	a := gramArm{driver: byShare[0]}
+	if ts != nil && len(byShare) > 1 && byShare[1] != start &&
+		ts.gramShare(a.driver)*ts.rows > joinMin && ts.gramShare(byShare[1])*ts.rows <= joinMax {
+		a.join = byShare[1]
+	}
 	if start != "" {
 		if a.driver == start {
 			a.cls = []int{0, 1}
@@ -71,7 +89,7 @@ func arm(tokens []string, start string, ts *tokenSnapshot) gramArm {
 		}
 	}
 	for _, t := range byShare[1:] {
-		if len(a.probes) < maxProbes && t != start && ts.gramShare(t) <= probeShare {
+		if len(a.probes) < maxProbes && t != start && t != a.join && ts.gramShare(t) <= probeShare {
 			a.probes = append(a.probes, gramProbe{token: t})
 		}
 	}
@@ -111,36 +129,59 @@ func gramArms(q search.Query, ts *tokenSnapshot, t search.Tier) []gramArm {
 	return arms
 }
 
-// driverSQL is the rank-ordered holders of an arm's driver after the
-// cursor, at most lim of them: one ordered range per class, merged (the
-// index orders by class first).
-func driverSQL(w *query, a gramArm, after, lim string) string {
-	cls := a.cls
+// holdersSQL is the rank-ordered holders of token in the classes cls
+// (nil: every class) after the cursor, at most lim of them (lim "": all,
+// OFFSET 0 keeping the subquery and its order): one ordered range per
+// class, merged (the index orders by class first).
+func holdersSQL(w *query, token string, cls []int, after, lim string) string {
 	if cls == nil {
 		cls = []int{0, 1, 2}
 	}
-	tok := w.arg(a.driver)
+	limit := ` OFFSET 0`
+	if lim != "" {
+		limit = ` LIMIT ` + lim
+	}
+	tok := w.arg(token)
 	var ranges []string
 	for _, c := range cls {
 		ranges = append(ranges, `(SELECT p.uscc, p.closed FROM search_postings p WHERE p.token = `+tok+` AND p.cls = `+strconv.Itoa(c)+after+
-			` ORDER BY p.closed, p.uscc LIMIT `+lim+`)`)
+			` ORDER BY p.closed, p.uscc`+limit+`)`)
 	}
-	return `SELECT * FROM (` + strings.Join(ranges, ` UNION ALL `) + `) d ORDER BY d.closed, d.uscc LIMIT ` + lim
+	return `SELECT * FROM (` + strings.Join(ranges, ` UNION ALL `) + `) d ORDER BY d.closed, d.uscc` + limit
+}
+
+// walkLimit is how many holders of its driver an arm reads.
+func (s *Store) walkLimit(a gramArm) int {
+	if a.join != "" {
+		return s.pairWalk * joinWalk
+	}
+	return s.pairWalk
 }
 
 // armSQL is an arm's kept rows in rank order. Each probe is a LATERAL
 // look-up with LIMIT, so it stays a nested loop over the driver's rows
 // whatever the planner guesses of the token (a semi-join could hash
-// every holder of a common one).
+// every holder of a common one), and one exact index look-up per class:
+// with the classes as an IN list the planner may test them as a filter
+// over every row of the token.
 func armSQL(w *query, a gramArm, after, lim string) string {
-	sql := `SELECT d.uscc, d.closed FROM (` + driverSQL(w, a, after, lim) + `) d`
+	sql := `SELECT d.uscc, d.closed FROM (` + holdersSQL(w, a.driver, a.cls, after, lim) + `) d`
+	if a.join != "" {
+		// Every holder of join up to the driver's last row: a merge join
+		// reads it no further.
+		sql += ` JOIN (` + holdersSQL(w, a.join, nil, after, "") + `) j ON j.closed = d.closed AND j.uscc = d.uscc`
+	}
 	for i, p := range a.probes {
-		cls := `0, 1, 2`
+		cls := []string{"0", "1", "2"}
 		if p.start {
-			cls = `0, 1`
+			cls = cls[:2]
 		}
-		sql += `, LATERAL (SELECT 1 FROM search_postings b WHERE b.token = ` + w.arg(p.token) + ` AND b.cls IN (` + cls + `)
-			AND b.closed = d.closed AND b.uscc = d.uscc LIMIT 1) AS p` + strconv.Itoa(i)
+		tok := w.arg(p.token)
+		var each []string
+		for _, c := range cls {
+			each = append(each, `SELECT 1 FROM search_postings b WHERE b.token = `+tok+` AND b.cls = `+c+` AND b.closed = d.closed AND b.uscc = d.uscc`)
+		}
+		sql += `, LATERAL (` + strings.Join(each, ` UNION ALL `) + ` LIMIT 1) AS p` + strconv.Itoa(i)
 	}
 	return sql + ` ORDER BY d.closed, d.uscc`
 }
@@ -155,10 +196,10 @@ func (s *Store) searchGramWalk(ctx context.Context, v credit.Visibility, q searc
 	cursor bool, afterRank int, afterUSCC string, need int) (hits []search.Hit, complete bool, err error) {
 	arms := gramArms(q, ts, t)
 	w := &query{}
-	after, lim := s.walkBounds(w, cursor, afterRank, afterUSCC)
+	after := walkAfter(w, cursor, afterRank, afterUSCC)
 	var walks []string
 	for _, a := range arms {
-		walks = append(walks, armSQL(w, a, after, lim))
+		walks = append(walks, armSQL(w, a, after, w.arg(s.walkLimit(a))))
 	}
 	walk := walks[0]
 	if len(walks) > 1 {
@@ -174,22 +215,21 @@ func (s *Store) searchGramWalk(ctx context.Context, v credit.Visibility, q searc
 	}
 	// Short: complete if every arm read every holder of its driver.
 	c := &query{}
-	after, lim = s.walkBounds(c, cursor, afterRank, afterUSCC)
+	after = walkAfter(c, cursor, afterRank, afterUSCC)
 	var counts []string
 	for _, a := range arms {
-		counts = append(counts, `(SELECT count(*) FROM (`+driverSQL(c, a, after, lim)+`) n)`)
+		lim := s.walkLimit(a)
+		counts = append(counts, `(SELECT count(*) < `+c.arg(lim)+` FROM (`+holdersSQL(c, a.driver, a.cls, after, c.arg(lim))+`) n)`)
 	}
-	var longest int
-	err = s.q.QueryRow(ctx, `SELECT greatest(`+strings.Join(counts, `, `)+`)`, c.args...).Scan(&longest)
-	return hits, longest < s.pairWalk, wrap("search enterprises", err)
+	err = s.q.QueryRow(ctx, `SELECT `+strings.Join(counts, ` AND `), c.args...).Scan(&complete)
+	return hits, complete, wrap("search enterprises", err)
 }
 
-// walkBounds adds a walk's cursor and length to w: the condition a
-// driver's rows meet after the cursor ("" without one), and the
-// placeholder of Store.pairWalk.
-func (s *Store) walkBounds(w *query, cursor bool, afterRank int, afterUSCC string) (after, lim string) {
-	if cursor {
-		after = ` AND (p.closed, p.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`
+// walkAfter adds a walk's cursor to w: the condition a driver's rows meet
+// after it ("" without one).
+func walkAfter(w *query, cursor bool, afterRank int, afterUSCC string) string {
+	if !cursor {
+		return ""
 	}
-	return after, w.arg(s.pairWalk)
+	return ` AND (p.closed, p.uscc) > (` + w.arg(afterRank == 1) + `::boolean, ` + w.arg(afterUSCC) + `)`
 }
