@@ -224,7 +224,11 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		// position of the query) met candidates by the ten thousand when
 		// the query's start is common (厦门市湖里区立福 with 区 wrong:
 		// every name of the district), docs/BENCHMARKS.md §27.
-		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") && read != readIndex {
+		// The walk reads even a tier the statistics think small: it
+		// fetches only the rows that hold the query's trigrams, where the
+		// bigram index's candidates (建食品有: 948 names hold 建食) were
+		// each fetched and tested.
+		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") {
 			read = readPostingsThenIndex
 		}
 		switch read {
