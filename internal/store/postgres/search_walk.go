@@ -57,9 +57,12 @@ const (
 	// joinMin (by the statistics) merges it with its next rarest token if
 	// that one is held by at most joinMax; such an arm reads up to
 	// joinWalk times Store.pairWalk holders of its driver.
-	joinMin  = 2000
-	joinMax  = 200000
-	joinWalk = 50
+	// startBias: the prefix tier drives by its start trigram if held by
+	// at most startBias times the names the rarest trigram is.
+	startBias = 4
+	joinMin   = 2000
+	joinMax   = 200000
+	joinWalk  = 50
 )
 
 // arm is the walk of the holders of the rarest of tokens, probing the next
@@ -76,6 +79,15 @@ func arm(tokens []string, start string, ts *tokenSnapshot) gramArm {
 		}
 		return 0
 	})
+	// The prefix tier walks the names starting with the query's first
+	// trigram (classes 0 and 1 of it) unless another trigram is far
+	// rarer: the start range is usually much shorter than the share of
+	// the trigram says (人力资源有限公司 walked the 6,142 holders of 力资源
+	// probing each for a name starting with 人力资: none), except for a
+	// place (厦门市湖里区立福 walks the 72 holders of 里区立).
+	if start != "" && ts.gramShare(start) <= startBias*ts.gramShare(byShare[0]) {
+		byShare = append([]string{start}, slices.DeleteFunc(byShare, func(t string) bool { return t == start })...)
+	}
 	a := gramArm{driver: byShare[0]}
 	if ts != nil && len(byShare) > 1 && byShare[1] != start &&
 		ts.gramShare(a.driver)*ts.rows > joinMin && ts.gramShare(byShare[1])*ts.rows <= joinMax {
