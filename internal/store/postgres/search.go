@@ -224,11 +224,14 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		// position of the query) met candidates by the ten thousand when
 		// the query's start is common (厦门市湖里区立福 with 区 wrong:
 		// every name of the district), docs/BENCHMARKS.md §27.
-		// The walk reads even a tier the statistics think small: it
+		// A short query walks even a tier the statistics think small: it
 		// fetches only the rows that hold the query's trigrams, where the
 		// bigram index's candidates (建食品有: 948 names hold 建食) were
-		// each fetched and tested.
-		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") {
+		// each fetched and tested. A longer one's rare bigrams leave the
+		// index few candidates, and its walks (a statement and a count
+		// per tier) made 8-character queries 1.5x slower (§27).
+		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") &&
+			(read != readIndex || q.Runes() < search.SimilarMin) {
 			read = readPostingsThenIndex
 		}
 		switch read {
