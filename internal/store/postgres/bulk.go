@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/feed"
@@ -140,18 +142,109 @@ func (s *Store) BeginBulk(ctx context.Context) (store.BulkLoad, bool, error) {
 	return &Bulk{Store: s, analyse: firstAnalyse, windows: windows}, true, nil
 }
 
-// Finish builds the derived tables and the indexes the load deferred.
+// Finish builds the derived tables and the indexes the load deferred, two
+// at a time on two connections: an index build, and the derived tables'
+// statements, keep one core busy each (GIN builds and INSERT … SELECT are
+// never parallel). The derived tables' transaction holds the tables it
+// fills until it commits, so while it runs the other connection builds the
+// indexes of the others (it only reads enterprises, penalties and
+// inspections, and its last statements, which create their triggers, wait
+// for the index builds under way); then both build the rest, the largest
+// tables' first.
 func (bk *Bulk) Finish(ctx context.Context) error {
-	err := pgx.BeginFunc(ctx, bk.write, func(tx pgx.Tx) error {
-		if _, err := bk.lockFeed(ctx, tx); err != nil { // the windows are written under it
+	db := stdlib.OpenDBFromPool(bk.write)
+	defer db.Close()
+	defs, err := bk.deferredBySize(ctx, db)
+	if err != nil {
+		return wrap("bulk load: indexes", err)
+	}
+	var mu sync.Mutex
+	var free, locked []deferredIndex // free: on tables the derived builds leave alone
+	for _, ix := range defs {
+		if slices.Contains(derivedLocks, ix.table()) {
+			locked = append(locked, ix)
+		} else {
+			free = append(free, ix)
+		}
+	}
+	build := func(queue *[]deferredIndex) error {
+		for {
+			mu.Lock()
+			if len(*queue) == 0 {
+				mu.Unlock()
+				return nil
+			}
+			ix := (*queue)[0]
+			*queue = (*queue)[1:]
+			mu.Unlock()
+			if err := ix.build(ctx, db); err != nil {
+				return err
+			}
+		}
+	}
+	derived := make(chan struct{})
+	var derivedErr, err1, err2 error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		derivedErr = bk.buildDerived(ctx)
+		close(derived)
+		if derivedErr == nil {
+			if err1 = build(&free); err1 == nil {
+				err1 = build(&locked)
+			}
+		}
+	})
+	wg.Go(func() {
+		if err2 = build(&free); err2 == nil {
+			if <-derived; derivedErr == nil {
+				err2 = build(&locked)
+			}
+		}
+	})
+	wg.Wait()
+	if derivedErr != nil {
+		return wrap("bulk load: derived tables", derivedErr)
+	}
+	return wrap("build deferred indexes", errors.Join(err1, err2))
+}
+
+// derivedLocks are the tables the derived tables' transaction writes: an
+// index build on one of them would wait for its commit.
+var derivedLocks = []string{"search_postings", "inspection_counts", "listings", "penalty_windows", "penalty_windows_stale"}
+
+// buildDerived builds the derived tables and creates their triggers again,
+// in one transaction under the feed's lock (the windows are written under
+// it).
+func (bk *Bulk) buildDerived(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, bk.write, func(tx pgx.Tx) error {
+		if _, err := bk.lockFeed(ctx, tx); err != nil {
 			return err
 		}
 		return restoreDerived(ctx, tx, bk.loadedWindows)
 	})
-	if err != nil {
-		return wrap("bulk load: derived tables", err)
+}
+
+// deferredBySize returns the deferred indexes, those of the largest tables
+// first: the longest builds start first, and the two connections end
+// together.
+func (bk *Bulk) deferredBySize(ctx context.Context, db *sql.DB) ([]deferredIndex, error) {
+	defs, err := deferredIndexes(ctx, db)
+	if err != nil || len(defs) == 0 {
+		return defs, err
 	}
-	return bk.BuildDeferredIndexes(ctx)
+	rows, err := bk.write.Query(ctx, `SELECT relname, pg_relation_size(oid) FROM pg_class
+		WHERE relname = ANY($1) AND relkind = 'r' AND relnamespace = current_schema()::regnamespace`, bulkTables)
+	if err != nil {
+		return nil, err
+	}
+	size := map[string]int64{}
+	var name string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error { size[name] = n; return nil }); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(defs, func(x, y deferredIndex) int { return cmp.Compare(size[y.table()], size[x.table()]) })
+	return defs, nil
 }
 
 // Apply writes a batch as Store.Apply does (see Bulk). A batch one of

@@ -22,28 +22,54 @@ func (s *Store) BuildDeferredIndexes(ctx context.Context) error {
 // buildDeferredIndexes builds the indexes deferred_indexes lists. An index
 // that exists already (another process built it) is only forgotten.
 func buildDeferredIndexes(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT name, definition FROM deferred_indexes ORDER BY name`)
+	defs, err := deferredIndexes(ctx, db)
 	if err != nil {
 		return err
 	}
-	type index struct{ name, def string }
-	var defs []index
-	for rows.Next() {
-		var ix index
-		if err := rows.Scan(&ix.name, &ix.def); err != nil {
-			rows.Close()
+	for _, ix := range defs {
+		if err := ix.build(ctx, db); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// deferredIndex is a row of deferred_indexes.
+type deferredIndex struct{ name, def string }
+
+// deferredIndexes reads deferred_indexes, by name.
+func deferredIndexes(ctx context.Context, db *sql.DB) ([]deferredIndex, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, definition FROM deferred_indexes ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var defs []deferredIndex
+	for rows.Next() {
+		var ix deferredIndex
+		if err := rows.Scan(&ix.name, &ix.def); err != nil {
+			return nil, err
 		}
 		defs = append(defs, ix)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	return defs, rows.Err()
+}
+
+// table is the table the index is on, from pg_get_indexdef's "… ON
+// [ONLY] schema.table USING …".
+func (ix deferredIndex) table() string {
+	_, rest, _ := strings.Cut(ix.def, " ON ")
+	rest = strings.TrimPrefix(rest, "ONLY ")
+	rel, _, _ := strings.Cut(rest, " ")
+	if i := strings.LastIndexByte(rel, '.'); i >= 0 {
+		rel = rel[i+1:]
 	}
-	for _, ix := range defs {
-		if err := buildIndex(ctx, db, ix.name, ix.def); err != nil {
-			return fmt.Errorf("index %s: %w", ix.name, err)
-		}
+	return rel
+}
+
+func (ix deferredIndex) build(ctx context.Context, db *sql.DB) error {
+	if err := buildIndex(ctx, db, ix.name, ix.def); err != nil {
+		return fmt.Errorf("index %s: %w", ix.name, err)
 	}
 	return nil
 }

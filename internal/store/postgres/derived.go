@@ -31,6 +31,9 @@ var derivedTriggers = []string{
 	"listings_key_areas", "enterprises_key_areas", // listings.enterprise_key_areas (00015)
 }
 
+// derivedTriggerTables are the tables derivedTriggers are on.
+var derivedTriggerTables = []string{"enterprises", "penalties", "inspections", "listings"}
+
 // derivedBuilds fill the derived tables from the loaded ones, as the
 // migrations that added them did.
 var derivedBuilds = []string{
@@ -92,10 +95,12 @@ func restoreDerived(ctx context.Context, tx pgx.Tx, windows func(context.Context
 	if err != nil || len(defs) == 0 {
 		return err
 	}
-	for _, def := range defs {
-		if _, err := tx.Exec(ctx, orReplace(def)); err != nil {
-			return err
-		}
+	// Writers wait from here to the commit, as they would for the
+	// triggers' own locks, so the tables built read every write; SHARE
+	// lets index builds on other connections go on meanwhile (Bulk.Finish),
+	// and the triggers, whose creation waits for those, come last.
+	if _, err := tx.Exec(ctx, `LOCK TABLE `+strings.Join(derivedTriggerTables, ", ")+` IN SHARE MODE`); err != nil {
+		return err
 	}
 	stmts := append([]string{`DELETE FROM deferred_triggers`}, derivedBuilds...)
 	for _, q := range stmts {
@@ -104,11 +109,20 @@ func restoreDerived(ctx context.Context, tx pgx.Tx, windows func(context.Context
 		}
 	}
 	if windows != nil {
-		return windows(ctx, tx)
+		err = windows(ctx, tx)
+	} else {
+		_, err = tx.Exec(ctx, `TRUNCATE penalty_windows, penalty_windows_stale;
+			UPDATE penalty_windows_meta SET settings = NULL`)
 	}
-	_, err = tx.Exec(ctx, `TRUNCATE penalty_windows, penalty_windows_stale;
-		UPDATE penalty_windows_meta SET settings = NULL`)
-	return err
+	if err != nil {
+		return err
+	}
+	for _, def := range defs {
+		if _, err := tx.Exec(ctx, orReplace(def)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // restoreDerivedAt is restoreDerived for Migrate, in a transaction of its
