@@ -39,16 +39,29 @@ func imported(e *credit.Enterprise, day time.Time) (Category, bool) {
 // so that a store holding part of the record answers as this one does, on
 // the export's day and after. At most MaxSteps steps; a record whose
 // letter would move more often is cut there (none does: see NextChange).
+//
+// It is NextChange called from each step's day on, with the turning points
+// found once: they depend on the day only in that those up to it are left
+// out, so a later step's are a suffix of the first's. (An export derives
+// a schedule per enterprise: docs/BENCHMARKS.md §33.)
 func (m Model) Schedule(in Inputs, day time.Time, p credit.Policy) []credit.RiskStep {
 	day = credit.DateOf(day)
-	steps := []credit.RiskStep{{From: day, Category: string(m.Category(in, day, p))}}
+	cur := m.Category(in, day, p)
+	steps := []credit.RiskStep{{From: day, Category: string(cur)}}
+	ts := m.turningPoints(&in, day, &p)
 	for len(steps) < MaxSteps {
-		next := m.NextChange(in, day, p)
+		next := m.nextChange(in, day, cur, ts, p)
 		if next.IsZero() {
 			break
 		}
-		steps = append(steps, credit.RiskStep{From: next, Category: string(m.Category(in, next, p))})
-		day = next
+		day = credit.DateOf(next)
+		cur = m.Category(in, day, p)
+		steps = append(steps, credit.RiskStep{From: next, Category: string(cur)})
+		i, _ := slices.BinarySearchFunc(ts, day, func(t, d time.Time) int { return t.Compare(d) })
+		for i < len(ts) && !ts[i].After(day) {
+			i++
+		}
+		ts = ts[i:]
 	}
 	return steps
 }

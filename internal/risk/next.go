@@ -48,9 +48,14 @@ func (m Model) Category(in Inputs, asOf time.Time, p credit.Policy) Category {
 // a category lasting a day inside a stretch can in principle go unseen.)
 func (m Model) NextChange(in Inputs, day time.Time, p credit.Policy) time.Time {
 	day = credit.DateOf(day)
-	cur := m.Category(in, day, p)
+	return m.nextChange(in, day, m.Category(in, day, p), m.turningPoints(&in, day, &p), p)
+}
+
+// nextChange is NextChange given in's category cur on day and its turning
+// points after day, ts.
+func (m Model) nextChange(in Inputs, day time.Time, cur Category, ts []time.Time, p credit.Policy) time.Time {
 	from := day // the category is cur on from
-	for _, t := range m.turningPoints(&in, day, &p) {
+	for _, t := range ts {
 		if last := t.AddDate(0, 0, -1); last.After(from) && m.Category(in, last, p) != cur {
 			return m.firstDiffering(in, from, last, cur, p)
 		}

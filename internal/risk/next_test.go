@@ -2,8 +2,11 @@ package risk
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
 )
 
 // TestCategoryMatchesAssess: the cheap Category is Assess's category.
@@ -83,6 +86,36 @@ func TestScheduleRoundTrip(t *testing.T) {
 		// Before the first step the model decides from the records held.
 		if got, want := m.Category(bare, day.AddDate(0, 0, -1), policy), m.Category(Inputs{Enterprise: in.Enterprise}, day.AddDate(0, 0, -1), policy); got != want {
 			t.Fatalf("seed %d: before the schedule %s, want the model's %s", seed, got, want)
+		}
+	}
+}
+
+// TestScheduleIsNextChangeInTurn: Schedule, which finds the turning points
+// once, gives the steps NextChange gives called from each step's day on,
+// on seeded random records and on records with imported letters.
+func TestScheduleIsNextChangeInTurn(t *testing.T) {
+	m := defaultModel()
+	cases := 1000
+	if testing.Short() {
+		cases = 100
+	}
+	for seed := range uint64(cases) {
+		_, day, in := randomCase(seed)
+		imported := in
+		imported.Enterprise.RiskCategories = m.Schedule(Inputs{Enterprise: in.Enterprise, Penalties: in.Penalties}, day.AddDate(0, 0, -300), policy)
+		for _, in := range []Inputs{in, {Enterprise: in.Enterprise, Licenses: in.Licenses}, imported} {
+			want := []credit.RiskStep{{From: credit.DateOf(day), Category: string(m.Category(in, day, policy))}}
+			for d := day; len(want) < MaxSteps; {
+				next := m.NextChange(in, d, policy)
+				if next.IsZero() {
+					break
+				}
+				want = append(want, credit.RiskStep{From: next, Category: string(m.Category(in, next, policy))})
+				d = next
+			}
+			if got := m.Schedule(in, day, policy); !reflect.DeepEqual(got, want) {
+				t.Fatalf("seed %d: Schedule %v, NextChange in turn %v", seed, got, want)
+			}
 		}
 	}
 }
