@@ -173,12 +173,59 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 // kind the dataset holds — or, when the lines carry the risk category
 // the model derives from the whole record (PARTNER, NDJSON), one per record
 // kind read whole, which gives both the schedule and PARTNER's view.
+//
+// The chunks are read (and their schedules derived) by a goroutine of their
+// own, one chunk ahead of the writer: PostgreSQL reads the next chunk while
+// this one is encoded, where one after the other each waited for the
+// other (docs/BENCHMARKS.md §33). At most three chunks are held at once —
+// one written, one waiting, one read — so memory stays flat. Only that
+// goroutine uses snap, and Write returns only once it has stopped.
 func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset, rc riskCategories) (int, error) {
-	n, after := 0, ""
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []group, 1)
+	var readErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		defer close(chunks)
+		readErr = readChunks(ctx, snap, v, d, rc, func(gs []group) bool {
+			select {
+			case chunks <- gs:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	n, err := 0, error(nil)
+	for gs := range chunks {
+		if err != nil {
+			continue // the reader stops at the cancel; drained until it has
+		}
+		var k int
+		k, err = writeChunk(out, d, gs)
+		n += k
+		if err != nil {
+			cancel()
+		}
+	}
+	<-read
+	if err != nil {
+		return n, err
+	}
+	return n, readErr
+}
+
+// readChunks reads d's groups a chunk at a time, with the risk categories
+// the lines carry, and hands each to emit until it returns false.
+func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store.Dataset, rc riskCategories,
+	emit func([]group) bool) error {
+	after := ""
 	for {
 		owners, err := snap.Owners(ctx, d, after, chunk)
 		if err != nil || len(owners) == 0 {
-			return n, err
+			return err
 		}
 		after = owners[len(owners)-1]
 		var groups []group
@@ -189,38 +236,50 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 			groups, err = load(ctx, snap, v, d, owners)
 		}
 		if err != nil {
-			return n, err
+			return err
 		}
 		ents := make([]*credit.Enterprise, len(groups))
 		for i := range groups {
 			ents[i] = groups[i].e
 		}
 		if err := rc.set(ctx, ents, whole); err != nil {
-			return n, err
+			return err
 		}
 		for i := range groups {
-			g := &groups[i]
-			g.e = ents[i]
-			rows := 0
-			switch d {
-			case store.DatasetEnterprises:
-				rows = 1
-			case store.DatasetPenalties:
-				rows = len(g.penalties)
-			case store.DatasetSeriousList:
-				rows = len(g.serious)
-			case store.DatasetAbnormalList:
-				rows = len(g.abnormal)
-			}
-			if g.e == nil || rows == 0 {
-				continue // an enterprise none of whose records the caller sees
-			}
-			if err := out.group(g); err != nil {
-				return n, err
-			}
-			n += rows
+			groups[i].e = ents[i]
+		}
+		if !emit(groups) {
+			return ctx.Err()
 		}
 	}
+}
+
+// writeChunk writes a chunk's groups and returns how many of d's records
+// they held.
+func writeChunk(out writer, d store.Dataset, groups []group) (int, error) {
+	n := 0
+	for i := range groups {
+		g := &groups[i]
+		rows := 0
+		switch d {
+		case store.DatasetEnterprises:
+			rows = 1
+		case store.DatasetPenalties:
+			rows = len(g.penalties)
+		case store.DatasetSeriousList:
+			rows = len(g.serious)
+		case store.DatasetAbnormalList:
+			rows = len(g.abnormal)
+		}
+		if g.e == nil || rows == 0 {
+			continue // an enterprise none of whose records the caller sees
+		}
+		if err := out.group(g); err != nil {
+			return n, err
+		}
+		n += rows
+	}
+	return n, nil
 }
 
 // load reads one chunk of groups: the enterprises and the record kinds the
@@ -266,24 +325,29 @@ func loadWhole(ctx context.Context, snap store.Snapshot, p credit.Policy, v cred
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := store.ViewRecords(p, v, whole)
 	all := d == store.DatasetEnterprises
+	// Only the kinds the dataset writes are viewed (the policy's view of a
+	// record, its redaction, is most of an export's CPU).
+	written := store.Records{Enterprises: whole.Enterprises}
+	if all {
+		written.Licenses, written.Inspections, written.Commitments = whole.Licenses, whole.Inspections, whole.Commitments
+	}
+	if all || d == store.DatasetPenalties {
+		written.Penalties = whole.Penalties
+	}
+	if all || d == store.DatasetAbnormalList {
+		written.Abnormal = whole.Abnormal
+	}
+	if all || d == store.DatasetSeriousList {
+		written.Serious = whole.Serious
+	}
+	seen := store.ViewRecords(p, v, written)
 	gs := make([]group, len(usccs))
 	for i := range gs {
 		g := &gs[i]
 		g.e = seen.Enterprises[i]
-		if all {
-			g.licenses, g.inspections, g.commitments = seen.Licenses[i], seen.Inspections[i], seen.Commitments[i]
-		}
-		if all || d == store.DatasetPenalties {
-			g.penalties = seen.Penalties[i]
-		}
-		if all || d == store.DatasetAbnormalList {
-			g.abnormal = seen.Abnormal[i]
-		}
-		if all || d == store.DatasetSeriousList {
-			g.serious = seen.Serious[i]
-		}
+		g.licenses, g.inspections, g.commitments = at(seen.Licenses, i), at(seen.Inspections, i), at(seen.Commitments, i)
+		g.penalties, g.abnormal, g.serious = at(seen.Penalties, i), at(seen.Abnormal, i), at(seen.Serious, i)
 	}
 	return gs, &whole, nil
 }
