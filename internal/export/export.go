@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/risk"
@@ -157,6 +158,7 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 	var n int
 	var err error
 	rc := riskCategories{snap: snap, p: p, m: m, v: v, on: f == NDJSON}
+	rc.checker, _ = snap.(store.RiskChecker)
 	if d == store.DatasetTypicalCases {
 		n, err = writeCases(ctx, out, snap, v, rc)
 	} else {
@@ -422,6 +424,9 @@ type riskCategories struct {
 	m    risk.Model
 	v    credit.Visibility
 	on   bool // the format carries it (NDJSON)
+	// checker, when snap is one, gives the day each category may next
+	// move as the change feed found it (schedule).
+	checker store.RiskChecker
 }
 
 // derived reports whether every enterprise line carries the schedule the
@@ -461,6 +466,13 @@ func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, who
 		}
 		recs = &read
 	}
+	var checks map[string]time.Time
+	if rc.checker != nil {
+		var err error
+		if checks, err = rc.checker.RiskChecks(ctx, rc.m.ID(), rc.v.AsOf, usccs); err != nil {
+			return err
+		}
+	}
 	for j, i := range at {
 		k := j // a read here is indexed as usccs
 		if whole != nil {
@@ -472,7 +484,26 @@ func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, who
 		in := risk.Inputs{Enterprise: *recs.Enterprises[k], Licenses: recs.Licenses[k], Penalties: recs.Penalties[k],
 			Inspections: recs.Inspections[k], Abnormal: recs.Abnormal[k], Serious: recs.Serious[k],
 			Commitments: recs.Commitments[k]}
-		ents[i].RiskCategories = rc.m.Schedule(in, rc.v.AsOf, rc.p)
+		ents[i].RiskCategories = rc.schedule(in, checks)
 	}
 	return nil
+}
+
+// schedule is rc.m.Schedule(in, rc.v.AsOf, rc.p), searched only from the
+// day the change feed looks at in's category again (checks), when the
+// snapshot holds it: the feed derived that day from the same record on
+// the export's day or before, with no write since and none of its days
+// due, so the category holds until then — and for good when there is no
+// such day, the case of a third of the enterprises that own a penalty
+// at 1,000,000 (docs/BENCHMARKS.md §33).
+func (rc riskCategories) schedule(in risk.Inputs, checks map[string]time.Time) []credit.RiskStep {
+	next, ok := checks[in.Enterprise.USCC]
+	if !ok {
+		return rc.m.Schedule(in, rc.v.AsOf, rc.p)
+	}
+	steps := []credit.RiskStep{{From: credit.DateOf(rc.v.AsOf), Category: string(rc.m.Category(in, rc.v.AsOf, rc.p))}}
+	if !next.IsZero() {
+		steps = append(steps, rc.m.Schedule(in, next, rc.p)...)
+	}
+	return steps[:min(len(steps), risk.MaxSteps)]
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/creditgraph/creditgraph/internal/risk"
 	"github.com/creditgraph/creditgraph/internal/store"
 	"github.com/creditgraph/creditgraph/internal/store/memory"
+	"github.com/creditgraph/creditgraph/internal/store/postgres"
 )
 
 // failAfter is a writer that fails once n bytes have been written.
@@ -70,5 +71,94 @@ func TestWriteStopsReadingWhenTheWriterFails(t *testing.T) {
 	}
 	if g := runtime.NumGoroutine(); g > before {
 		t.Errorf("%d goroutines after the exports, %d before", g, before)
+	}
+}
+
+// hideRiskChecks is a snapshot that is no store.RiskChecker: its export
+// derives every schedule from the whole record. It reads records in one
+// statement as the snapshot does (a transaction runs one at a time).
+type hideRiskChecks struct{ store.Snapshot }
+
+func (h hideRiskChecks) RecordsByUSCC(ctx context.Context, v credit.Visibility, usccs []string, k store.Kinds) (store.Records, error) {
+	return h.Snapshot.(store.RecordsReader).RecordsByUSCC(ctx, v, usccs, k)
+}
+
+// countRiskChecks passes the snapshot's risk checks on, counting those
+// with a later day and those without.
+type countRiskChecks struct {
+	hideRiskChecks
+	later, none *int
+}
+
+func (c countRiskChecks) RiskChecks(ctx context.Context, model string, day time.Time, usccs []string) (map[string]time.Time, error) {
+	checks, err := c.Snapshot.(store.RiskChecker).RiskChecks(ctx, model, day, usccs)
+	for _, next := range checks {
+		if next.IsZero() {
+			*c.none++
+		} else {
+			*c.later++
+		}
+	}
+	return checks, err
+}
+
+// TestRiskChecksGiveTheDerivedSchedules: a PARTNER export from a snapshot
+// that holds the change feed's risk checks (PostgreSQL) writes the risk
+// schedules the model derives from each whole record, byte for byte, on
+// the day of an import and on days up to three years on, when penalties,
+// listings and windows have moved many categories with no write.
+func TestRiskChecksGiveTheDerivedSchedules(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	p := credit.NewPolicy(credit.DefaultSettings())
+	st := postgres.NewTestStore(t, p)
+	var buf strings.Builder
+	if err := gen.Write(&buf, gen.Options{Enterprises: 700, Seed: 9, Anchor: day}); err != nil {
+		t.Fatal(err)
+	}
+	im := &ingest.Importer{Store: st, Now: func() time.Time { return day.Add(9 * time.Hour) }}
+	if _, err := im.Import(ctx, strings.NewReader(buf.String())); err != nil {
+		t.Fatal(err)
+	}
+	m, err := risk.NewModel(risk.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What serve does at start: the feed's categories are the model's.
+	if err := st.RefreshRiskCategories(ctx, day.Add(10*time.Hour), 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []time.Time{day, day.AddDate(0, 0, 45), day.AddDate(0, 7, 0), day.AddDate(1, 2, 3), day.AddDate(3, 0, 0)} {
+		v := credit.Visibility{Tier: credit.TierPartner, AsOf: on}
+		var checked, derived strings.Builder
+		var later, none int
+		err := st.Snapshot(ctx, on, func(ctx context.Context, snap store.Snapshot) error {
+			if _, ok := snap.(store.RiskChecker); !ok {
+				t.Fatal("the PostgreSQL snapshot is no store.RiskChecker")
+			}
+			counted := countRiskChecks{hideRiskChecks{snap}, &later, &none}
+			if _, err := Write(ctx, &checked, counted, p, m, v, store.DatasetEnterprises, NDJSON); err != nil {
+				return err
+			}
+			_, err := Write(ctx, &derived, hideRiskChecks{snap}, p, m, v, store.DatasetEnterprises, NDJSON)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checked.String() != derived.String() {
+			a, b := strings.Split(checked.String(), "\n"), strings.Split(derived.String(), "\n")
+			for i := range min(len(a), len(b)) {
+				if a[i] != b[i] {
+					t.Fatalf("%s: line %d\nwith the feed's checks %s\nderived               %s", on.Format(time.DateOnly), i+1, a[i], b[i])
+				}
+			}
+			t.Fatalf("%s: %d lines with the feed's checks, %d derived", on.Format(time.DateOnly), len(a), len(b))
+		}
+		if n := strings.Count(checked.String(), `"risk_categories":[{`); n < 700 || later == 0 || none == 0 || later+none < 700 {
+			t.Fatalf("%s: %d lines carry a schedule; the feed checked %d with a later day, %d with none",
+				on.Format(time.DateOnly), n, later, none)
+		}
+		t.Logf("%s: the feed checked %d with a later day, %d with none", on.Format(time.DateOnly), later, none)
 	}
 }

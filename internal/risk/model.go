@@ -2,6 +2,9 @@ package risk
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"math"
 	"slices"
 	"time"
@@ -76,6 +79,19 @@ type Factor struct {
 // weights and rates everything A: build it from DefaultSettings.
 type Model struct {
 	Settings
+}
+
+// ID names the model: its version and a digest of every setting, so a
+// changed weight is a changed model even when the version was not bumped.
+// A store records the ID of the model its change feed derived risk
+// categories with.
+func (m Model) ID() string {
+	b, err := json.Marshal(m.Settings)
+	if err != nil { // settings are plain numbers and strings
+		panic("risk: settings: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return m.Version + "/" + hex.EncodeToString(sum[:8])
 }
 
 // NewModel validates s and returns a model using it.

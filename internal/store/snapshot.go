@@ -56,6 +56,22 @@ type Snapshot interface {
 	FeedCursor() string
 }
 
+// RiskChecker is a Snapshot that holds, as its change feed does, the day
+// each enterprise's risk category may next move with no write (the day
+// the feed looks at it again). An export derives a risk schedule per
+// enterprise from its whole record; the feed has already searched the
+// record's dates up to that day, and a category with no such day needs
+// no search at all.
+type RiskChecker interface {
+	// RiskChecks returns, for those of usccs whose category the feed
+	// holds as of day, derived with the model named model
+	// (risk.Model.ID), the first day after day on which it may move with
+	// no write, or the zero time for none. An enterprise left out — every
+	// one, when the feed is not at day or derived its categories with
+	// another model — is for the caller to derive.
+	RiskChecks(ctx context.Context, model string, day time.Time, usccs []string) (map[string]time.Time, error)
+}
+
 // ErrUnknownDataset is returned for a dataset a backend does not know.
 func ErrUnknownDataset(d Dataset) error {
 	return fmt.Errorf("store: unknown dataset %q", d)

@@ -2,9 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,16 +11,8 @@ import (
 )
 
 // riskModelID names the risk model the feed's RISK_CATEGORY states are
-// computed with: its version and a digest of every setting, so a changed
-// weight is a changed model even when the version was not bumped.
-func (s *Store) riskModelID() string {
-	b, err := json.Marshal(s.risk.Settings)
-	if err != nil { // settings are plain numbers and strings
-		panic("postgres: risk settings: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
-	return s.risk.Version + "/" + hex.EncodeToString(sum[:8])
-}
+// computed with (risk.Model.ID).
+func (s *Store) riskModelID() string { return s.risk.ID() }
 
 // RiskCategoriesCurrent reports whether the feed's RISK_CATEGORY states
 // were computed with this store's risk model (feed_meta.risk_model).

@@ -10,7 +10,10 @@ import (
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
-var _ store.Snapshotter = (*Store)(nil)
+var (
+	_ store.Snapshotter = (*Store)(nil)
+	_ store.RiskChecker = (*snapshot)(nil)
+)
 
 // Snapshot brings the feed up to day, then runs fn in one REPEATABLE READ,
 // READ ONLY transaction on the read pool: every statement fn makes sees the database as of the
@@ -89,4 +92,33 @@ func (s *snapshot) Candidates(ctx context.Context, d store.Dataset) (int, error)
 	var n int
 	err := s.q.QueryRow(ctx, sql).Scan(&n)
 	return n, wrap("candidates", err)
+}
+
+// RiskChecks reads the next_check of the enterprises' RISK_CATEGORY feed
+// states: the feed writers derive it (risk.Model.NextChange) with every
+// write to an enterprise's records and on the day it falls due
+// (feedWriter.advance), so in a snapshot whose feed is at day it is the
+// first day after day on which the category may move. Nothing is returned
+// unless the feed is at day and derived its categories with model.
+func (s *snapshot) RiskChecks(ctx context.Context, model string, day time.Time, usccs []string) (map[string]time.Time, error) {
+	rows, err := s.q.Query(ctx, `SELECT f.record_id, f.next_check FROM feed_meta m
+		JOIN feed_state f ON f.record_type = 'RISK_CATEGORY' AND f.record_id = ANY($1)
+		WHERE m.day = $2 AND m.risk_model = $3`, usccs, credit.DateOf(day), model)
+	if err != nil {
+		return nil, wrap("risk checks", err)
+	}
+	defer rows.Close()
+	out := make(map[string]time.Time, len(usccs))
+	for rows.Next() {
+		var u string
+		var next *time.Time
+		if err := rows.Scan(&u, &next); err != nil {
+			return nil, wrap("risk checks", err)
+		}
+		out[u] = time.Time{}
+		if next != nil {
+			out[u] = *next
+		}
+	}
+	return out, wrap("risk checks", rows.Err())
 }
