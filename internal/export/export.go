@@ -181,11 +181,12 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 // this one is encoded, where one after the other each waited for the
 // other (docs/BENCHMARKS.md §33). At most three chunks are held at once —
 // one written, one waiting, one read — so memory stays flat. Only that
-// goroutine uses snap, and Write returns only once it has stopped.
+// goroutine uses snap, and Write returns only once it has stopped; when
+// the writer fails it finishes the statement it is in rather than cancel
+// it (a cancelled statement costs the pool its connection).
 func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.Visibility, d store.Dataset, rc riskCategories) (int, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	chunks := make(chan []group, 1)
+	stop := make(chan struct{}) // closed when the writer fails: the reader ends after its current chunk
 	var readErr error
 	read := make(chan struct{})
 	go func() {
@@ -195,6 +196,8 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 			select {
 			case chunks <- gs:
 				return true
+			case <-stop:
+				return false
 			case <-ctx.Done():
 				return false
 			}
@@ -203,13 +206,13 @@ func writeGroups(ctx context.Context, out writer, snap store.Snapshot, v credit.
 	n, err := 0, error(nil)
 	for gs := range chunks {
 		if err != nil {
-			continue // the reader stops at the cancel; drained until it has
+			continue // drained until the reader has stopped
 		}
 		var k int
 		k, err = writeChunk(out, d, gs)
 		n += k
 		if err != nil {
-			cancel()
+			close(stop)
 		}
 	}
 	<-read
@@ -251,7 +254,7 @@ func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d
 			groups[i].e = ents[i]
 		}
 		if !emit(groups) {
-			return ctx.Err()
+			return ctx.Err() // nil when the writer stopped it
 		}
 	}
 }
