@@ -85,33 +85,40 @@ func (s *searchSQL) arg(name string) string {
 }
 
 // similarCandidates: names holding the tokens of one of the query's
-// search.SimilarSets (those similarLookup keeps), ORed over its positions.
+// search.SimilarSets (those similarLookup keeps), ORed over its positions:
+// one look-up of enterprises_similar_idx per position, which intersects
+// the position's bigrams and skip pair inside the index (migration 00021).
 func (s *searchSQL) similarCandidates() string {
 	var parts []string
 	seen := map[string]bool{}
 	for _, set := range s.q.SimilarSets() {
-		bigrams, skips := similarLookup(set, s.ts)
-		if k := strings.Join(bigrams, ",") + "|" + strings.Join(skips, ","); !seen[k] {
+		tokens := similarLookup(set, s.ts)
+		if k := strings.Join(tokens, ","); !seen[k] {
 			seen[k] = true
-			var c []string
-			if len(bigrams) > 0 {
-				c = append(c, `e.name_bigrams @> `+s.w.arg(bigrams)+`::text[]`)
-			}
-			if len(skips) > 0 {
-				c = append(c, skipPairsExpr+` @> `+s.w.arg(skips)+`::text[]`)
-			}
-			parts = append(parts, `(`+strings.Join(c, ` AND `)+`)`)
+			parts = append(parts, similarTokensExpr+` @> `+s.w.arg(tokens)+`::text[]`)
 		}
 	}
 	return strings.Join(parts, ` OR `)
 }
 
-// skipPairsExpr is the expression enterprises_skip_pairs_idx indexes
-// (migration 00017).
-const skipPairsExpr = `search_skip_pairs(e.name_norm, e.former_norm)`
+// similarTokensExpr is the expression enterprises_similar_idx indexes
+// (migration 00021): a name's bigrams and start tokens, and its skip pairs
+// as skipToken writes them.
+const similarTokensExpr = `search_similar_tokens(e.name_bigrams, e.name_norm, e.former_norm)`
 
+// skipToken is skip pair p (search.SkipPairs) as enterprises_similar_idx
+// holds it: its two characters with '_' between, never a bigram.
+func skipToken(p string) string {
+	r := []rune(p)
+	return string(r[0]) + "_" + string(r[1:])
+}
+
+// formerHas is true when one of e's former names meets cond. Most
+// enterprises have none, and the test of the empty array comes first: a
+// subplan over unnest costs its set-up on every row it runs for, which
+// was most of a walk of 1,000 names (four subplans a row).
 func formerHas(cond string) string {
-	return `EXISTS (SELECT 1 FROM unnest(e.former_norm) f WHERE ` + cond + `)`
+	return `(e.former_norm <> '{}' AND EXISTS (SELECT 1 FROM unnest(e.former_norm) f WHERE ` + cond + `))`
 }
 
 func (s *searchSQL) exact() string {
@@ -217,7 +224,7 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit
 		var err error
-		read := tierReadFor(q, ts, t)
+		read := tierReadFor(q, ts, t, need)
 		// A code prefix is no token of a name: a query that may be one
 		// reads its prefix tier as before. The similar tier reads the
 		// bigram and skip-pair indexes as before: its walks (one per
@@ -233,6 +240,22 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") &&
 			(read != readIndex || q.Runes() < search.SimilarMin) {
 			read = readPostingsThenIndex
+		}
+		if need == 1 && !cursor && (read == readIndex || read == readWalkThenIndex) {
+			// The page is full: the tier is asked only whether it holds
+			// more (hasNextPage), which its first candidate that is a
+			// hit answers; the index path would fetch and sort them all
+			// (城茶叶专业合作社: 8,065 similar names for a page of
+			// contained ones).
+			more, err := s.searchTierAny(ctx, v, q, f, ts, t)
+			if err != nil {
+				return c, err
+			}
+			if more {
+				c.HasNext = true
+				break
+			}
+			continue
 		}
 		switch read {
 		case readPostingsThenIndex:
@@ -307,15 +330,27 @@ const (
 	walkAllRunes = 4
 )
 
-// tierReadFor chooses how tier t of q is read. Without statistics, as
-// before they were used: the first walkRows, then the index.
-func tierReadFor(q search.Query, ts *tokenSnapshot, t search.Tier) tierRead {
+// tierReadFor chooses how tier t of q is read for need hits. Without
+// statistics, as before they were used: the first walkRows, then the
+// index.
+func tierReadFor(q search.Query, ts *tokenSnapshot, t search.Tier, need int) tierRead {
 	switch {
 	case t == search.Exact:
 		return readIndex
 	case t == search.Prefix && q.Runes() == 2 && q.Code == "":
 		return readLead
-	case ts == nil || t == search.Similar:
+	case ts == nil:
+		return readWalkThenIndex
+	case t == search.Similar:
+		// The first walkRows names in rank order can hold need hits only
+		// if the tier holds need of every walkRows names; a tier the
+		// index finds fewer candidates for is read from it at once (an
+		// 8-character query: a walk of 1,000 names testing 8 patterns
+		// each found nothing, then the index did the work). A generic
+		// one (峡文化传媒有限公, 5,585 names hold 文化传媒有限公) still walks.
+		if ts.similarCandidates(q)*walkRows < float64(need)*ts.rows {
+			return readIndex
+		}
 		return readWalkThenIndex
 	}
 	n := ts.candidates(lookupTokens(q, ts, t))
@@ -368,6 +403,25 @@ func (s *Store) searchTier(ctx context.Context, v credit.Visibility, q search.Qu
 			JOIN (SELECT c.uscc FROM c ORDER BY c.closed, c.uscc LIMIT ` + w.arg(need) + `) h ON h.uscc = e.uscc` + order
 	}
 	return s.scanHits(ctx, q, v, t, sql, w.args)
+}
+
+// searchTierAny reports whether tier t of q holds any enterprise (no
+// cursor: it is asked once a page is full). The candidates are read in a
+// MATERIALIZED CTE, planned for all of them (index look-ups, never a scan
+// of the table in the hope of an early hit), and read only up to the
+// first hit.
+func (s *Store) searchTierAny(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, ts *tokenSnapshot, t search.Tier) (bool, error) {
+	w := s.enterpriseWhere(v, f)
+	sq := newSearchSQL(w, q, ts)
+	cand, ok := sq.candidates(t)
+	if !ok {
+		return false, nil
+	}
+	w.add(cand)
+	w.add(sq.tierFrom(t) + ` = ` + w.arg(int(t)))
+	var more bool
+	err := s.q.QueryRow(ctx, `WITH c AS MATERIALIZED (SELECT e.uscc FROM enterprises e`+w.where()+`) SELECT EXISTS (SELECT 1 FROM c)`, w.args...).Scan(&more)
+	return more, wrap("search enterprises", err)
 }
 
 // scanHits runs a statement selecting enterpriseColumns, all of tier t.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -22,7 +23,7 @@ type tokenStats struct {
 	read     time.Time
 	freq     map[string]float64 // share of enterprises holding the token
 	rare     float64            // the share of any token not in freq: at most the least common listed
-	skips    map[string]float64 // the same of the skip pairs (enterprises_skip_pairs_idx, migration 00017)
+	skips    map[string]float64 // the same of the skip pairs, by skipToken (enterprises_similar_idx, migration 00021)
 	skipRare float64
 	grams    map[string]float64 // the same of the trigrams of search_postings (migration 00020)
 	gramRare float64
@@ -77,14 +78,17 @@ func (s *Store) loadTokenStats() {
 		t.freq[e] = freqs[i]
 	}
 	t.rare, t.rows = freqs[len(elems)], rows
-	// The skip pairs' statistics are those of the index's expression.
+	// The skip pairs' statistics are those of enterprises_similar_idx's
+	// expression, whose elements are bigrams and skip tokens (with a '_').
 	t.skips, t.skipRare = nil, 0
 	if err := s.read.QueryRow(ctx, `SELECT coalesce(s.most_common_elems::text::text[], '{}'), coalesce(s.most_common_elem_freqs::float8[], '{}')
-		FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'enterprises_skip_pairs_idx'`).
+		FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'enterprises_similar_idx'`).
 		Scan(&elems, &freqs); err == nil && len(elems) > 0 && len(freqs) >= len(elems)+2 {
 		t.skips = make(map[string]float64, len(elems))
 		for i, e := range elems {
-			t.skips[e] = freqs[i]
+			if strings.Contains(e, "_") {
+				t.skips[e] = freqs[i]
+			}
 		}
 		t.skipRare = freqs[len(elems)]
 	}
@@ -149,54 +153,52 @@ func (ts *tokenSnapshot) gramShare(token string) float64 {
 	return min(ts.gramShare(string(r[:2])), ts.gramShare(string(r[1:])))
 }
 
-func (ts *tokenSnapshot) skipShare(pair string) float64 {
-	if f, ok := ts.skips[pair]; ok {
+// skipShare is the share of names holding skip pair p (search.SkipPairs).
+func (ts *tokenSnapshot) skipShare(p string) float64 {
+	if f, ok := ts.skips[skipToken(p)]; ok {
 		return f
 	}
 	return ts.skipRare
 }
 
 // similarLookup are the tokens of a similar tier's index lookup for one
-// position of the query (search.SimilarSet): its bigrams and skip pair
-// held by at most commonShare of the names, or the rarest one of them all
-// when every one is common. Without statistics, package search's lists of
-// common bigrams and skip pairs decide.
-func similarLookup(set search.SimilarSet, ts *tokenSnapshot) (bigrams, skips []string) {
-	bshare := func(b string) float64 {
+// position of the query (search.SimilarSet), as enterprises_similar_idx
+// holds them (a skip pair as skipToken writes it): its bigrams and skip
+// pair held by at most similarShare of the names, or the rarest one of them
+// all when every one is common. Without statistics, package search's lists
+// of common bigrams and skip pairs decide.
+func similarLookup(set search.SimilarSet, ts *tokenSnapshot) []string {
+	share := func(b string) float64 {
 		if ts == nil {
 			return commonOr0(search.CommonBigram(b))
 		}
 		return ts.share(b)
 	}
-	sshare := func(p string) float64 {
+	skipShare := func(p string) float64 {
 		if ts == nil || ts.skips == nil {
 			return commonOr0(search.CommonSkipPair(p))
 		}
 		return ts.skipShare(p)
 	}
-	least, leastSkip, leastShare := "", false, 2.0
-	for _, b := range set.Bigrams {
-		if f := bshare(b); f <= commonShare {
-			bigrams = append(bigrams, b)
+	var tokens []string
+	least, leastShare := "", 2.0
+	keep := func(token string, f float64) {
+		if f <= similarShare {
+			tokens = append(tokens, token)
 		} else if f < leastShare {
-			least, leastSkip, leastShare = b, false, f
+			least, leastShare = token, f
 		}
+	}
+	for _, b := range set.Bigrams {
+		keep(b, share(b))
 	}
 	for _, p := range set.Skips {
-		if f := sshare(p); f <= commonShare {
-			skips = append(skips, p)
-		} else if f < leastShare {
-			least, leastSkip, leastShare = p, true, f
-		}
+		keep(skipToken(p), skipShare(p))
 	}
-	switch {
-	case len(bigrams)+len(skips) > 0 || least == "":
-	case leastSkip:
-		skips = []string{least}
-	default:
-		bigrams = []string{least}
+	if len(tokens) == 0 && least != "" {
+		tokens = []string{least}
 	}
-	return bigrams, skips
+	return tokens
 }
 
 // commonOr0 is the share of a token package search's lists call common (a
@@ -214,6 +216,15 @@ func (ts *tokenSnapshot) share(token string) float64 {
 	}
 	return ts.rare
 }
+
+// similarShare: a token held by more names than this is left out of a
+// similar tier's look-up. GIN intersects a look-up's tokens itself, and
+// skips through a common one's posting list with the rarer ones' entries,
+// so a token held by a few percent of the names costs the look-up little
+// and saves fetching the names that hold the rest but not it: 厦门市思明区?顺
+// asks 区_顺 (4,391 names) and 市思, 思明, 明区 (1-3 % each), 312 names, 292 of
+// them hits (docs/BENCHMARKS.md §31).
+const similarShare = 0.1
 
 // commonShare: a token held by more names than this is left out of an
 // index lookup when the query has rarer ones.
@@ -246,6 +257,25 @@ func (ts *tokenSnapshot) lookup(tokens []string) []string {
 		}
 		return 0
 	})}
+}
+
+// similarCandidates estimates how many enterprises the similar tier's
+// look-up of q returns (search.go, similarCandidates): for each position,
+// the names holding its rarest looked-up token, summed.
+func (ts *tokenSnapshot) similarCandidates(q search.Query) float64 {
+	n := 0.0
+	for _, set := range q.SimilarSets() {
+		least := 1.0
+		for _, t := range similarLookup(set, ts) {
+			if strings.Contains(t, "_") {
+				least = min(least, ts.skipShare(strings.Replace(t, "_", "", 1)))
+			} else {
+				least = min(least, ts.share(t))
+			}
+		}
+		n += least * ts.rows
+	}
+	return n
 }
 
 // candidates estimates how many enterprises hold every token (at most as
