@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -247,16 +248,7 @@ func (ts *tokenSnapshot) lookup(tokens []string) []string {
 	if len(rare) > 0 || len(tokens) == 0 {
 		return rare
 	}
-	return []string{slices.MinFunc(tokens, func(a, b string) int {
-		fa, fb := ts.share(a), ts.share(b)
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
-	})}
+	return []string{slices.MinFunc(tokens, func(a, b string) int { return cmp.Compare(ts.share(a), ts.share(b)) })}
 }
 
 // similarCandidates estimates how many enterprises the similar tier's

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -69,16 +70,7 @@ const (
 // rarest; start, if not "", must also be held as a name's start.
 func arm(tokens []string, start string, ts *tokenSnapshot) gramArm {
 	byShare := slices.Clone(tokens)
-	slices.SortStableFunc(byShare, func(a, b string) int {
-		fa, fb := ts.gramShare(a), ts.gramShare(b)
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(byShare, func(a, b string) int { return cmp.Compare(ts.gramShare(a), ts.gramShare(b)) })
 	// The prefix tier walks the names starting with the query's first
 	// trigram (classes 0 and 1 of it) unless another trigram is far
 	// rarer: the start range is usually much shorter than the share of
