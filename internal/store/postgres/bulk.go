@@ -220,7 +220,7 @@ func (bk *Bulk) buildDerived(ctx context.Context) error {
 		if _, err := bk.lockFeed(ctx, tx); err != nil {
 			return err
 		}
-		return restoreDerived(ctx, tx, bk.loadedWindows)
+		return restoreDerived(ctx, tx, bk.copyPostings, bk.loadedWindows)
 	})
 }
 

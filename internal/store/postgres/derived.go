@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"io"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -34,18 +36,25 @@ var derivedTriggers = []string{
 // derivedTriggerTables are the tables derivedTriggers are on.
 var derivedTriggerTables = []string{"enterprises", "penalties", "inspections", "listings"}
 
-// derivedBuilds fill the derived tables from the loaded ones, as the
-// migrations that added them did.
+// postingsRows are search_postings' rows, from the loaded enterprises.
+const postingsRows = `SELECT t.token, t.cls, e.status <> 'operating', e.uscc
+		FROM enterprises e, search_posting_tokens(e.name_norm, e.former_norm) t`
+
+// derivedBuilds fill the derived tables but search_postings from the
+// loaded ones, as the migrations that added them did (restoreDerived
+// empties them first).
 var derivedBuilds = []string{
-	`TRUNCATE search_postings, inspection_counts`,
-	`INSERT INTO search_postings (token, cls, closed, uscc)
-		SELECT t.token, t.cls, e.status <> 'operating', e.uscc
-		FROM enterprises e, search_posting_tokens(e.name_norm, e.former_norm) t`,
 	`INSERT INTO inspection_counts
 		SELECT substr(uscc, 3, 6), date_trunc('month', inspected_on)::date, coalesce(key_area, ''), result, count(*)
 		FROM inspections GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
 	`UPDATE listings l SET enterprise_key_areas = e.key_areas FROM enterprises e
 		WHERE e.uscc = l.uscc AND l.enterprise_key_areas IS DISTINCT FROM e.key_areas`,
+}
+
+// insertPostings fills search_postings with one INSERT … SELECT.
+func insertPostings(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `INSERT INTO search_postings (token, cls, closed, uscc) `+postingsRows)
+	return err
 }
 
 // deferTriggers drops derivedTriggers, keeping each definition in
@@ -81,10 +90,11 @@ func deferTriggers(ctx context.Context, tx pgx.Tx) error {
 }
 
 // restoreDerived creates the deferred triggers again and builds the tables
-// they keep; it does nothing when none is deferred. windows computes the
+// they keep; it does nothing when none is deferred. postings fills the
+// emptied search_postings (postingsRows). windows computes the
 // repeat offenders' windows with a store's settings; without it (Migrate)
 // they are cleared and marked as computed with none.
-func restoreDerived(ctx context.Context, tx pgx.Tx, windows func(context.Context, pgx.Tx) error) error {
+func restoreDerived(ctx context.Context, tx pgx.Tx, postings, windows func(context.Context, pgx.Tx) error) error {
 	// FOR UPDATE: a second process restoring at the same time waits, then
 	// finds the rows gone and does nothing.
 	rows, err := tx.Query(ctx, `SELECT definition FROM deferred_triggers ORDER BY name FOR UPDATE`)
@@ -102,8 +112,13 @@ func restoreDerived(ctx context.Context, tx pgx.Tx, windows func(context.Context
 	if _, err := tx.Exec(ctx, `LOCK TABLE `+strings.Join(derivedTriggerTables, ", ")+` IN SHARE MODE`); err != nil {
 		return err
 	}
-	stmts := append([]string{`DELETE FROM deferred_triggers`}, derivedBuilds...)
-	for _, q := range stmts {
+	if _, err := tx.Exec(ctx, `DELETE FROM deferred_triggers; TRUNCATE search_postings, inspection_counts`); err != nil {
+		return err
+	}
+	if err := postings(ctx, tx); err != nil {
+		return err
+	}
+	for _, q := range derivedBuilds {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return err
 		}
@@ -133,7 +148,7 @@ func restoreDerivedAt(ctx context.Context, url string) error {
 		return err
 	}
 	defer conn.Close(ctx)
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return restoreDerived(ctx, tx, nil) })
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return restoreDerived(ctx, tx, insertPostings, nil) })
 }
 
 // orReplace turns pg_get_triggerdef's "CREATE TRIGGER …" into "CREATE OR
@@ -163,4 +178,34 @@ func (bk *Bulk) loadedWindows(ctx context.Context, tx pgx.Tx) error {
 		return nil // cleared when the load began
 	}
 	return bk.writeAllWindows(ctx, tx)
+}
+
+// copyPostings fills search_postings for a bulk load's Finish: a second
+// connection computes the rows (COPY (postingsRows) TO STDOUT) while tx
+// COPYs them in, so the tokens are computed on one core and written on
+// the other, and the rows go in by COPY's multi-row inserts rather than
+// one heap insert and WAL record each (INSERT … SELECT; 134 s of a 217 s
+// Finish at 1,000,000 enterprises, docs/BENCHMARKS.md section 32). The
+// second connection's snapshot sees what tx's does: tx holds the
+// enterprises in SHARE mode (restoreDerived), so no write to them commits
+// between the two.
+func (bk *Bulk) copyPostings(ctx context.Context, tx pgx.Tx) error {
+	conn, err := bk.write.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	r, w := io.Pipe()
+	out := make(chan error, 1)
+	go func() {
+		_, err := conn.Conn().PgConn().CopyTo(ctx, w, `COPY (`+postingsRows+`) TO STDOUT`)
+		w.CloseWithError(err) // nil: the reader sees EOF
+		out <- err
+	}()
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, r, `COPY search_postings (token, cls, closed, uscc) FROM STDIN`)
+	r.CloseWithError(errors.New("search postings: COPY FROM ended")) // a writer still blocked returns
+	if errOut := <-out; err == nil {
+		err = errOut
+	}
+	return err
 }
