@@ -165,9 +165,11 @@ func (ts *tokenSnapshot) skipShare(p string) float64 {
 // similarLookup are the tokens of a similar tier's index lookup for one
 // position of the query (search.SimilarSet), as enterprises_similar_idx
 // holds them (a skip pair as skipToken writes it): its bigrams and skip
-// pair held by at most similarShare of the names, or the rarest one of them
-// all when every one is common. Without statistics, package search's lists
-// of common bigrams and skip pairs decide.
+// pair held by at most commonShare of the names — and, when fewer than two
+// are, those held by up to similarShare — or the rarest one of them all
+// when every one is common.
+// Without statistics, package search's lists of common bigrams and skip
+// pairs decide.
 func similarLookup(set search.SimilarSet, ts *tokenSnapshot) []string {
 	share := func(b string) float64 {
 		if ts == nil {
@@ -181,23 +183,42 @@ func similarLookup(set search.SimilarSet, ts *tokenSnapshot) []string {
 		}
 		return ts.skipShare(p)
 	}
-	var tokens []string
-	least, leastShare := "", 2.0
-	keep := func(token string, f float64) {
-		if f <= similarShare {
-			tokens = append(tokens, token)
-		} else if f < leastShare {
-			least, leastShare = token, f
-		}
+	type token struct {
+		text  string
+		share float64
 	}
+	var all []token
 	for _, b := range set.Bigrams {
-		keep(b, share(b))
+		all = append(all, token{b, share(b)})
 	}
 	for _, p := range set.Skips {
-		keep(skipToken(p), skipShare(p))
+		all = append(all, token{skipToken(p), skipShare(p)})
 	}
-	if len(tokens) == 0 && least != "" {
-		tokens = []string{least}
+	if len(all) == 0 {
+		return nil
+	}
+	rarest := slices.MinFunc(all, func(a, b token) int { return cmp.Compare(a.share, b.share) })
+	// Two rare tokens leave few names that hold both; one may leave
+	// thousands (the statistics say only that a token they do not list
+	// is held by fewer names than the least common one they do).
+	rare := 0
+	for _, t := range all {
+		if t.share <= commonShare {
+			rare++
+		}
+	}
+	limit := commonShare
+	if rare < 2 {
+		limit = similarShare
+	}
+	var tokens []string
+	for _, t := range all {
+		if t.share <= limit {
+			tokens = append(tokens, t.text)
+		}
+	}
+	if len(tokens) == 0 {
+		tokens = []string{rarest.text}
 	}
 	return tokens
 }
@@ -218,13 +239,14 @@ func (ts *tokenSnapshot) share(token string) float64 {
 	return ts.rare
 }
 
-// similarShare: a token held by more names than this is left out of a
-// similar tier's look-up. GIN intersects a look-up's tokens itself, and
-// skips through a common one's posting list with the rarer ones' entries,
-// so a token held by a few percent of the names costs the look-up little
-// and saves fetching the names that hold the rest but not it: 厦门市思明区?顺
-// asks 区_顺 (4,391 names) and 市思, 思明, 明区 (1-3 % each), 312 names, 292 of
-// them hits (docs/BENCHMARKS.md §31).
+// similarShare: a similar tier's look-up adds the tokens held by up to
+// similarShare of the names to its rare ones when it has fewer than two. GIN intersects a look-up's
+// tokens itself; a token held by a few percent of the names costs about
+// 1 ms to decode (50,000 entries), which pays when it saves fetching
+// thousands of names: 厦门市思明区?顺 asks 区_顺 (4,391 names) with 市思,
+// 思明, 明区 (1-3 % each), 312 names, 292 of them hits; it does not when the
+// rare tokens leave a few hundred (辉健 and 建_健: 178 names, 109 with 商贸
+// and 贸有 too, for 1 ms more) (docs/BENCHMARKS.md §31).
 const similarShare = 0.1
 
 // commonShare: a token held by more names than this is left out of an
