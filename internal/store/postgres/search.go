@@ -169,17 +169,17 @@ func (s *searchSQL) candidates(t search.Tier) (string, bool) {
 		// Every name starting with the query, former ones included, holds
 		// its start token and bigrams: rare together even when each
 		// bigram is common (有限, 公司).
-		c := `e.name_bigrams @> ` + s.arg("prefixTokens")
+		c := similarTokensExpr + ` @> ` + s.arg("prefixTokens")
 		if s.q.Code != "" {
 			c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
 		}
 		return `(` + c + `)`, true
 	case search.Contained:
-		return `e.name_bigrams @> ` + s.arg("bigrams"), true
+		return similarTokensExpr + ` @> ` + s.arg("bigrams"), true
 	case search.Similar:
 		return `(` + s.similarCandidates() + `)`, similar
 	}
-	c := `e.name_bigrams @> ` + s.arg("bigrams")
+	c := similarTokensExpr + ` @> ` + s.arg("bigrams")
 	if s.q.Code != "" {
 		c += ` OR e.uscc LIKE ` + s.arg("codePrefix")
 	}

@@ -12,8 +12,7 @@
 -- with a '_' between its characters (汇_电: a normalised name holds no '_', so
 -- no bigram is ever mistaken for one), so one look-up asks for all of a
 -- position's rare tokens and GIN intersects their posting lists itself.
--- It replaces the skip pairs' index; the bigram index stays for the other
--- tiers. ANALYZE keeps the statistics of its elements, which name search
+-- It replaces the skip pairs' index (and, from 00022, the bigram index). ANALYZE keeps the statistics of its elements, which name search
 -- reads to pick a position's rare tokens (search_stats.go).
 
 -- +goose Up
