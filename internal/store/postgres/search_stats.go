@@ -154,9 +154,9 @@ func (ts *tokenSnapshot) gramShare(token string) float64 {
 	return min(ts.gramShare(string(r[:2])), ts.gramShare(string(r[1:])))
 }
 
-// skipShare is the share of names holding skip pair p (search.SkipPairs).
-func (ts *tokenSnapshot) skipShare(p string) float64 {
-	if f, ok := ts.skips[skipToken(p)]; ok {
+// skipShare is the share of names holding skip token t (skipToken).
+func (ts *tokenSnapshot) skipShare(t string) float64 {
+	if f, ok := ts.skips[t]; ok {
 		return f
 	}
 	return ts.skipRare
@@ -181,7 +181,7 @@ func similarLookup(set search.SimilarSet, ts *tokenSnapshot) []string {
 		if ts == nil || ts.skips == nil {
 			return commonOr0(search.CommonSkipPair(p))
 		}
-		return ts.skipShare(p)
+		return ts.skipShare(skipToken(p))
 	}
 	type token struct {
 		text  string
@@ -282,7 +282,7 @@ func (ts *tokenSnapshot) similarCandidates(q search.Query) float64 {
 		least := 1.0
 		for _, t := range similarLookup(set, ts) {
 			if strings.Contains(t, "_") {
-				least = min(least, ts.skipShare(strings.Replace(t, "_", "", 1)))
+				least = min(least, ts.skipShare(t))
 			} else {
 				least = min(least, ts.share(t))
 			}
