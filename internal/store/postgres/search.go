@@ -209,14 +209,22 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 	}
 	limit := p.Limit()
 	ts := s.tokenStatsNow()
-	if unfiltered(f) && oneToken(q) {
+	byTier := true
+	switch {
+	case unfiltered(f) && oneToken(q):
 		hits, err := s.searchPair(ctx, v, q, from, afterRank >= 0, afterRank, afterUSCC, limit+1)
 		if err != nil {
 			return c, err
 		}
-		c.Items = hits
+		c.Items, byTier = hits, false
+	case p.After == "" && wholeFits(q, ts, limit+1):
+		hits, err := s.searchWhole(ctx, v, q, f, ts, limit+1)
+		if err != nil {
+			return c, err
+		}
+		c.Items, byTier = hits, false
 	}
-	for t := from; t >= max(search.Similar, q.Floor) && len(c.Items) <= limit && !(unfiltered(f) && oneToken(q)); t-- {
+	for t := from; byTier && t >= max(search.Similar, q.Floor) && len(c.Items) <= limit; t-- {
 		if t == search.Similar && q.Runes() < search.SimilarMin {
 			break // no such tier
 		}
