@@ -17,7 +17,9 @@
 // RISK_CATEGORY feed on those days — never a score, factor or record. A
 // PUBLIC export carries none; a REGULATOR export, which holds the whole
 // record, carries one only for an enterprise whose letter was itself
-// imported.
+// imported. The change feed's writers derive the same schedule whenever
+// they look at a category (feed.RiskEntry); a snapshot that keeps it
+// (store.RiskChecker) spares the export the whole record.
 package export
 
 import (
@@ -25,7 +27,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/risk"
@@ -171,10 +172,11 @@ func Write(ctx context.Context, w io.Writer, snap store.Snapshot, p credit.Polic
 }
 
 // writeGroups walks the owners of d's records in USCC order, a chunk at a
-// time: per chunk, one statement for the enterprises and one per record
-// kind the dataset holds — or, when the lines carry the risk category
-// the model derives from the whole record (PARTNER, NDJSON), one per record
-// kind read whole, which gives both the schedule and PARTNER's view.
+// time: per chunk, one statement for the enterprises and the record kinds
+// the dataset holds, and, when the lines carry the risk category the model
+// derives from the whole record (PARTNER, NDJSON), one for the schedules
+// the snapshot keeps — or, when it lacks one of the chunk's, the chunk's
+// whole record, which gives both the schedules and PARTNER's view.
 //
 // The chunks are read (and their schedules derived) by a goroutine of their
 // own, one chunk ahead of the writer: PostgreSQL reads the next chunk while
@@ -235,9 +237,16 @@ func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d
 		after = owners[len(owners)-1]
 		var groups []group
 		var whole *store.Records
+		var stored map[string][]credit.RiskStep
 		if rc.derived() {
+			if stored, err = rc.stored(ctx, owners); err != nil {
+				return err
+			}
+		}
+		switch {
+		case rc.derived() && len(stored) < len(owners): // owners are distinct
 			groups, whole, err = loadWhole(ctx, snap, rc.p, v, d, owners)
-		} else {
+		default: // the snapshot keeps every schedule the lines carry, or they carry none
 			groups, err = load(ctx, snap, v, d, owners)
 		}
 		if err != nil {
@@ -247,7 +256,7 @@ func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d
 		for i := range groups {
 			ents[i] = groups[i].e
 		}
-		if err := rc.set(ctx, ents, whole); err != nil {
+		if err := rc.set(ctx, ents, whole, stored); err != nil {
 			return err
 		}
 		for i := range groups {
@@ -387,7 +396,7 @@ func writeCases(ctx context.Context, out writer, snap store.Snapshot, v credit.V
 		if err != nil {
 			return n, err
 		}
-		if err := rc.set(ctx, ents, nil); err != nil {
+		if err := rc.set(ctx, ents, nil, nil); err != nil {
 			return n, err
 		}
 		byUSCC := make(map[string]*credit.Enterprise, len(ents))
@@ -427,8 +436,8 @@ type riskCategories struct {
 	m    risk.Model
 	v    credit.Visibility
 	on   bool // the format carries it (NDJSON)
-	// checker, when snap is one, gives the day each category may next
-	// move as the change feed found it (schedule).
+	// checker, when snap is one, gives the schedules the change feed keeps
+	// (stored).
 	checker store.RiskChecker
 }
 
@@ -438,13 +447,29 @@ func (rc riskCategories) derived() bool {
 	return rc.on && rc.v.Tier == credit.TierPartner
 }
 
+// stored returns the schedules from the export's day on that the snapshot
+// keeps for those of usccs it has one for (store.RiskChecker): the change
+// feed's writers derived each from the enterprise's whole record, with the
+// export's model, on its last write or the last day its category moved,
+// so reading it is reading the model's schedule without reading the
+// record. Nil when the snapshot keeps none.
+func (rc riskCategories) stored(ctx context.Context, usccs []string) (map[string][]credit.RiskStep, error) {
+	if rc.checker == nil || len(usccs) == 0 {
+		return nil, nil
+	}
+	return rc.checker.RiskSchedules(ctx, rc.m.ID(), rc.v.AsOf, usccs)
+}
+
 // set replaces the RiskCategories of each enterprise of ents (nil ones
 // skipped, each replaced by a copy) with the schedule the export writes:
 // the model's, from the whole record as of the export's day, for PARTNER;
 // for REGULATOR only where the letter was imported; none for PUBLIC.
-// whole, when not nil, is that whole record already read (loadWhole),
+// stored, when not nil, is what rc.stored gave for ents (else set asks
+// it); an enterprise it has no schedule for is derived from its whole
+// record: whole, when not nil, is that record already read (loadWhole),
 // indexed as ents; otherwise set reads it.
-func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, whole *store.Records) error {
+func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, whole *store.Records,
+	stored map[string][]credit.RiskStep) error {
 	var usccs []string
 	var at []int
 	for i, e := range ents {
@@ -461,23 +486,34 @@ func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, who
 	if len(usccs) == 0 {
 		return nil
 	}
+	if stored == nil {
+		var err error
+		if stored, err = rc.stored(ctx, usccs); err != nil {
+			return err
+		}
+	}
+	var rest []string // derived from the whole record
+	var restAt []int
+	for j, i := range at {
+		if steps, ok := stored[usccs[j]]; ok {
+			ents[i].RiskCategories = steps
+		} else {
+			rest, restAt = append(rest, usccs[j]), append(restAt, i)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
 	recs := whole
 	if recs == nil {
-		read, err := store.ReadRecords(ctx, rc.snap, credit.Visibility{Tier: credit.TierRegulator, AsOf: rc.v.AsOf}, usccs, wholeKinds)
+		read, err := store.ReadRecords(ctx, rc.snap, credit.Visibility{Tier: credit.TierRegulator, AsOf: rc.v.AsOf}, rest, wholeKinds)
 		if err != nil {
 			return err
 		}
 		recs = &read
 	}
-	var checks map[string]time.Time
-	if rc.checker != nil {
-		var err error
-		if checks, err = rc.checker.RiskChecks(ctx, rc.m.ID(), rc.v.AsOf, usccs); err != nil {
-			return err
-		}
-	}
-	for j, i := range at {
-		k := j // a read here is indexed as usccs
+	for j, i := range restAt {
+		k := j // a read here is indexed as rest
 		if whole != nil {
 			k = i // whole is indexed as ents
 		}
@@ -487,26 +523,7 @@ func (rc riskCategories) set(ctx context.Context, ents []*credit.Enterprise, who
 		in := risk.Inputs{Enterprise: *recs.Enterprises[k], Licenses: recs.Licenses[k], Penalties: recs.Penalties[k],
 			Inspections: recs.Inspections[k], Abnormal: recs.Abnormal[k], Serious: recs.Serious[k],
 			Commitments: recs.Commitments[k]}
-		ents[i].RiskCategories = rc.schedule(in, checks)
+		ents[i].RiskCategories = rc.m.Schedule(in, rc.v.AsOf, rc.p)
 	}
 	return nil
-}
-
-// schedule is rc.m.Schedule(in, rc.v.AsOf, rc.p), searched only from the
-// day the change feed looks at in's category again (checks), when the
-// snapshot holds it: the feed derived that day from the same record on
-// the export's day or before, with no write since and none of its days
-// due, so the category holds until then — and for good when there is no
-// such day, the case of a third of the enterprises that own a penalty
-// at 1,000,000 (docs/BENCHMARKS.md §33).
-func (rc riskCategories) schedule(in risk.Inputs, checks map[string]time.Time) []credit.RiskStep {
-	next, ok := checks[in.Enterprise.USCC]
-	if !ok {
-		return rc.m.Schedule(in, rc.v.AsOf, rc.p)
-	}
-	steps := []credit.RiskStep{{From: credit.DateOf(rc.v.AsOf), Category: string(rc.m.Category(in, rc.v.AsOf, rc.p))}}
-	if !next.IsZero() {
-		steps = append(steps, rc.m.Schedule(in, next, rc.p)...)
-	}
-	return steps[:min(len(steps), risk.MaxSteps)]
 }

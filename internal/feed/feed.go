@@ -115,6 +115,12 @@ type State struct {
 	// change with no write (a period ends, a publication date arrives);
 	// zero when no date can change them.
 	Next time.Time
+	// Risk is, for a RISK_CATEGORY entry, the category's schedule as the
+	// entry was computed: its letter and each later day it moves with no
+	// write (EncodeRisk). It is what a PARTNER export writes of the
+	// category, kept here so an export need not derive it again from the
+	// whole record; "" for every other record type.
+	Risk string
 }
 
 // Entry is a record's State on one day, with what the feed filters on.

@@ -28,8 +28,66 @@ func RiskEntry(m risk.Model, p credit.Policy, r *Records, day time.Time) Entry {
 			in.Abnormal = append(in.Abnormal, l)
 		}
 	}
-	h := hash(struct{ RiskCategory risk.Category }{m.Category(in, day, p)})
-	return entry(&r.Enterprise, Key{RiskCategory, r.Enterprise.USCC}, nil, h, h, credit.Disclosed, m.NextChange(in, day, p))
+	steps := m.Schedule(in, day, p) // steps[0] is the letter on day, steps[1] (if any) NextChange's day
+	h := hash(struct{ RiskCategory risk.Category }{risk.Category(steps[0].Category)})
+	var next time.Time
+	if len(steps) > 1 {
+		next = steps[1].From
+	}
+	e := entry(&r.Enterprise, Key{RiskCategory, r.Enterprise.USCC}, nil, h, h, credit.Disclosed, next)
+	e.Risk = EncodeRisk(steps)
+	return e
+}
+
+// EncodeRisk encodes a risk schedule (risk.Model.Schedule) for State.Risk:
+// the first step's letter, then ";day:letter" for each later step
+// ("C;2027-03-02:B"), and a final ";+" when the schedule holds
+// risk.MaxSteps steps (it may have been cut there). The first step's day
+// is left out: the letter holds from the day the schedule was computed on
+// until the next step, so computing it again on a later day before that
+// step, with no write, gives the same string and the same State.
+func EncodeRisk(steps []credit.RiskStep) string {
+	if len(steps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(steps[0].Category)
+	for _, s := range steps[1:] {
+		b.WriteString(";" + s.From.Format(time.DateOnly) + ":" + s.Category)
+	}
+	if len(steps) >= risk.MaxSteps {
+		b.WriteString(";+")
+	}
+	return b.String()
+}
+
+// DecodeRisk gives the schedule an EncodeRisk string s holds as of day, a
+// day on or after the one it was computed on: the letter on day, then the
+// steps after day. ok is false for "", for anything EncodeRisk does not
+// write, and for a schedule that may have been cut (what follows its last
+// step is unknown).
+func DecodeRisk(s string, day time.Time) (steps []credit.RiskStep, ok bool) {
+	if s == "" {
+		return nil, false
+	}
+	day = credit.DateOf(day)
+	parts := strings.Split(s, ";")
+	steps = []credit.RiskStep{{From: day, Category: parts[0]}}
+	var prev time.Time
+	for _, p := range parts[1:] {
+		d, c, found := strings.Cut(p, ":")
+		from, err := time.Parse(time.DateOnly, d)
+		if !found || err != nil || c == "" || !from.After(prev) {
+			return nil, false // a cut schedule ("+") too
+		}
+		prev = from
+		if from.After(day) {
+			steps = append(steps, credit.RiskStep{From: from, Category: c})
+		} else {
+			steps[0].Category = c // moved on or before day
+		}
+	}
+	return steps, steps[0].Category != ""
 }
 
 // WithRisk returns keys with the risk category of every enterprise they

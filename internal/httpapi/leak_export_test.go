@@ -9,10 +9,12 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/credit/redactiontest"
@@ -47,55 +49,127 @@ func exportFiles(tier credit.Tier) []string {
 	return out
 }
 
+// riskRefresher is the PostgreSQL store's refresh of its change feed's
+// risk categories, which serve runs at start.
+type riskRefresher interface {
+	RefreshRiskCategories(ctx context.Context, now time.Time, chunk int, progress func(done int)) error
+}
+
+// refreshRisk runs what serve runs at start on the store behind h, if it
+// has it, and reports whether it did: afterwards a PostgreSQL snapshot
+// holds every enterprise's risk schedule from the change feed
+// (store.RiskChecker), and a PARTNER export writes those instead of
+// deriving them from whole records.
+func refreshRisk(t *testing.T, h *harness) bool {
+	t.Helper()
+	var st store.Store = h.st
+	for st != nil {
+		if r, ok := st.(riskRefresher); ok {
+			if err := r.RefreshRiskCategories(context.Background(), h.clock.Now(), 0, nil); err != nil {
+				t.Fatal(err)
+			}
+			return true
+		}
+		u, ok := st.(interface{ Unwrap() store.Store })
+		if !ok {
+			return false
+		}
+		st = u.Unwrap()
+	}
+	return false
+}
+
 func TestLeakExport(t *testing.T) {
 	backends(t, func(t *testing.T, h *harness) {
 		loadCanaries(t, h)
-		for _, c := range exportCallers {
-			t.Run(c.name, func(t *testing.T) {
-				var all []byte
-				for _, file := range exportFiles(c.tier) {
-					e := h.export(t, file, c.key...)
-					if e.status != http.StatusOK {
-						t.Fatalf("%s: %d %s", file, e.status, e.body)
-					}
-					all = append(all, e.body...)
-					for _, p := range canaries {
-						if p.see > c.tier && bytes.Contains(e.body, []byte(p.value)) {
-							t.Errorf("%s as %s: canary %s (%s, %s) leaked", file, c.name, p.value, p.record, p.who())
+		// Three passes: on the fixture's day, every check; then on the
+		// change feed's own day (the canaries were imported today), where a
+		// PostgreSQL snapshot can hold the feed's risk schedules: first as
+		// loaded, where a PARTNER export derives each from the whole record,
+		// then once the refresh serve runs at start has marked the feed's
+		// categories current, where it reads them from the feed. The last
+		// two must give the same files. (The canary table is the fixture
+		// day's: by today some of its hidden records are public, so on
+		// today's passes only the checks that hold on every day run.)
+		today := time.Now().UTC().Format(time.DateOnly)
+		files := map[string][]byte{} // caller and file → body, on the second pass
+		for pass, refreshed := range []bool{false, false, true} {
+			if pass == 1 {
+				h.clock.Set(today)
+			}
+			if refreshed && !refreshRisk(t, h) {
+				break
+			}
+			for _, c := range exportCallers {
+				name := c.name
+				switch {
+				case refreshed:
+					name += ", today, schedules from the feed"
+				case pass == 1:
+					name += ", today"
+				}
+				t.Run(name, func(t *testing.T) {
+					var all []byte
+					for _, file := range exportFiles(c.tier) {
+						e := h.export(t, file, c.key...)
+						if e.status != http.StatusOK {
+							t.Fatalf("%s: %d %s", file, e.status, e.body)
 						}
+						if before, ok := files[c.name+" "+file]; refreshed && (!ok || !bytes.Equal(before, e.body)) {
+							t.Errorf("%s as %s: the file changed when the risk schedules came from the feed\nbefore %s\nafter  %s",
+								file, c.name, leakClip(before), leakClip(e.body))
+						} else if pass == 1 {
+							files[c.name+" "+file] = e.body
+						}
+						all = append(all, e.body...)
+						checkExportFile(t, c, file, e.body, pass == 0)
 					}
-					// The risk category is PARTNER's and up (enterprise lines'
-					// risk_categories): never in a PUBLIC file.
-					if hasRisk := bytes.Contains(e.body, []byte(`"risk_categories"`)); c.tier == credit.TierPublic && hasRisk {
-						t.Errorf("%s as %s holds risk_categories", file, c.name)
-					} else if c.tier == credit.TierPartner && strings.HasSuffix(file, ".ndjson") && bytes.Contains(e.body, []byte(`"kind":"enterprise"`)) && !hasRisk {
-						t.Errorf("%s as %s: enterprise lines without risk_categories", file, c.name)
+					if pass > 0 {
+						return
 					}
-					if c.tier < credit.TierRegulator {
-						// The fact of a repair, a withdrawal or a serious-list
-						// removal is REGULATOR-only, whatever its text.
-						for _, s := range []string{`"credit_repair"`, `"serious_removal"`, `"revoked"`, `"repaired_on"`,
-							`"legal_representative_id_number"`, `"phone"`} {
-							if bytes.Contains(e.body, []byte(s)) {
-								t.Errorf("%s as %s holds %s", file, c.name, s)
+					// Not vacuous: the tier sees what it may see.
+					for _, p := range canaries {
+						switch {
+						case c.tier == credit.TierRegulator && p.see <= credit.TierRegulator,
+							c.tier == credit.TierPartner && p.see == credit.TierPublic:
+							if !bytes.Contains(all, []byte(p.value)) {
+								t.Errorf("%s's exports lack %s (%s, %s)", c.name, p.value, p.record, p.field)
 							}
 						}
 					}
-				}
-				// Not vacuous: the tier sees what it may see.
-				for _, p := range canaries {
-					switch {
-					case c.tier == credit.TierRegulator && p.see <= credit.TierRegulator,
-						c.tier == credit.TierPartner && p.see == credit.TierPublic:
-						if !bytes.Contains(all, []byte(p.value)) {
-							t.Errorf("%s's exports lack %s (%s, %s)", c.name, p.value, p.record, p.field)
-						}
-					}
-				}
-			})
+				})
+			}
 		}
 		checkLogsForCanaries(t, h)
 	})
+}
+
+// checkExportFile checks one exported file for what c's tier may not see;
+// the canaries, whose table holds on the fixture's day, when onFixtureDay.
+func checkExportFile(t *testing.T, c exportCaller, file string, body []byte, onFixtureDay bool) {
+	t.Helper()
+	for _, p := range canaries {
+		if onFixtureDay && p.see > c.tier && bytes.Contains(body, []byte(p.value)) {
+			t.Errorf("%s as %s: canary %s (%s, %s) leaked", file, c.name, p.value, p.record, p.who())
+		}
+	}
+	// The risk category is PARTNER's and up (enterprise lines'
+	// risk_categories): never in a PUBLIC file.
+	if hasRisk := bytes.Contains(body, []byte(`"risk_categories"`)); c.tier == credit.TierPublic && hasRisk {
+		t.Errorf("%s as %s holds risk_categories", file, c.name)
+	} else if c.tier == credit.TierPartner && strings.HasSuffix(file, ".ndjson") && bytes.Contains(body, []byte(`"kind":"enterprise"`)) && !hasRisk {
+		t.Errorf("%s as %s: enterprise lines without risk_categories", file, c.name)
+	}
+	if c.tier < credit.TierRegulator {
+		// The fact of a repair, a withdrawal or a serious-list
+		// removal is REGULATOR-only, whatever its text.
+		for _, s := range []string{`"credit_repair"`, `"serious_removal"`, `"revoked"`, `"repaired_on"`,
+			`"legal_representative_id_number"`, `"phone"`} {
+			if bytes.Contains(body, []byte(s)) {
+				t.Errorf("%s as %s holds %s", file, c.name, s)
+			}
+		}
+	}
 }
 
 // The redaction corpus through bulk export, on both stores: every free-text

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/creditgraph/creditgraph/internal/credit"
 )
 
 // Dataset names one bulk-export dataset: the records of one kind (and, for
@@ -56,20 +58,20 @@ type Snapshot interface {
 	FeedCursor() string
 }
 
-// RiskChecker is a Snapshot that holds, as its change feed does, the day
-// each enterprise's risk category may next move with no write (the day
-// the feed looks at it again). An export derives a risk schedule per
-// enterprise from its whole record; the feed has already searched the
-// record's dates up to that day, and a category with no such day needs
-// no search at all.
+// RiskChecker is a Snapshot that holds, as its change feed does, each
+// enterprise's risk category schedule: the letter and each later day it
+// moves with no write (risk.Model.Schedule), as the feed's writers derived
+// it from the whole record on the last write to it or the last day it
+// moved. An export writes that schedule per enterprise; without it, it
+// reads the whole record and derives it again.
 type RiskChecker interface {
-	// RiskChecks returns, for those of usccs whose category the feed
+	// RiskSchedules returns, for those of usccs whose schedule the feed
 	// holds as of day, derived with the model named model
-	// (risk.Model.ID), the first day after day on which it may move with
-	// no write, or the zero time for none. An enterprise left out — every
-	// one, when the feed is not at day or derived its categories with
-	// another model — is for the caller to derive.
-	RiskChecks(ctx context.Context, model string, day time.Time, usccs []string) (map[string]time.Time, error)
+	// (risk.Model.ID), the schedule from day on: the letter on day, then
+	// each later step. An enterprise left out — every one, when the feed is
+	// not at day or derived its categories with another model — is for the
+	// caller to derive.
+	RiskSchedules(ctx context.Context, model string, day time.Time, usccs []string) (map[string][]credit.RiskStep, error)
 }
 
 // ErrUnknownDataset is returned for a dataset a backend does not know.

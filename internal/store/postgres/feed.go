@@ -257,25 +257,25 @@ func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries
 	return w.putStates(ctx, put, drop)
 }
 
-var stateColumns = []string{"record_type", "record_id", "public_hash", "regulator_hash", "next_check"}
+var stateColumns = []string{"record_type", "record_id", "public_hash", "regulator_hash", "next_check", "risk"}
 
 func stateRow(k feed.Key, st feed.State) []any {
-	return []any{string(k.Type), k.ID, hashArg(st.Public), hashArg(st.Regulator), dateOrNil(st.Next)}
+	return []any{string(k.Type), k.ID, hashArg(st.Public), hashArg(st.Regulator), dateOrNil(st.Next), nullable(st.Risk)}
 }
 
 func (w *feedWriter) putStates(ctx context.Context, put, drop [][]any) error {
 	if len(put) > 0 {
-		cols := make([][]any, 5)
+		cols := make([][]any, len(stateColumns))
 		for _, r := range put {
 			for i := range cols {
 				cols[i] = append(cols[i], r[i])
 			}
 		}
-		if _, err := w.tx.Exec(ctx, `INSERT INTO feed_state (record_type, record_id, public_hash, regulator_hash, next_check)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::date[])
+		if _, err := w.tx.Exec(ctx, `INSERT INTO feed_state (record_type, record_id, public_hash, regulator_hash, next_check, risk)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::date[], $6::text[])
 			ON CONFLICT (record_type, record_id) DO UPDATE SET public_hash = excluded.public_hash,
-				regulator_hash = excluded.regulator_hash, next_check = excluded.next_check`,
-			cols[0], cols[1], cols[2], cols[3], cols[4]); err != nil {
+				regulator_hash = excluded.regulator_hash, next_check = excluded.next_check, risk = excluded.risk`,
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]); err != nil {
 			return fmt.Errorf("feed state: %w", err)
 		}
 	}
@@ -301,7 +301,7 @@ func (w *feedWriter) states(ctx context.Context, keys []feed.Key) (map[feed.Key]
 	for i, k := range keys {
 		types[i], ids[i] = string(k.Type), k.ID
 	}
-	rows, err := w.tx.Query(ctx, `SELECT record_type, record_id, public_hash, regulator_hash, next_check FROM feed_state
+	rows, err := w.tx.Query(ctx, `SELECT record_type, record_id, public_hash, regulator_hash, next_check, coalesce(risk, '') FROM feed_state
 		WHERE (record_type, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, types, ids)
 	if err != nil {
 		return nil, fmt.Errorf("feed state: %w", err)
@@ -312,10 +312,10 @@ func (w *feedWriter) states(ctx context.Context, keys []feed.Key) (map[feed.Key]
 		var k feed.Key
 		var pub, reg []byte
 		var next *time.Time
-		if err := rows.Scan(&k.Type, &k.ID, &pub, &reg, &next); err != nil {
+		var st feed.State
+		if err := rows.Scan(&k.Type, &k.ID, &pub, &reg, &next, &st.Risk); err != nil {
 			return nil, fmt.Errorf("feed state: %w", err)
 		}
-		var st feed.State
 		copy(st.Public[:], pub)
 		copy(st.Regulator[:], reg)
 		if next != nil {

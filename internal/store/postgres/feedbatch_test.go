@@ -64,7 +64,7 @@ func TestFeedStateMatchesStoredRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck
-	rows, err := tx.Query(ctx, `SELECT record_type, record_id, public_hash, regulator_hash, next_check FROM feed_state`)
+	rows, err := tx.Query(ctx, `SELECT record_type, record_id, public_hash, regulator_hash, next_check, coalesce(risk, '') FROM feed_state`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +74,10 @@ func TestFeedStateMatchesStoredRecords(t *testing.T) {
 		var k feed.Key
 		var pub, reg []byte
 		var next *time.Time
-		if err := rows.Scan(&k.Type, &k.ID, &pub, &reg, &next); err != nil {
+		var st feed.State
+		if err := rows.Scan(&k.Type, &k.ID, &pub, &reg, &next, &st.Risk); err != nil {
 			t.Fatal(err)
 		}
-		var st feed.State
 		copy(st.Public[:], pub)
 		copy(st.Regulator[:], reg)
 		if next != nil {
@@ -111,8 +111,8 @@ func TestFeedStateMatchesStoredRecords(t *testing.T) {
 	kinds := map[feed.RecordType]int{}
 	for _, k := range keys {
 		if got, want := stored[k], again[k].State; got != want {
-			t.Errorf("%s: stored state %x/%x next %v; from the stored row %x/%x next %v", k,
-				got.Public, got.Regulator, got.Next, want.Public, want.Regulator, want.Next)
+			t.Errorf("%s: stored state %x/%x next %v risk %q; from the stored row %x/%x next %v risk %q", k,
+				got.Public, got.Regulator, got.Next, got.Risk, want.Public, want.Regulator, want.Next, want.Risk)
 		}
 		kinds[k.Type]++
 	}

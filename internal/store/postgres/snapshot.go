@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
+	"github.com/creditgraph/creditgraph/internal/feed"
 	"github.com/creditgraph/creditgraph/internal/store"
 )
 
@@ -94,31 +95,34 @@ func (s *snapshot) Candidates(ctx context.Context, d store.Dataset) (int, error)
 	return n, wrap("candidates", err)
 }
 
-// RiskChecks reads the next_check of the enterprises' RISK_CATEGORY feed
-// states: the feed writers derive it (risk.Model.NextChange) with every
-// write to an enterprise's records and on the day it falls due
-// (feedWriter.advance), so in a snapshot whose feed is at day it is the
-// first day after day on which the category may move. Nothing is returned
+// RiskSchedules reads the schedules the enterprises' RISK_CATEGORY feed
+// states keep (feed_state.risk): the feed writers derive it
+// (risk.Model.Schedule) with every write to an enterprise's records and on
+// the day its category moves (feedWriter.advance), so in a snapshot whose
+// feed is at day it holds from day on. A state whose schedule does not
+// start with its own next_check (written by a binary older than migration
+// 00023, which leaves the column as it was) is left out, as is every one
 // unless the feed is at day and derived its categories with model.
-func (s *snapshot) RiskChecks(ctx context.Context, model string, day time.Time, usccs []string) (map[string]time.Time, error) {
-	rows, err := s.q.Query(ctx, `SELECT f.record_id, f.next_check FROM feed_meta m
-		JOIN feed_state f ON f.record_type = 'RISK_CATEGORY' AND f.record_id = ANY($1)
+func (s *snapshot) RiskSchedules(ctx context.Context, model string, day time.Time, usccs []string) (map[string][]credit.RiskStep, error) {
+	rows, err := s.q.Query(ctx, `SELECT f.record_id, f.risk, f.next_check FROM feed_meta m
+		JOIN feed_state f ON f.record_type = 'RISK_CATEGORY' AND f.record_id = ANY($1) AND f.risk IS NOT NULL
 		WHERE m.day = $2 AND m.risk_model = $3`, usccs, credit.DateOf(day), model)
 	if err != nil {
-		return nil, wrap("risk checks", err)
+		return nil, wrap("risk schedules", err)
 	}
 	defer rows.Close()
-	out := make(map[string]time.Time, len(usccs))
+	out := make(map[string][]credit.RiskStep, len(usccs))
 	for rows.Next() {
-		var u string
+		var u, enc string
 		var next *time.Time
-		if err := rows.Scan(&u, &next); err != nil {
-			return nil, wrap("risk checks", err)
+		if err := rows.Scan(&u, &enc, &next); err != nil {
+			return nil, wrap("risk schedules", err)
 		}
-		out[u] = time.Time{}
-		if next != nil {
-			out[u] = *next
+		steps, ok := feed.DecodeRisk(enc, day)
+		if !ok || (len(steps) > 1) != (next != nil) || next != nil && !steps[1].From.Equal(*next) {
+			continue
 		}
+		out[u] = steps
 	}
-	return out, wrap("risk checks", rows.Err())
+	return out, wrap("risk schedules", rows.Err())
 }
