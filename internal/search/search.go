@@ -222,6 +222,11 @@ func (q Query) SimilarBigramSets() [][]string {
 type SimilarSet struct {
 	Bigrams []string
 	Skips   []string
+	// Left and Right are the bigrams of the characters before and after
+	// the wrong one (both in Bigrams): a store that asks only for one
+	// side's tokens and the skip pair may find every name sharing the
+	// query's end (鼓楼区阿?手机店 asking 手机, 机店, 阿_手 finds every 阿?手机店).
+	Left, Right []string
 }
 
 // SimilarSets are the query's SimilarSet for each of its positions, all
@@ -240,9 +245,11 @@ func (q Query) SimilarSets() []SimilarSet {
 		var parts []string
 		if i >= 2 {
 			parts = append(parts, string(qr[:i]))
+			out[i].Left = Bigrams(string(qr[:i]))
 		}
 		if i+1 <= len(qr)-2 {
 			parts = append(parts, string(qr[i+1:]))
+			out[i].Right = Bigrams(string(qr[i+1:]))
 		}
 		out[i].Bigrams = Bigrams(parts...)
 		if i > 0 && i+1 < len(qr) {

@@ -95,3 +95,36 @@ func TestSearchTokenStats(t *testing.T) {
 		t.Fatalf("only %d of %d queries found anything", found, len(queries))
 	}
 }
+
+// TestSimilarLookupBothSides: a position whose rare tokens all lie on one
+// side of the wrong character (and in the skip pair) also asks for the
+// other side's rarest bigram when it is held by at most similarShare of
+// the names, so 鼓楼区阿?手机店 is not read as every 阿?手机店; a side held
+// by more than that is left out, and a side already asked for adds
+// nothing.
+func TestSimilarLookupBothSides(t *testing.T) {
+	q, err := search.Parse("鼓楼区阿丽手机店")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := q.SimilarSets()[4] // 丽 wrong
+	if !slices.Equal(set.Left, []string{"区阿", "楼区", "鼓楼"}) || !slices.Equal(set.Right, []string{"手机", "机店"}) {
+		t.Fatalf("sides %q and %q", set.Left, set.Right)
+	}
+	ts := func(left float64) *tokenSnapshot {
+		return &tokenSnapshot{freq: map[string]float64{"鼓楼": left, "楼区": left + 0.01, "区阿": left + 0.02, "手机": 0.005, "机店": 0.004},
+			rare: 0.001, skips: map[string]float64{}, skipRare: 0.003, rows: 1e6}
+	}
+	for _, c := range []struct {
+		left float64
+		want []string
+	}{
+		{0.03, []string{"手机", "机店", "阿_手", "鼓楼"}},   // the left side's rarest added
+		{0.2, []string{"手机", "机店", "阿_手"}},          // every left bigram too common
+		{0.0005, []string{"手机", "机店", "鼓楼", "阿_手"}}, // 鼓楼 rare already: nothing added
+	} {
+		if got := similarLookup(set, ts(c.left)); !slices.Equal(got, c.want) {
+			t.Errorf("left bigrams held by %v: %q, want %q", c.left, got, c.want)
+		}
+	}
+}
