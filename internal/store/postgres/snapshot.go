@@ -95,6 +95,13 @@ func (s *snapshot) Candidates(ctx context.Context, d store.Dataset) (int, error)
 	return n, wrap("candidates", err)
 }
 
+// riskSchedulesSQL reads the schedules of the RISK_CATEGORY states of $1,
+// if the feed is at $2 and derived them with the model $3: an index-only
+// scan of feed_state_risk_idx (migration 00024).
+const riskSchedulesSQL = `SELECT f.record_id, f.risk, f.next_check FROM feed_meta m
+	JOIN feed_state f ON f.record_type = 'RISK_CATEGORY' AND f.record_id = ANY($1) AND f.risk IS NOT NULL
+	WHERE m.day = $2 AND m.risk_model = $3`
+
 // RiskSchedules reads the schedules the enterprises' RISK_CATEGORY feed
 // states keep (feed_state.risk): the feed writers derive it
 // (risk.Model.Schedule) with every write to an enterprise's records and on
@@ -104,9 +111,7 @@ func (s *snapshot) Candidates(ctx context.Context, d store.Dataset) (int, error)
 // 00023, which leaves the column as it was) is left out, as is every one
 // unless the feed is at day and derived its categories with model.
 func (s *snapshot) RiskSchedules(ctx context.Context, model string, day time.Time, usccs []string) (map[string][]credit.RiskStep, error) {
-	rows, err := s.q.Query(ctx, `SELECT f.record_id, f.risk, f.next_check FROM feed_meta m
-		JOIN feed_state f ON f.record_type = 'RISK_CATEGORY' AND f.record_id = ANY($1) AND f.risk IS NOT NULL
-		WHERE m.day = $2 AND m.risk_model = $3`, usccs, credit.DateOf(day), model)
+	rows, err := s.q.Query(ctx, riskSchedulesSQL, usccs, credit.DateOf(day), model)
 	if err != nil {
 		return nil, wrap("risk schedules", err)
 	}
