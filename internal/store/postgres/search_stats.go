@@ -211,11 +211,22 @@ func similarLookup(set search.SimilarSet, ts *tokenSnapshot) []string {
 	if rare < 2 {
 		limit = similarShare
 	}
-	var tokens []string
+	var kept []token
 	for _, t := range all {
 		if t.share <= limit {
-			tokens = append(tokens, t.text)
+			kept = append(kept, t)
 		}
+	}
+	// The rarest few are enough: GIN decodes each token's posting list
+	// in every position that asks for it, and a query's common bigrams
+	// (电子, 商务) are asked for by most of its positions.
+	if len(kept) > similarLookupMax {
+		slices.SortStableFunc(kept, func(a, b token) int { return cmp.Compare(a.share, b.share) })
+		kept = kept[:similarLookupMax]
+	}
+	var tokens []string
+	for _, t := range kept {
+		tokens = append(tokens, t.text)
 	}
 	if len(tokens) == 0 {
 		tokens = []string{rarest.text}
@@ -263,6 +274,10 @@ func (ts *tokenSnapshot) share(token string) float64 {
 // rare tokens leave a few hundred (辉健 and 建_健: 178 names, 109 with 商贸
 // and 贸有 too, for 1 ms more) (docs/BENCHMARKS.md §31).
 const similarShare = 0.1
+
+// similarLookupMax is how many of a position's rare tokens its look-up
+// asks for at most, the rarest (before a side's is added).
+const similarLookupMax = 3
 
 // commonShare: a token held by more names than this is left out of an
 // index lookup when the query has rarer ones.

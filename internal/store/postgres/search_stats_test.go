@@ -101,7 +101,7 @@ func TestSearchTokenStats(t *testing.T) {
 // other side's rarest bigram when it is held by at most similarShare of
 // the names, so 鼓楼区阿?手机店 is not read as every 阿?手机店; a side held
 // by more than that is left out, and a side already asked for adds
-// nothing.
+// nothing; of more than similarLookupMax rare tokens, the rarest.
 func TestSimilarLookupBothSides(t *testing.T) {
 	q, err := search.Parse("鼓楼区阿丽手机店")
 	if err != nil {
@@ -119,9 +119,9 @@ func TestSimilarLookupBothSides(t *testing.T) {
 		left float64
 		want []string
 	}{
-		{0.03, []string{"手机", "机店", "阿_手", "鼓楼"}},   // the left side's rarest added
-		{0.2, []string{"手机", "机店", "阿_手"}},          // every left bigram too common
-		{0.0005, []string{"手机", "机店", "鼓楼", "阿_手"}}, // 鼓楼 rare already: nothing added
+		{0.03, []string{"手机", "机店", "阿_手", "鼓楼"}}, // the left side's rarest added
+		{0.2, []string{"手机", "机店", "阿_手"}},        // every left bigram too common
+		{0.0005, []string{"鼓楼", "阿_手", "机店"}},     // four rare: the three rarest, 鼓楼 among them
 	} {
 		if got := similarLookup(set, ts(c.left)); !slices.Equal(got, c.want) {
 			t.Errorf("left bigrams held by %v: %q, want %q", c.left, got, c.want)
