@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -198,7 +199,15 @@ func (bk *Bulk) copyPostings(ctx context.Context, tx pgx.Tx) error {
 	r, w := io.Pipe()
 	out := make(chan error, 1)
 	go func() {
-		_, err := conn.Conn().PgConn().CopyTo(ctx, w, `COPY (`+postingsRows+`) TO STDOUT`)
+		// CopyTo writes each row (one CopyData message) on its own, and
+		// CopyFrom sends what one Read returns: unbuffered, every posting
+		// cost a write to the server's socket (9 s of the importer's system
+		// CPU at 200,000 enterprises, docs/BENCHMARKS.md section 36).
+		bw := bufio.NewWriterSize(w, 64<<10)
+		_, err := conn.Conn().PgConn().CopyTo(ctx, bw, `COPY (`+postingsRows+`) TO STDOUT`)
+		if err == nil {
+			err = bw.Flush()
+		}
 		w.CloseWithError(err) // nil: the reader sees EOF
 		out <- err
 	}()
