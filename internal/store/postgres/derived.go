@@ -211,7 +211,10 @@ func (bk *Bulk) copyPostings(ctx context.Context, tx pgx.Tx) error {
 		w.CloseWithError(err) // nil: the reader sees EOF
 		out <- err
 	}()
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, r, `COPY search_postings (token, cls, closed, uscc) FROM STDIN`)
+	// FREEZE: restoreDerived emptied the table in this transaction, so
+	// the rows go in frozen and their pages all-visible, and the import's
+	// VACUUM at the end (Analyze) has nothing left to do to them.
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, r, `COPY search_postings (token, cls, closed, uscc) FROM STDIN (FREEZE)`)
 	r.CloseWithError(errors.New("search postings: COPY FROM ended")) // a writer still blocked returns
 	if errOut := <-out; err == nil {
 		err = errOut
