@@ -418,8 +418,8 @@ func (a *applier) copyRecords(ctx context.Context, plan *recordsPlan) error {
 		if len(plan.rows[ki]) == 0 {
 			continue
 		}
-		if _, err := a.tx.CopyFrom(ctx, pgx.Identifier{k.table}, k.copyColumns[1:], pgx.CopyFromRows(plan.rows[ki])); err != nil {
-			return fmt.Errorf("copy %s: %w", k.table, err)
+		if err := copyText(ctx, a.tx, k.table, k.copyColumns[1:], k.copyTypes, plan.rows[ki]); err != nil {
+			return err
 		}
 	}
 	return nil

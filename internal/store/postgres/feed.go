@@ -244,20 +244,26 @@ func (w *feedWriter) recordEntries(ctx context.Context, keys []feed.Key, entries
 		}
 	}
 	if len(changes) > 0 {
-		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"feed_changes"}, []string{"seq", "day", "recorded", "at", "record_type", "record_id",
-			"uscc", "region_code", "key_areas", "public_kind", "regulator_kind", "reason"}, pgx.CopyFromRows(changes)); err != nil {
+		if err := copyText(ctx, w.tx, "feed_changes", changeColumns, changeTypes, changes); err != nil {
 			return fmt.Errorf("feed append: %w", err)
 		}
 	}
 	if len(add) > 0 {
-		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"feed_state"}, stateColumns, pgx.CopyFromRows(add)); err != nil {
+		if err := copyText(ctx, w.tx, "feed_state", stateColumns, stateTypes, add); err != nil {
 			return fmt.Errorf("feed state: %w", err)
 		}
 	}
 	return w.putStates(ctx, put, drop)
 }
 
-var stateColumns = []string{"record_type", "record_id", "public_hash", "regulator_hash", "next_check", "risk"}
+var (
+	stateColumns  = []string{"record_type", "record_id", "public_hash", "regulator_hash", "next_check", "risk"}
+	stateTypes    = []string{"text", "text", "bytea", "bytea", "date", "text"}
+	changeColumns = []string{"seq", "day", "recorded", "at", "record_type", "record_id",
+		"uscc", "region_code", "key_areas", "public_kind", "regulator_kind", "reason"}
+	changeTypes = []string{"bigint", "date", "date", "timestamptz", "text", "text",
+		"text", "text", "text[]", "smallint", "smallint", "text"}
+)
 
 func stateRow(k feed.Key, st feed.State) []any {
 	return []any{string(k.Type), k.ID, hashArg(st.Public), hashArg(st.Regulator), dateOrNil(st.Next), nullable(st.Risk)}

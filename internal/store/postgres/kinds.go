@@ -22,6 +22,7 @@ type kind struct {
 	row    func(b *store.Batch, i int) []any // line, then the columns in order
 
 	copyColumns []string
+	copyTypes   []string // the SQL types of copyColumns[1:]
 	// keyAt and refAt are where the key columns and the reference are in
 	// a row (refAt 0: no reference).
 	keyAt       []int
@@ -156,6 +157,7 @@ func newKind(record, table string, key []string, ref string, cols []column,
 	defs := make([]string, len(cols))
 	for i, c := range cols {
 		names[i], defs[i] = c.name, c.name+" "+c.typ
+		k.copyTypes = append(k.copyTypes, c.typ)
 	}
 	k.copyColumns = append([]string{"line"}, names...)
 	for i, n := range k.copyColumns {
