@@ -175,10 +175,19 @@ func appendNumeric(buf []byte, n pgtype.Numeric) []byte {
 }
 
 // appendEscaped appends s with COPY's text escapes: backslash, newline,
-// carriage return and tab (the delimiter).
+// carriage return and tab (the delimiter). Most values have none, and are
+// appended whole.
 func appendEscaped(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+	for {
+		i := 0
+		for i < len(s) && !copyEscaped[s[i]] {
+			i++
+		}
+		buf = append(buf, s[:i]...)
+		if i == len(s) {
+			return buf
+		}
+		switch s[i] {
 		case '\\':
 			buf = append(buf, '\\', '\\')
 		case '\n':
@@ -187,12 +196,13 @@ func appendEscaped(buf []byte, s string) []byte {
 			buf = append(buf, '\\', 'r')
 		case '\t':
 			buf = append(buf, '\\', 't')
-		default:
-			buf = append(buf, c)
 		}
+		s = s[i+1:]
 	}
-	return buf
 }
+
+// copyEscaped are the bytes appendEscaped escapes.
+var copyEscaped = [256]bool{'\\': true, '\n': true, '\r': true, '\t': true}
 
 // appendArray appends a text[] literal, every element quoted (so that
 // NULL, empty strings, commas and braces read back as themselves), then
