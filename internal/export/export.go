@@ -230,7 +230,7 @@ func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d
 	emit func([]group) bool) error {
 	after := ""
 	for {
-		owners, err := snap.Owners(ctx, d, after, chunk)
+		owners, err := ownersAfter(ctx, snap, v, d, after)
 		if err != nil || len(owners) == 0 {
 			return err
 		}
@@ -266,6 +266,16 @@ func readChunks(ctx context.Context, snap store.Snapshot, v credit.Visibility, d
 			return ctx.Err() // nil when the writer stopped it
 		}
 	}
+}
+
+// ownersAfter is the next chunk of owners of d's records after after: only
+// those owning a record v sees where the snapshot can tell
+// (store.VisibleOwners), every owner otherwise.
+func ownersAfter(ctx context.Context, snap store.Snapshot, v credit.Visibility, d store.Dataset, after string) ([]string, error) {
+	if o, ok := snap.(store.VisibleOwners); ok {
+		return o.VisibleOwners(ctx, v, d, after, chunk)
+	}
+	return snap.Owners(ctx, d, after, chunk)
 }
 
 // writeChunk writes a chunk's groups and returns how many of d's records

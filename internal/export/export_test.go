@@ -177,3 +177,95 @@ func TestRiskChecksGiveTheDerivedSchedules(t *testing.T) {
 		}
 	}
 }
+
+// countOwners is a snapshot that is no store.VisibleOwners (nor
+// store.RiskChecker): its export walks every owner. It counts the owners
+// walked.
+type countOwners struct {
+	hideRiskChecks
+	n *int
+}
+
+func (c countOwners) Owners(ctx context.Context, d store.Dataset, after string, limit int) ([]string, error) {
+	out, err := c.Snapshot.Owners(ctx, d, after, limit)
+	*c.n += len(out)
+	return out, err
+}
+
+// visibleOwners passes the snapshot's store.VisibleOwners on, counting the
+// owners walked.
+type visibleOwners struct {
+	countOwners
+}
+
+func (c visibleOwners) VisibleOwners(ctx context.Context, v credit.Visibility, d store.Dataset, after string, limit int) ([]string, error) {
+	out, err := c.Snapshot.(store.VisibleOwners).VisibleOwners(ctx, v, d, after, limit)
+	*c.n += len(out)
+	return out, err
+}
+
+// TestVisibleOwnersGiveTheSameFiles: a public tier's penalties export that
+// walks only the enterprises owning a penalty the tier sees (PostgreSQL's
+// store.VisibleOwners) writes the same file, byte for byte, as one that
+// walks every owner, in both formats and on days up to three years on
+// (penalties reaching their publication date, leaving their period, being
+// repaired), and walks fewer enterprises.
+func TestVisibleOwnersGiveTheSameFiles(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	p := credit.NewPolicy(credit.DefaultSettings())
+	st := postgres.NewTestStore(t, p)
+	var buf strings.Builder
+	if err := gen.Write(&buf, gen.Options{Enterprises: 1500, Seed: 11, Anchor: day}); err != nil {
+		t.Fatal(err)
+	}
+	im := &ingest.Importer{Store: st, Now: func() time.Time { return day.Add(9 * time.Hour) }}
+	if _, err := im.Import(ctx, strings.NewReader(buf.String())); err != nil {
+		t.Fatal(err)
+	}
+	m, err := risk.NewModel(risk.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []time.Time{day.AddDate(-2, 0, 0), day, day.AddDate(0, 3, 1), day.AddDate(1, 0, 0), day.AddDate(3, 0, 0)} {
+		for _, tier := range []credit.Tier{credit.TierPublic, credit.TierPartner, credit.TierRegulator} {
+			for _, f := range []Format{NDJSON, CSV} {
+				v := credit.Visibility{Tier: tier, AsOf: on}
+				var visible, every strings.Builder
+				var walkedVisible, walkedEvery int
+				err := st.Snapshot(ctx, on, func(ctx context.Context, snap store.Snapshot) error {
+					if _, ok := snap.(store.VisibleOwners); !ok {
+						t.Fatal("the PostgreSQL snapshot is no store.VisibleOwners")
+					}
+					if _, err := Write(ctx, &visible, visibleOwners{countOwners{hideRiskChecks{snap}, &walkedVisible}}, p, m, v,
+						store.DatasetPenalties, f); err != nil {
+						return err
+					}
+					_, err := Write(ctx, &every, countOwners{hideRiskChecks{snap}, &walkedEvery}, p, m, v, store.DatasetPenalties, f)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				label := on.Format(time.DateOnly) + " " + tier.String() + " " + string(f)
+				if visible.String() != every.String() {
+					a, b := strings.Split(visible.String(), "\n"), strings.Split(every.String(), "\n")
+					for i := range min(len(a), len(b)) {
+						if a[i] != b[i] {
+							t.Fatalf("%s: line %d\nvisible owners %s\nevery owner    %s", label, i+1, a[i], b[i])
+						}
+					}
+					t.Fatalf("%s: %d lines walking the visible owners, %d walking every owner", label, len(a), len(b))
+				}
+				lines := strings.Count(every.String(), "\n")
+				switch {
+				case lines < 2:
+					t.Fatalf("%s: %d lines", label, lines)
+				case tier < credit.TierRegulator && walkedVisible >= walkedEvery,
+					tier == credit.TierRegulator && walkedVisible != walkedEvery:
+					t.Errorf("%s: walked %d owners for the visible ones, %d in all", label, walkedVisible, walkedEvery)
+				}
+			}
+		}
+	}
+}

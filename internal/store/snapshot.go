@@ -58,6 +58,17 @@ type Snapshot interface {
 	FeedCursor() string
 }
 
+// VisibleOwners is a Snapshot that can walk only the owners of the records
+// of a dataset that a caller sees, where Owners walks every owner: a
+// public penalties export would otherwise read, and drop, the enterprises
+// whose penalties have all left public view (most of those that own one).
+type VisibleOwners interface {
+	// VisibleOwners is Owners restricted to enterprises owning at least one
+	// record of d's kind that v sees on v.AsOf — every such enterprise, and
+	// possibly others (the caller's reads still decide what v sees).
+	VisibleOwners(ctx context.Context, v credit.Visibility, d Dataset, after string, limit int) ([]string, error)
+}
+
 // RiskChecker is a Snapshot that holds, as its change feed does, each
 // enterprise's risk category schedule: the letter and each later day it
 // moves with no write (risk.Model.Schedule), as the feed's writers derived
