@@ -232,18 +232,22 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		need := limit + 1 - len(c.Items)
 		var hits []search.Hit
 		var err error
-		read := searchReadFor(q, ts, f, t, need)
-		if t == search.Exact && !cursor && q.Floor <= search.Prefix && searchReadFor(q, ts, f, search.Prefix, need) == readPostingsThenIndex {
-			// The exact tier rides on the prefix tier's walk (one
-			// statement where there were two): its hits are few, from
-			// the name indexes, and come first.
-			hits, err := s.searchExactAndPrefix(ctx, v, q, f, ts, need)
-			if err != nil {
-				return c, err
-			}
-			c.Items = append(c.Items, hits...)
-			t-- // the prefix tier is read too
-			continue
+		read := tierReadFor(q, ts, t, need)
+		// A code prefix is no token of a name: a query that may be one
+		// reads its prefix tier as before. The similar tier reads the
+		// bigram and skip-pair indexes as before: its walks (one per
+		// position of the query) met candidates by the ten thousand when
+		// the query's start is common (厦门市湖里区立福 with 区 wrong:
+		// every name of the district), docs/BENCHMARKS.md §27.
+		// A short query walks even a tier the statistics think small: it
+		// fetches only the rows that hold the query's trigrams, where the
+		// bigram index's candidates (建食品有: 948 names hold 建食) were
+		// each fetched and tested. A longer one's rare bigrams leave the
+		// index few candidates, and its walks (a statement and a count
+		// per tier) made 8-character queries 1.5x slower (§27).
+		if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") &&
+			(read != readIndex || q.Runes() < search.SimilarMin) {
+			read = readPostingsThenIndex
 		}
 		if need == 1 && !cursor && (read == readIndex || read == readWalkThenIndex) {
 			// The page is full: the tier is asked only whether it holds
@@ -292,29 +296,6 @@ func (s *Store) SearchEnterprises(ctx context.Context, v credit.Visibility, q se
 		c.Cursors = append(c.Cursors, store.EncodeCursor(store.CursorSearch, fp, h.SortKey()...))
 	}
 	return c, nil
-}
-
-// searchReadFor is how tier t of q is read for need hits under filter f:
-// tierReadFor's choice, or the postings walk.
-func searchReadFor(q search.Query, ts *tokenSnapshot, f store.EnterpriseFilter, t search.Tier, need int) tierRead {
-	read := tierReadFor(q, ts, t, need)
-	// A code prefix is no token of a name: a query that may be one
-	// reads its prefix tier as before. The similar tier reads the
-	// bigram and skip-pair indexes as before: its walks (one per
-	// position of the query) met candidates by the ten thousand when
-	// the query's start is common (厦门市湖里区立福 with 区 wrong:
-	// every name of the district), docs/BENCHMARKS.md §27.
-	// A short query walks even a tier the statistics think small: it
-	// fetches only the rows that hold the query's trigrams, where the
-	// bigram index's candidates (建食品有: 948 names hold 建食) were
-	// each fetched and tested. A longer one's rare bigrams leave the
-	// index few candidates, and its walks (a statement and a count
-	// per tier) made 8-character queries 1.5x slower (§27).
-	if unfiltered(f) && (t == search.Contained || t == search.Prefix && q.Code == "") &&
-		(read != readIndex || q.Runes() < search.SimilarMin) {
-		read = readPostingsThenIndex
-	}
-	return read
 }
 
 // How a tier is read.

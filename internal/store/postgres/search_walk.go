@@ -222,24 +222,15 @@ func (s *Store) searchGramWalk(ctx context.Context, v credit.Visibility, q searc
 		return hits, err == nil, err
 	}
 	// Short: complete if every arm read every holder of its driver.
-	complete, err = s.walkComplete(ctx, arms, cursor, afterRank, afterUSCC)
-	return hits, complete, err
-}
-
-// walkComplete reports whether every arm, after the cursor, has fewer
-// holders of its driver than it reads (Store.walkLimit): a walk that
-// found fewer hits than it wanted then found them all.
-func (s *Store) walkComplete(ctx context.Context, arms []gramArm, cursor bool, afterRank int, afterUSCC string) (bool, error) {
 	c := &query{}
-	after := walkAfter(c, cursor, afterRank, afterUSCC)
+	after = walkAfter(c, cursor, afterRank, afterUSCC)
 	var counts []string
 	for _, a := range arms {
 		lim := s.walkLimit(a)
 		counts = append(counts, `(SELECT count(*) < `+c.arg(lim)+` FROM (`+holdersSQL(c, a.driver, a.cls, after, c.arg(lim))+`) n)`)
 	}
-	var complete bool
-	err := s.q.QueryRow(ctx, `SELECT `+strings.Join(counts, ` AND `), c.args...).Scan(&complete)
-	return complete, wrap("search enterprises", err)
+	err = s.q.QueryRow(ctx, `SELECT `+strings.Join(counts, ` AND `), c.args...).Scan(&complete)
+	return hits, complete, wrap("search enterprises", err)
 }
 
 // walkAfter adds a walk's cursor to w: the condition a driver's rows meet

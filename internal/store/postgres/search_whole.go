@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/search"
@@ -66,13 +64,7 @@ func (s *Store) searchWhole(ctx context.Context, v credit.Visibility, q search.Q
 	}
 	sql += ` SELECT ` + enterpriseColumns + `, h.tier::smallint FROM enterprises e
 		JOIN (SELECT * FROM (` + arms + `) a LIMIT ` + w.arg(need) + `) h ON h.uscc = e.uscc ORDER BY h.tier DESC, h.closed, h.uscc`
-	return s.scanTieredHits(ctx, q, v, sql, w.args)
-}
-
-// scanTieredHits runs a statement selecting enterpriseColumns and each
-// row's tier (smallint), which package search must give it too.
-func (s *Store) scanTieredHits(ctx context.Context, q search.Query, v credit.Visibility, sql string, args []any) ([]search.Hit, error) {
-	rows, err := s.q.Query(ctx, sql, args...)
+	rows, err := s.q.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, wrap("search enterprises", err)
 	}
@@ -91,41 +83,4 @@ func (s *Store) scanTieredHits(ctx context.Context, q search.Query, v credit.Vis
 		hits = append(hits, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
 	}
 	return hits, wrap("search enterprises", rows.Err())
-}
-
-// searchExactAndPrefix reads the first need hits of the exact and prefix
-// tiers of q (no filter, no cursor) in one statement: the exact tier's
-// few hits from the name indexes, then the prefix tier's walk
-// (searchGramWalk) as the second arm of a UNION ALL under the LIMIT. A
-// walk that stopped at its limit with the page short leaves the prefix
-// tier to the index, as searchGramWalk's caller does.
-func (s *Store) searchExactAndPrefix(ctx context.Context, v credit.Visibility, q search.Query, f store.EnterpriseFilter, ts *tokenSnapshot, need int) ([]search.Hit, error) {
-	arms := gramArms(q, ts, search.Prefix)
-	w := &query{}
-	var walks []string
-	for _, a := range arms {
-		walks = append(walks, armSQL(w, a, "", w.arg(s.walkLimit(a))))
-	}
-	walk := walks[0]
-	if len(walks) > 1 {
-		walk = `SELECT DISTINCT u.uscc, u.closed FROM ((` + strings.Join(walks, `) UNION ALL (`) + `)) u`
-	}
-	sq := newSearchSQL(w, q, ts)
-	n := w.arg(need)
-	sql := `SELECT * FROM ((SELECT ` + enterpriseColumns + `, ` + w.arg(int(search.Exact)) + `::smallint FROM enterprises e WHERE ` + sq.exact() + `
-			ORDER BY (e.status <> 'operating'), e.uscc)
-		UNION ALL (SELECT ` + enterpriseColumns + `, ` + w.arg(int(search.Prefix)) + `::smallint FROM (SELECT * FROM (` + walk + `) k ORDER BY k.closed, k.uscc) h
-			JOIN enterprises e ON e.uscc = h.uscc
-			WHERE ` + sq.tierFrom(search.Prefix) + ` = ` + w.arg(int(search.Prefix)) + ` ORDER BY h.closed, h.uscc LIMIT ` + n + `)) x LIMIT ` + n
-	hits, err := s.scanTieredHits(ctx, q, v, sql, w.args)
-	if err != nil || len(hits) == need {
-		return hits, err
-	}
-	complete, err := s.walkComplete(ctx, arms, false, -1, "")
-	if err != nil || complete {
-		return hits, err
-	}
-	exact := slices.DeleteFunc(hits, func(h search.Hit) bool { return h.Tier != search.Exact })
-	more, err := s.searchTier(ctx, v, q, f, ts, search.Prefix, false, -1, "", need-len(exact), 0)
-	return append(exact, more...), err
 }
