@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/creditgraph/creditgraph/internal/credit"
 	"github.com/creditgraph/creditgraph/internal/search"
@@ -63,25 +62,7 @@ func (s *Store) searchPair(ctx context.Context, v credit.Visibility, q search.Qu
 			SELECT p.uscc, p.cls, p.closed FROM search_postings p WHERE ` + cond + `
 			ORDER BY p.cls, p.closed, p.uscc LIMIT ` + w.arg(need) + `) h
 		JOIN enterprises e ON e.uscc = h.uscc ORDER BY h.cls, h.closed, h.uscc`
-	rows, err := s.q.Query(ctx, sql, w.args...)
-	if err != nil {
-		return nil, wrap("search enterprises", err)
-	}
-	defer rows.Close()
-	hits := []search.Hit{}
-	for rows.Next() {
-		var cls int16
-		e, err := scanEnterprise(scanWith{rows, &cls})
-		if err != nil {
-			return nil, wrap("search enterprises", err)
-		}
-		m := q.Match(e.USCC, e.Name, e.FormerNames)
-		if pairCls(m.Tier) != int(cls) {
-			return nil, fmt.Errorf("postgres: search enterprises: %s ranks %v in search_postings (cls %d), %v in Go", e.USCC, search.Exact-search.Tier(cls), cls, m.Tier)
-		}
-		hits = append(hits, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
-	}
-	return hits, wrap("search enterprises", rows.Err())
+	return s.scanTieredHits(ctx, q, v, sql, w.args, func(cls int16) search.Tier { return search.Exact - search.Tier(cls) })
 }
 
 // scanWith scans a row's last columns into extra and the rest as the

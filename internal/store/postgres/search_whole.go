@@ -58,27 +58,35 @@ func (s *Store) searchWhole(ctx context.Context, v credit.Visibility, q search.Q
 	arms := `(SELECT u.uscc, u.closed, u.tier FROM u WHERE u.tier >= ` + floor + ` ORDER BY u.tier DESC, u.closed, u.uscc)`
 	if q.Floor <= search.Similar { // q has a similar tier (wholeFits)
 		cand, _ := sq.candidates(search.Similar)
+		sim := w.arg(int(search.Similar))
 		sql += `, s AS MATERIALIZED (SELECT e.uscc, (e.status <> 'operating') AS closed FROM enterprises e` + and + cand +
-			` AND ` + sq.tierFrom(search.Similar) + ` = ` + w.arg(int(search.Similar)) + `)`
-		arms += ` UNION ALL (SELECT s.uscc, s.closed, ` + w.arg(int(search.Similar)) + `::int FROM s ORDER BY s.closed, s.uscc)`
+			` AND ` + sq.tierFrom(search.Similar) + ` = ` + sim + `)`
+		arms += ` UNION ALL (SELECT s.uscc, s.closed, ` + sim + `::int FROM s ORDER BY s.closed, s.uscc)`
 	}
 	sql += ` SELECT ` + enterpriseColumns + `, h.tier::smallint FROM enterprises e
 		JOIN (SELECT * FROM (` + arms + `) a LIMIT ` + w.arg(need) + `) h ON h.uscc = e.uscc ORDER BY h.tier DESC, h.closed, h.uscc`
-	rows, err := s.q.Query(ctx, sql, w.args...)
+	return s.scanTieredHits(ctx, q, v, sql, w.args, func(t int16) search.Tier { return search.Tier(t) })
+}
+
+// scanTieredHits runs a statement selecting enterpriseColumns and a
+// smallint from which tierOf gives the row's tier in SQL; package search
+// must rank the row alike.
+func (s *Store) scanTieredHits(ctx context.Context, q search.Query, v credit.Visibility, sql string, args []any, tierOf func(int16) search.Tier) ([]search.Hit, error) {
+	rows, err := s.q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, wrap("search enterprises", err)
 	}
 	defer rows.Close()
 	hits := []search.Hit{}
 	for rows.Next() {
-		var tier int16
-		e, err := scanEnterprise(scanWith{rows, &tier})
+		var col int16
+		e, err := scanEnterprise(scanWith{rows, &col})
 		if err != nil {
 			return nil, wrap("search enterprises", err)
 		}
 		m := q.Match(e.USCC, e.Name, e.FormerNames)
-		if int16(m.Tier) != tier {
-			return nil, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, search.Tier(tier), m.Tier)
+		if t := tierOf(col); m.Tier != t {
+			return nil, fmt.Errorf("postgres: search enterprises: %s ranks %v in SQL, %v in Go", e.USCC, t, m.Tier)
 		}
 		hits = append(hits, search.Hit{Enterprise: s.policy.ViewEnterprise(v, e), Match: m})
 	}
